@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 8000
+HOST ?= 127.0.0.1
+UV := .tools/bin/uv
+UV_VERSION := 0.13.9
+VENV_PY := .venv/bin/python
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: setup system-deps demo test lint format bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Python packages exactly as locked in uv.lock (dev tools included).
+setup: $(UV)
+	$(UV) sync --frozen --quiet
+
+# Redis, PostgreSQL, Chromium and the PDF renderer's libraries: installed as root, else explained.
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: setup
+	$(VENV_PY) manage.py migrate --noinput -v0
+	$(VENV_PY) manage.py demo --serve --host $(HOST) --port $(PORT)
+
+test: setup system-deps
+	$(VENV_PY) -m pytest
+
+lint: setup
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+	.venv/bin/mypy .
+	$(VENV_PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench: setup
+	$(VENV_PY) -m bench
+
+clean:
+	rm -rf var .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,78 @@
+"""Fixtures that start the real services: private Redis and PostgreSQL, a Celery worker.
+
+The suite's database is a throwaway PostgreSQL cluster (the production database); the embedded
+SQLite profile is tested through the commands a user runs (``tests/test_demo.py``).
+Services start only when a test asks for them, so engine tests need none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.services import CeleryWorker, PostgresServer, RedisServer, ServiceUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer.start()
+    except ServiceUnavailableError as exc:
+        pytest.fail(f"Redis is needed for this test: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = PostgresServer.start()
+    except ServiceUnavailableError as exc:
+        pytest.fail(f"PostgreSQL is needed for this test: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(postgres_server: PostgresServer) -> None:
+    """Point Django's test database at the private PostgreSQL cluster before it is created."""
+    import dj_database_url
+    from asgiref.local import Local
+    from django.conf import settings
+    from django.db import connections
+
+    database: dict[str, Any] = dict(dj_database_url.parse(postgres_server.url))
+    database.update({"CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False, "OPTIONS": {}})
+    settings.DATABASES["default"] = database
+    # Django built its connection objects from the embedded SQLite default while importing;
+    # drop them so the next access builds PostgreSQL ones from the settings above.
+    connections.close_all()
+    connections.__dict__.pop("settings", None)
+    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def celery_worker(
+    redis_server: RedisServer, postgres_server: PostgresServer, transactional_db: None
+) -> Iterator[CeleryWorker]:
+    """A real worker consuming a private Redis broker, on the test database."""
+    from django.db import connection
+
+    worker = CeleryWorker.start(
+        {
+            "WARGAME_ENV": "dev",
+            "REDIS_URL": redis_server.url,
+            "CELERY_BROKER_URL": redis_server.url,
+            "CELERY_RESULT_BACKEND": redis_server.url,
+            "DATABASE_URL": (
+                f"postgres://postgres@127.0.0.1:{postgres_server.port}/"
+                f"{connection.settings_dict['NAME']}"
+            ),
+        }
+    )
+    yield worker
+    worker.kill()

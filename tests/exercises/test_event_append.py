@@ -1,0 +1,130 @@
+"""The event log: gapless global order, a gapless stream per view, and nothing from a rollback."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+
+from tests.exercises.factories import exercise_create
+from wargame.exercises.models import Event, EventView, Exercise
+from wargame.exercises.selectors.events import events_since_for
+from wargame.exercises.services.events import EventAudienceError, event_append, exercise_lock
+
+
+def _append(exercise_id: int, audience: list[str], **payload: object) -> None:
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        event_append(exercise=exercise, type="test.event", audience=audience, payload=payload)
+
+
+@pytest.mark.django_db
+def test_each_view_numbers_only_the_events_it_may_see() -> None:
+    exercise = exercise_create()
+    _append(exercise.pk, ["team:US"], n=1)
+    _append(exercise.pk, ["team:DPRK"], n=2)
+    _append(exercise.pk, ["team:US", "team:ROK"], n=3)
+
+    us = events_since_for(exercise_id=exercise.pk, view="team:US", since=0, limit=100)
+    dprk = events_since_for(exercise_id=exercise.pk, view="team:DPRK", since=0, limit=100)
+    control = events_since_for(exercise_id=exercise.pk, view="control", since=0, limit=100)
+    observers = events_since_for(exercise_id=exercise.pk, view="observers", since=0, limit=100)
+
+    assert [(e.seq, e.payload) for e in us] == [(1, {"n": 1}), (2, {"n": 3})]
+    assert [(e.seq, e.payload) for e in dprk] == [(1, {"n": 2})]
+    assert [e.seq for e in control] == [1, 2, 3]
+    assert observers == []
+
+
+@pytest.mark.django_db
+def test_a_view_gets_its_own_payload_where_one_is_given() -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        event_append(
+            exercise=locked,
+            type="decision.submitted",
+            audience=["team:US", "team:ROK"],
+            payload={"team": "US", "actions": ["secret-canary"]},
+            view_payloads={"team:ROK": {"team": "US", "submitted": True}},
+        )
+    rok = events_since_for(exercise_id=exercise.pk, view="team:ROK", since=0, limit=10)
+    assert rok[0].payload == {"team": "US", "submitted": True}
+    us = events_since_for(exercise_id=exercise.pk, view="team:US", since=0, limit=10)
+    assert us[0].payload["actions"] == ["secret-canary"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_audience_that_is_not_a_view() -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        with pytest.raises(EventAudienceError, match="JP"):
+            event_append(exercise=locked, type="x.y", audience=["team:JP"], payload={})
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_write_leaves_no_event_and_no_gap() -> None:
+    exercise = exercise_create()
+
+    def failing_service() -> None:
+        with transaction.atomic():
+            locked = exercise_lock(exercise_id=exercise.pk)
+            event_append(exercise=locked, type="x.y", audience=["observers"], payload={})
+            raise RuntimeError("the service failed after appending")
+
+    with pytest.raises(RuntimeError, match="failed after appending"):
+        failing_service()
+    _append(exercise.pk, ["observers"])
+    assert list(Event.objects.values_list("seq", flat=True)) == [1]
+    assert Exercise.objects.get(pk=exercise.pk).view_positions == {"control": 1, "observers": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lock_needs_a_transaction() -> None:
+    exercise = exercise_create()
+    with pytest.raises(RuntimeError, match="transaction"):
+        exercise_lock(exercise_id=exercise.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_produce_gapless_streams_in_commit_order() -> None:
+    """RELIABILITY.md R7 (quick form): 8 writers x 25 events, every stream 1..N with no gap."""
+    assert connection.vendor == "postgresql"
+    exercise = exercise_create()
+    writers, per_writer = 8, 25
+    errors: list[BaseException] = []
+
+    def write(index: int) -> None:
+        try:
+            for n in range(per_writer):
+                _append(exercise.pk, [f"team:{('US', 'ROK', 'JPN', 'DPRK')[index % 4]}"], n=n)
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    total = writers * per_writer
+    assert list(Event.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, total + 1)
+    )
+    # Commit order equals seq order: ids (insertion order) rise with seq.
+    ids = list(Event.objects.order_by("seq").values_list("id", flat=True))
+    assert ids == sorted(ids)
+    for code in ("US", "ROK", "JPN", "DPRK"):
+        positions = list(
+            EventView.objects.filter(exercise=exercise, view=f"team:{code}")
+            .order_by("position")
+            .values_list("position", flat=True)
+        )
+        assert positions == list(range(1, total // 4 + 1))

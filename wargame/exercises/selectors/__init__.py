@@ -1,0 +1,1 @@
+"""Every role-filtered read of exercise data."""

@@ -1,0 +1,47 @@
+"""Reading one view's stream of the event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wargame.exercises.models import EventView
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ViewEvent:
+    """An event as one view sees it: its position in that view's stream, never the global seq."""
+
+    seq: int
+    type: str
+    at: datetime
+    payload: Any
+
+    def as_frame(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "payload": self.payload,
+        }
+
+
+def events_since_for(*, exercise_id: int, view: str, since: int, limit: int) -> list[ViewEvent]:
+    """The view's events after position ``since``, in order, at most ``limit`` of them."""
+    rows = (
+        EventView.objects.filter(exercise_id=exercise_id, view=view, position__gt=since)
+        .select_related("event")
+        .order_by("position")[:limit]
+    )
+    return [
+        ViewEvent(
+            seq=row.position,
+            type=row.event.type,
+            at=row.event.created_at,
+            payload=row.event.payload_for(view),
+        )
+        for row in rows
+    ]

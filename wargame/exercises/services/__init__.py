@@ -1,0 +1,1 @@
+"""Every write to exercise data: one function per operation, one transaction each."""

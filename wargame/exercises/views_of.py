@@ -1,0 +1,17 @@
+"""The views an event can be addressed to (CONTRACT.md): control, team:<CODE>, observers."""
+
+from __future__ import annotations
+
+import re
+
+CONTROL = "control"
+OBSERVERS = "observers"
+_TEAM_VIEW = re.compile(r"^team:(US|ROK|JPN|DPRK|PRC|RUS)$")
+
+
+def team_view(code: str) -> str:
+    return f"team:{code}"
+
+
+def is_view(name: str) -> bool:
+    return name in (CONTROL, OBSERVERS) or bool(_TEAM_VIEW.match(name))

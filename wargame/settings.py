@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "wargame.exercises",
+    "wargame.api",
 ]
 
 MIDDLEWARE = [
@@ -215,12 +216,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wargame.api.errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "wargame.api.auth.ParticipantAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -288,4 +291,15 @@ LOGGING = {
         # channels_redis reports dropped group messages only at INFO; we want to see them.
         "channels_redis": {"level": "INFO"},
     },
+}
+
+# Join codes: wrong guesses allowed per client address and in total, per sliding minute.
+JOIN_FAILURES_PER_ADDRESS = env_int("JOIN_FAILURES_PER_ADDRESS", 10, minimum=1)
+JOIN_FAILURES_IN_TOTAL = env_int("JOIN_FAILURES_IN_TOTAL", 600, minimum=1)
+
+# The sweep re-checks every running exercise's timers: the bound on how late a lost task makes a
+# deadline (RELIABILITY.md R3).
+TIMERS_SWEEP_SECONDS = env_int("TIMERS_SWEEP_SECONDS", 15, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "timers-sweep": {"task": "wargame.timers_sweep", "schedule": float(TIMERS_SWEEP_SECONDS)},
 }

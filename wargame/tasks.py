@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="wargame.ping")
 def ping(token: str) -> str:
     """Echo a token: lets a probe or a test see that a worker is consuming the broker."""
     return token
+
+
+@shared_task(name="wargame.exercise_timers", ignore_result=True)
+def exercise_timers(exercise_id: int) -> list[str]:
+    """Whatever of this exercise's deadline, briefing timer and timed injects is due now."""
+    from wargame.exercises.services.timers import timers_run
+
+    done = timers_run(exercise_id=exercise_id, now=timezone.now())
+    if done:
+        logger.info("exercise %s timers: %s", exercise_id, ", ".join(done))
+    return done
+
+
+@shared_task(name="wargame.timers_sweep", ignore_result=True)
+def timers_sweep() -> int:
+    """The safety net for lost timer tasks (a killed worker, a restarted broker)."""
+    from wargame.exercises.services.timers import exercises_with_timers, timers_run
+
+    now = timezone.now()
+    acted = 0
+    for exercise_id in exercises_with_timers():
+        if timers_run(exercise_id=exercise_id, now=now):
+            acted += 1
+    return acted

@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from wargame.exercises.errors import RateLimited, WargameError
+
 logger = logging.getLogger(__name__)
 
 # Retry-After for a briefly unreachable database or broker: long enough to ride out a restart.
@@ -64,7 +66,19 @@ def _flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return fields
 
 
+def _service_error(exc: WargameError) -> Response:
+    response = Response(
+        error_body(exc.code, exc.message, fields=exc.fields, details=exc.details),
+        status=exc.status,
+    )
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, WargameError):
+        return _service_error(exc)
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
         return Response(

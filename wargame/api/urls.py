@@ -2,9 +2,48 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.urls import path
+
+from wargame.api import exercise_views, play_views, review_views, scenario_views
+
 if TYPE_CHECKING:
     from django.urls import URLPattern, URLResolver
 
 app_name = "api"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+EX = "exercises/<int:exercise_id>/"
+TURN = EX + "turns/<int:turn>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", exercise_views.TokenObtainView.as_view(), name="auth-token"),
+    path("scenarios/", scenario_views.ScenarioListView.as_view(), name="scenarios"),
+    path(
+        "scenarios/validate/",
+        scenario_views.ScenarioValidateView.as_view(),
+        name="scenario-validate",
+    ),
+    path("scenarios/<slug:slug>/", scenario_views.ScenarioDetailView.as_view(), name="scenario"),
+    path("exercises/", exercise_views.ExerciseListView.as_view(), name="exercises"),
+    path("join/", exercise_views.JoinView.as_view(), name="join"),
+    path(EX, exercise_views.ExerciseDetailView.as_view(), name="exercise"),
+    path(EX + "facilitators/", exercise_views.FacilitatorAddView.as_view(), name="facilitators"),
+    path(EX + "commands/", exercise_views.CommandView.as_view(), name="commands"),
+    path(EX + "state/", play_views.StateView.as_view(), name="state"),
+    path(EX + "actions/", play_views.ActionsView.as_view(), name="actions"),
+    path(EX + "events/", play_views.EventListView.as_view(), name="events"),
+    path(EX + "channels/", play_views.ChannelListView.as_view(), name="channels"),
+    path(
+        EX + "channels/<int:channel_id>/messages/",
+        play_views.MessageListView.as_view(),
+        name="messages",
+    ),
+    path(EX + "statements/", play_views.StatementListView.as_view(), name="statements"),
+    path(EX + "agreements/", play_views.AgreementListView.as_view(), name="agreements"),
+    path(TURN + "decision/", play_views.DecisionView.as_view(), name="decision"),
+    path(
+        TURN + "decision/submit/", play_views.DecisionSubmitView.as_view(), name="decision-submit"
+    ),
+    path(TURN + "adjudication/", review_views.AdjudicationView.as_view(), name="adjudication"),
+    path(TURN + "adjudication/reroll/", review_views.RerollView.as_view(), name="reroll"),
+    path(TURN + "adjudication/publish/", review_views.PublishView.as_view(), name="publish"),
+]

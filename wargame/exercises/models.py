@@ -23,6 +23,11 @@ class Phase(models.TextChoices):
     OUTCOME = "outcome", _("Outcome")
 
 
+class ObserverView(models.TextChoices):
+    PUBLIC = "public", _("Public events only")
+    TEAMS = "teams", _("Also team channels and decisions")
+
+
 class Exercise(models.Model):
     title = models.CharField(max_length=200)
     scenario_slug = models.SlugField(max_length=100)
@@ -42,7 +47,18 @@ class Exercise(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     # While paused the deadline is cleared and the time left is kept here (resume restores it).
     paused_remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    # Clocks of the current phase, shifted forward by pauses: briefing auto-advance and the
+    # time-offset injects of a deliberation are due relative to them.
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    # null: no clock (practice); otherwise the default for every turn unless the scenario says
     deliberation_minutes = models.PositiveIntegerField(null=True, blank=True)
+    auto_advance = models.BooleanField(default=False)
+    auto_publish = models.BooleanField(default=False)
+    briefing_seconds = models.PositiveIntegerField(null=True, blank=True)
+    observer_view = models.CharField(
+        max_length=8, choices=ObserverView.choices, default=ObserverView.PUBLIC
+    )
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.events).
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -197,3 +213,197 @@ class EventView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.view}#{self.position} -> event {self.event_id}"
+
+
+class ScenarioUpload(models.Model):
+    """A facilitator's own scenario file, visible to its uploader only."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=100)
+    text = models.TextField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "slug"], name="one_upload_per_slug_and_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} by {self.owner_id}"
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Decision(models.Model):
+    """A team's decision for one turn: one shared draft, then locked in by a submit."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="decisions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="decisions")
+    turn = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=DecisionStatus.choices)
+    version = models.PositiveIntegerField(default=0)
+    actions = models.JSONField(default=list)
+    rationale = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "turn"], name="one_decision_per_team_turn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} turn {self.turn} ({self.status})"
+
+
+class DecisionWrite(models.Model):
+    """A client key already applied to a decision: a retry with the same body changes nothing."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="writes")
+    client_key = models.CharField(max_length=64)
+    body_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "client_key"], name="one_write_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_key} on decision {self.decision_id}"
+
+
+class ChannelKind(models.TextChoices):
+    TEAM = "team", _("Team")
+    ALLIED = "allied", _("Allied")
+    HOTLINE = "hotline", _("Hotline")
+    CONTROL = "control", _("Control")
+
+
+class Channel(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    name = models.CharField(max_length=32)
+    members = models.JSONField(help_text=_("Team codes."))
+    open = models.BooleanField(default=True)
+    # "ik" or "us" for a hotline: its state lives in the engine state (hotline/<key>).
+    hotline = models.CharField(max_length=4, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "name"], name="one_channel_per_name"),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} in {self.exercise_id}"
+
+
+class Message(models.Model):
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # set when control writes (the facilitator posts as Control)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    client_key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "author", "author_user", "client_key"],
+                name="one_message_per_author_key",
+                nulls_distinct=False,
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in {self.channel_id}"
+
+
+class Statement(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="statements")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    client_key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "client_key"], name="one_statement_per_key"),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"statement {self.pk} by {self.team}"
+
+
+class InjectRelease(models.Model):
+    """An inject that reached its audience: from the scenario (by key, once) or ad hoc."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="injects")
+    key = models.CharField(max_length=80)
+    turn = models.PositiveIntegerField(null=True, blank=True)
+    title = models.JSONField(help_text=_("Text per language."))
+    body = models.JSONField(help_text=_("Text per language."))
+    audience = models.JSONField(help_text=_("Views."))
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "key"], name="one_release_per_inject"),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"inject {self.key} in {self.exercise_id}"
+
+
+class AdjudicationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    PUBLISHED = "published", _("Published")
+
+
+class Adjudication(models.Model):
+    """The engine's proposal for one turn, the facilitator's overrides, and what was published."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="adjudications")
+    turn = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=AdjudicationStatus.choices)
+    seed = models.BigIntegerField()
+    # The inputs, kept so that a reroll or a what-if re-runs exactly this turn.
+    base_state = models.JSONField()
+    decisions = models.JSONField()
+    proposal = models.JSONField(help_text=_("The engine's proposal with overrides applied."))
+    overrides = models.JSONField(default=list)
+    approved_nuclear = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "turn"], name="one_adjudication_per_turn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"adjudication of turn {self.turn} in {self.exercise_id} ({self.status})"
+
+
+class RateLimitWindow(models.Model):
+    """Recent failures under one limiter key, locked while read and written (atomic limiter)."""
+
+    key = models.CharField(max_length=128, unique=True)
+    hits = models.JSONField(default=list, help_text=_("Epoch seconds of recent failures."))
+
+    def __str__(self) -> str:
+        return self.key

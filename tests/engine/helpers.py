@@ -1,0 +1,88 @@
+"""Shared helpers for engine cases: a quiet model (no background randomness) and one-turn runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from wargame.engine import (
+    Proposal,
+    State,
+    adjudicate,
+    initial_state,
+    load_catalogue,
+    load_model,
+    validate_decision,
+)
+
+if TYPE_CHECKING:
+    from wargame.engine.model import Model
+
+# Background draws off, so a case isolates the rule it states.
+QUIET: dict[str, Any] = {
+    "capabilities": {"warhead_growth_p": 0.0},
+    "false_alarm": {"base": 0.0},
+    "hotline": {"fail_p": 0.0, "fail_p_tested": 0.0},
+    "perception": {"misread_base": 0.0},
+    "cbm": {"military_lapse_p": 0.0, "verify_p": {"ntm": 0.0, "self": 0.0, "onsite": 0.0}},
+    "rules": {
+        "R12": {"p_base": 0.0},
+        "R16": {"p_base": 0.0, "p_russia": 0.0},
+        "R04": {"p_base": 0.0, "p_ci": 0.0},
+    },
+}
+SEE_ALL = {
+    "perception": {
+        "detect": {"prv": 1.0, "cov": 1.0},
+        "isr": {"US": 1.0, "ROK": 1.0, "JPN": 1.0, "DPRK": 1.0},
+    }
+}
+MISREAD_ALWAYS = {
+    "perception": {
+        "misread_base": 100.0,
+        "misread_cap": 1.0,
+        "detect": {"prv": 1.0, "cov": 1.0},
+        "isr": {"US": 1.0, "ROK": 1.0, "JPN": 1.0, "DPRK": 1.0},
+    }
+}
+
+
+def merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = value
+    return out
+
+
+def quiet_model(*extra: Mapping[str, Any], disable: tuple[str, ...] = ()) -> Model:
+    overrides = merge(QUIET, *extra)
+    if disable:
+        overrides = merge(overrides, {"rules": {"disabled": list(disable)}})
+    return load_model(overrides)
+
+
+def start(model: Model, **pointers: Any) -> State:
+    return initial_state(model, overrides={k.replace("__", "/"): v for k, v in pointers.items()})
+
+
+def play(state: State, model: Model, seed: int = 1, **actions: list[dict[str, Any]]) -> Proposal:
+    catalogue = load_catalogue(model)
+    decisions = {
+        team: validate_decision(catalogue, state, team, {"actions": items}, model)
+        for team, items in actions.items()
+    }
+    return adjudicate(state, decisions, seed=seed, model=model, catalogue=catalogue)
+
+
+def get(state: State, pointer: str) -> Any:
+    from wargame.engine import state_get
+
+    return state_get(state, pointer)
+
+
+def fired(proposal: Proposal, rule_id: str) -> bool:
+    return any(r == rule_id for r, _ in proposal.rules_fired)

@@ -1,0 +1,281 @@
+"""Adjudication cases, one or more per rule R01-R19 (ADJUDICATION.md §7).
+
+Each docstring states the rule and the expected result; each body fails if the rule is removed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.engine.helpers import MISREAD_ALWAYS, SEE_ALL, fired, get, play, quiet_model, start
+
+EXERCISE = [{"action": "s.exercise", "target": "DPRK", "params": {"scale": "full"}}]
+ICBM = [{"action": "s.missile_test", "target": "US", "params": {"class": "ICBM"}}]
+
+
+def test_it_raises_dprk_threat_when_kill_chain_faces_a_believed_dispersal_r01() -> None:
+    """R01: US Kill Chain 2 and the US believes the DPRK dispersed -> P[DPRK->US] +8."""
+    overrides = {
+        "killchain__US": 2,
+        "belief__US__dprk__posture": {"estimate": "dispersed", "confidence": 0.8},
+    }
+    on = play(start(quiet_model(), **overrides), quiet_model())
+    off = play(start(quiet_model(disable=("R01",)), **overrides), quiet_model(disable=("R01",)))
+    gap = get(on.state, "threat/DPRK/US") - get(off.state, "threat/DPRK/US")
+    assert round(gap, 6) == 8.0
+    assert fired(on, "R01")
+
+
+def test_it_orders_a_doctrinal_strike_when_launchers_are_believed_ready_r01() -> None:
+    """R01: Kill Chain 3 and launch-ready believed -> a doctrinal Kill Chain strike (p forced 1),
+    attributed to the US, public, rung US->DPRK >= 7."""
+    model = quiet_model({"rules": {"R01": {"p_base": 1.0}}})
+    state = start(
+        model,
+        killchain__US=3,
+        belief__US__dprk__posture={"estimate": "launch_ready", "confidence": 0.9},
+    )
+    proposal = play(state, model)
+    strikes = [e for e in proposal.events if e.kind == "doctrinal"]
+    assert [(e.actor, e.target) for e in strikes] == [("US", "DPRK")]
+    assert "cause.misperception" in strikes[0].tags  # the DPRK was in fact stored
+    assert get(proposal.state, "rung/US/DPRK") >= 7
+
+
+def test_it_moves_dprk_posture_when_an_unnotified_exercise_is_misread_r02() -> None:
+    """R02: an unnotified exercise misread as attack preparation -> DPRK posture +1."""
+    extra = (MISREAD_ALWAYS, {"rules": {"R02": {"p_base": 1.0}}})
+    on = play(start(quiet_model(*extra)), quiet_model(*extra), US=EXERCISE)
+    off_model = quiet_model(*extra, disable=("R02",))
+    off = play(start(off_model), off_model, US=EXERCISE)
+    assert get(on.state, "dprk/posture") == "dispersed"
+    assert get(off.state, "dprk/posture") == "stored"
+
+
+def test_it_raises_a_preemption_decision_point_when_launch_ready_r02() -> None:
+    """R02: the same misread while the DPRK is launch-ready -> a pre-emption decision point."""
+    model = quiet_model(MISREAD_ALWAYS)
+    proposal = play(start(model, dprk__posture="launch_ready"), model, US=EXERCISE)
+    assert any("R02" in dp.rules for dp in proposal.decision_points)
+    assert proposal.requires_nuclear_approval
+
+
+def test_it_steps_up_when_a_launch_is_read_as_an_attack_r03() -> None:
+    """R03: an ICBM test read as an attack launch by the US at Kill Chain 2 -> rung[US->DPRK]
+    +1 and P[US->DPRK] +10."""
+    model = quiet_model(MISREAD_ALWAYS)
+    off_model = quiet_model(MISREAD_ALWAYS, disable=("R03",))
+    on = play(start(model, killchain__US=2), model, DPRK=ICBM)
+    off = play(start(off_model, killchain__US=2), off_model, DPRK=ICBM)
+    assert get(on.state, "rung/US/DPRK") == 3
+    assert get(off.state, "rung/US/DPRK") == 1
+    assert round(get(on.state, "threat/US/DPRK") - get(off.state, "threat/US/DPRK"), 6) == 10
+
+
+def test_it_strikes_on_detection_at_kill_chain_three_r03() -> None:
+    """R03: the same misread at Kill Chain 3 -> a doctrinal strike (p forced 1)."""
+    model = quiet_model(MISREAD_ALWAYS, {"rules": {"R03": {"strike_p": 1.0}}})
+    proposal = play(start(model, killchain__ROK=3), model, DPRK=ICBM)
+    assert any(e.kind == "doctrinal" and e.actor == "ROK" for e in proposal.events)
+
+
+def test_it_applies_the_2022_law_to_a_decapitation_drill_r04() -> None:
+    """R04: the DPRK sees a decapitation drill -> posture +1 and pre-delegation delegated."""
+    model = quiet_model({"rules": {"R04": {"p_base": 1.0}}})
+    drill = [{"action": "s.decap_drill", "target": "DPRK"}]
+    proposal = play(start(model), model, US=drill)
+    assert get(proposal.state, "dprk/posture") == "dispersed"
+    assert get(proposal.state, "dprk/predelegation") == "delegated"
+    assert proposal.requires_nuclear_approval
+
+
+def test_it_forbids_predelegation_under_the_swap_r05() -> None:
+    """R05: with c.swap in force the DPRK drops pre-delegation and R04 moves posture only."""
+    model = quiet_model({"rules": {"R04": {"p_base": 2.0}}})
+    swap = [{"measure": "c.swap", "parties": ["US", "ROK", "DPRK"], "status": "implemented"}]
+    proposal = play(
+        start(model, agreements=swap),
+        model,
+        US=[{"action": "s.strategic_assets", "target": "DPRK"}],
+        DPRK=[{"action": "d.hostile_policy", "target": "US"}][:0],
+    )
+    assert get(proposal.state, "dprk/predelegation") == "none"
+    off_model = quiet_model({"rules": {"R04": {"p_base": 2.0}}}, disable=("R05",))
+    off = play(start(off_model, agreements=swap), off_model)
+    assert get(off.state, "dprk/predelegation") == "conditional"
+
+
+def test_it_costs_assurance_when_the_us_deals_without_consulting_r06() -> None:
+    """R06: a US proposal to the DPRK with no consultation -> ROK and JPN assurance -8;
+    consulted allies gain instead."""
+    model = quiet_model()
+    propose = {
+        "action": "c.propose",
+        "params": {"measure": "c.strategic_dialogue", "parties": ["US", "DPRK"]},
+    }
+    alone = play(start(model), model, US=[propose])
+    consult = play(
+        start(model),
+        model,
+        US=[propose, {"action": "d.consult", "target": "ROK"}],
+        ROK=[{"action": "d.consult", "target": "US"}],
+    )
+    baseline = get(play(start(model), model).state, "assurance/ROK")
+    assert get(alone.state, "assurance/ROK") == baseline - 8
+    assert get(consult.state, "assurance/ROK") > baseline
+    assert get(alone.state, "assurance/JPN") < get(play(start(model), model).state, "assurance/JPN")
+
+
+def test_it_decouples_allies_when_icbms_are_capped_alone_r07() -> None:
+    """R07: c.icbm_cap agreed without c.theatre_cap -> ROK -10, JPN -12 (beyond R06, R18)."""
+    model = quiet_model()
+    off_model = quiet_model(disable=("R07",))
+    pending = [{"measure": "c.icbm_cap", "parties": ["US", "DPRK"], "status": "proposed"}]
+    accept = [{"action": "c.accept", "params": {"proposal": 1}}]
+    on = play(start(model, agreements=pending), model, DPRK=accept)
+    off = play(start(off_model, agreements=pending), off_model, DPRK=accept)
+    assert get(on.state, "agreement/c.icbm_cap") == "agreed"
+    assert round(get(off.state, "assurance/ROK") - get(on.state, "assurance/ROK"), 6) == 10
+    assert round(get(off.state, "assurance/JPN") - get(on.state, "assurance/JPN"), 6) == 12
+
+
+def test_it_eases_the_dprk_and_worries_allies_with_an_nsa_r08() -> None:
+    """R08: d.nsa -> P[DPRK->US] -8 (plus the act's own cooperation), allies -6."""
+    nsa = [{"action": "d.nsa", "target": "DPRK"}]
+    on = play(start(quiet_model()), quiet_model(), US=nsa)
+    off_model = quiet_model(disable=("R08",))
+    off = play(start(off_model), off_model, US=nsa)
+    assert round(get(off.state, "threat/DPRK/US") - get(on.state, "threat/DPRK/US"), 6) == 8
+    assert get(on.state, "assurance/JPN") < get(off.state, "assurance/JPN")
+
+
+def test_it_lowers_seoul_assurance_when_icbms_improve_r09() -> None:
+    """R09: an ICBM level gain -> ROK -8, JPN -4; the test seen by Seoul -> ROK -2."""
+    extra = {"rules": {"R16": {"p_base": 1.0}}}
+    on = play(start(quiet_model(extra, SEE_ALL)), quiet_model(extra, SEE_ALL), DPRK=ICBM)
+    off_model = quiet_model(extra, SEE_ALL, disable=("R09",))
+    off = play(start(off_model), off_model, DPRK=ICBM)
+    assert get(on.state, "dprk/icbm") == 4
+    assert round(get(off.state, "assurance/ROK") - get(on.state, "assurance/ROK"), 6) == 10
+    assert round(get(off.state, "assurance/JPN") - get(on.state, "assurance/JPN"), 6) == 4
+
+
+def test_it_reassures_allies_through_trilateral_dialogue_r10() -> None:
+    """R10: d.trilateral -> +3 (scaled by (100 - A)/50) to each ally."""
+    act = [{"action": "d.trilateral"}]
+    on = play(start(quiet_model()), quiet_model(), JPN=act)
+    off_model = quiet_model(disable=("R10",))
+    off = play(start(off_model), off_model, JPN=act)
+    assert round(get(on.state, "assurance/ROK") - get(off.state, "assurance/ROK"), 6) == round(
+        3 * (100 - 55) / 50, 6
+    )
+
+
+def test_it_starts_a_nuclear_option_debate_in_seoul_below_35_r11() -> None:
+    """R11: ROK assurance < 35 -> a "nuclear-option debate" inject and P[DPRK->ROK] +5."""
+    on = play(start(quiet_model(), assurance__ROK=30), quiet_model())
+    off_model = quiet_model(disable=("R11",))
+    off = play(start(off_model, assurance__ROK=30), off_model)
+    assert any(e.action == "R11.debate" for e in on.events)
+    assert round(get(on.state, "threat/DPRK/ROK") - get(off.state, "threat/DPRK/ROK"), 6) == 5
+
+
+def test_it_draws_an_inter_korean_incident_r12_and_contains_it_r13() -> None:
+    """R12 (p forced 1) -> an incident; R13 (containment forced) -> both rungs >= 4, P +5."""
+    model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}, "R13": {"p_base": 5.0}}})
+    proposal = play(start(model), model)
+    incident = [e for e in proposal.events if e.kind == "incident"]
+    assert incident
+    assert dict(incident[0].data)["contained"] is True
+    assert get(proposal.state, "rung/ROK/DPRK") == 4
+    assert get(proposal.state, "rung/DPRK/ROK") == 4
+    off_model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}}}, disable=("R12",))
+    assert not [e for e in play(start(off_model), off_model).events if e.kind == "incident"]
+
+
+def test_it_turns_an_uncontained_incident_into_a_clash_r13() -> None:
+    """R13: containment fails (p forced 0) -> both rungs >= 5 and P +15."""
+    model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}, "R13": {"p_base": -5.0}}})
+    proposal = play(start(model), model)
+    assert get(proposal.state, "rung/ROK/DPRK") == 5
+    assert get(proposal.state, "rung/DPRK/ROK") == 5
+
+
+def test_it_lapses_an_unmatched_step_after_two_turns_r14() -> None:
+    """R14: one party implements, the other never does -> the measure lapses after 2 turns."""
+    model = quiet_model()
+    hotline = [{"measure": "c.hotline", "parties": ["ROK", "DPRK"], "status": "agreed"}]
+    state = start(model, agreements=hotline)
+    state = play(state, model, ROK=[{"action": "c.implement", "params": {"agreement": 1}}]).state
+    state = play(state, model).state
+    assert get(state, "agreement/c.hotline") == "agreed"
+    third = play(state, model)
+    assert get(third.state, "agreement/c.hotline") == "lapsed"
+    off_model = quiet_model(disable=("R14",))
+    state = start(off_model, agreements=hotline)
+    for actions in ([{"action": "c.implement", "params": {"agreement": 1}}], [], []):
+        state = play(state, off_model, ROK=actions).state
+    assert get(state, "agreement/c.hotline") == "agreed"
+
+
+def test_it_lapses_military_measures_at_the_hazard_r14() -> None:
+    """R14: a military measure lapses at its per-turn hazard (forced 1)."""
+    model = quiet_model({"cbm": {"military_lapse_p": 1.0}})
+    agreements = [{"measure": "c.incident_prev", "parties": ["ROK", "DPRK"]}]
+    proposal = play(start(model, agreements=agreements), model)
+    assert get(proposal.state, "agreement/c.incident_prev") == "lapsed"
+
+
+def test_it_breaks_the_moratorium_with_a_full_exercise_r15() -> None:
+    """R15: a full-scale exercise during c.moratorium -> lapse hazard +.3 (forced 1 here);
+    on lapse, T[DPRK->US] -.1."""
+    model = quiet_model({"rules": {"R15": {"hazard": 1.0}}})
+    agreements = [{"measure": "c.moratorium", "parties": ["US", "DPRK"]}]
+    on = play(start(model, agreements=agreements), model, US=EXERCISE)
+    off_model = quiet_model({"rules": {"R15": {"hazard": 1.0}}}, disable=("R15",))
+    off = play(start(off_model, agreements=agreements), off_model, US=EXERCISE)
+    assert get(on.state, "agreement/c.moratorium") == "lapsed"
+    assert get(off.state, "agreement/c.moratorium") == "agreed"
+    assert round(get(off.state, "trust/DPRK/US") - get(on.state, "trust/DPRK/US"), 6) == 0.1
+
+
+def test_it_advances_the_icbm_with_tests_r16() -> None:
+    """R16: an ICBM test advances the ICBM level with p = .1 + .05 russia (forced 1)."""
+    model = quiet_model({"rules": {"R16": {"p_base": 1.0}}})
+    assert get(play(start(model), model, DPRK=ICBM).state, "dprk/icbm") == 4
+    off_model = quiet_model({"rules": {"R16": {"p_base": 1.0}}}, disable=("R16",))
+    assert get(play(start(off_model), off_model, DPRK=ICBM).state, "dprk/icbm") == 3
+
+
+def test_it_keeps_dprk_threat_from_falling_without_relief_r17() -> None:
+    """R17: two verified DPRK steps and no relief -> the DPRK's P does not fall."""
+    model = quiet_model()
+    state = start(model, threat__DPRK__US=80, threat0__DPRK__US=50)
+    state = replace(state, memory=replace(state.memory, dprk_verified_steps=2))
+    assert get(play(state, model).state, "threat/DPRK/US") == 80
+    off_model = quiet_model(disable=("R17",))
+    assert get(play(state, off_model).state, "threat/DPRK/US") < 80
+
+
+def test_it_unsettles_allies_with_arms_control_not_framed_as_interim_r18() -> None:
+    """R18: an arms-control measure agreed without interim-step framing -> ROK and JPN -3;
+    i.frame_interim the same turn cancels it."""
+    model = quiet_model()
+    pending = [{"measure": "c.moratorium", "parties": ["US", "DPRK"], "status": "proposed"}]
+    accept = [{"action": "c.accept", "params": {"proposal": 1}}]
+    plain = play(start(model, agreements=pending), model, DPRK=accept)
+    framed = play(
+        start(model, agreements=pending), model, DPRK=accept, JPN=[{"action": "i.frame_interim"}]
+    )
+    assert fired(plain, "R18")
+    assert not fired(framed, "R18")
+    assert round(get(framed.state, "assurance/ROK") - get(plain.state, "assurance/ROK"), 6) == 3
+
+
+def test_it_hardens_pyongyang_on_a_cvid_demand_r19() -> None:
+    """R19: d.demand_cvid -> P[DPRK->US] +5 and T[DPRK->US] -.05."""
+    act = [{"action": "d.demand_cvid", "target": "DPRK"}]
+    on = play(start(quiet_model()), quiet_model(), US=act)
+    off_model = quiet_model(disable=("R19",))
+    off = play(start(off_model), off_model, US=act)
+    assert round(get(on.state, "threat/DPRK/US") - get(off.state, "threat/DPRK/US"), 6) == 5
+    assert round(get(off.state, "trust/DPRK/US") - get(on.state, "trust/DPRK/US"), 6) == 0.05

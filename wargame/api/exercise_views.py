@@ -1,0 +1,222 @@
+"""Exercises: create, list, read, co-facilitators, commands, joining, facilitator tokens."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wargame.api.auth import facilitator_user, request_principal
+from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
+from wargame.exercises.errors import InvalidInput, RateLimited
+from wargame.exercises.models import Exercise, Participant
+from wargame.exercises.principals import Principal, principal_for
+from wargame.exercises.selectors.reads import exercise_payload, exercises_for_user
+from wargame.exercises.services.exercises import exercise_create, facilitator_add
+from wargame.exercises.services.joining import participant_join
+from wargame.exercises.services.lifecycle import NOT_GIVEN, exercise_command
+from wargame.exercises.services.limiter import limiter_check, limiter_hit
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+ERRORS = {400: ErrorShape, 401: ErrorShape, 403: ErrorShape, 404: ErrorShape, 409: ErrorShape}
+
+
+class ExerciseListView(APIView):
+    class ExerciseCreateInput(serializers.Serializer[Any]):
+        scenario = serializers.CharField(max_length=100)
+        title = serializers.CharField(max_length=200)
+        language = serializers.ChoiceField(choices=["en", "ja", "ko"], default="en")
+        seed = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+        deliberation_minutes = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=24 * 60
+        )
+
+    @extend_schema(request=ExerciseCreateInput, responses={201: ExerciseShape, **ERRORS})
+    def post(self, request: Request) -> Response:
+        user = facilitator_user(request)
+        data = self.ExerciseCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        exercise = exercise_create(user=user, **data.validated_data)
+        principal = Principal(exercise_id=exercise.pk, view="control", user=user)
+        return Response(exercise_payload(exercise, principal), status=201)
+
+    @extend_schema(
+        operation_id="exercises_list",
+        responses={
+            200: inline_serializer(
+                "ExerciseList",
+                {
+                    "results": ExerciseShape(many=True),
+                    "next": serializers.URLField(allow_null=True),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        if isinstance(request.auth, Participant):
+            exercises = [request.auth.exercise]
+            principals = [
+                principal_for(exercise_id=request.auth.exercise_id, participant=request.auth)
+            ]
+        else:
+            exercises = exercises_for_user(request.user)  # type: ignore[arg-type]
+            principals = [
+                Principal(exercise_id=e.pk, view="control", user=request.user)  # type: ignore[arg-type]
+                for e in exercises
+            ]
+        results = [exercise_payload(e, p) for e, p in zip(exercises, principals, strict=True)]
+        return Response({"results": results, "next": None})
+
+
+class ExerciseDetailView(APIView):
+    @extend_schema(responses={200: ExerciseShape, **ERRORS})
+    def get(self, request: Request, exercise_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        exercise = Exercise.objects.get(pk=exercise_id)
+        return Response(exercise_payload(exercise, principal))
+
+
+class FacilitatorAddView(APIView):
+    class FacilitatorAddInput(serializers.Serializer[Any]):
+        username = serializers.CharField(max_length=150)
+
+    @extend_schema(request=FacilitatorAddInput, responses={200: ExerciseShape, **ERRORS})
+    def post(self, request: Request, exercise_id: int) -> Response:
+        principal = _control(request, exercise_id)
+        data = self.FacilitatorAddInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        exercise = facilitator_add(
+            user=facilitator_user(request),
+            exercise_id=exercise_id,
+            username=data.validated_data["username"],
+        )
+        return Response(exercise_payload(exercise, principal))
+
+
+def _control(request: Request, exercise_id: int) -> Principal:
+    principal = request_principal(request, exercise_id)
+    if not principal.is_control:
+        from rest_framework.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the exercise's facilitators may do this."))
+    return principal
+
+
+class CommandView(APIView):
+    class CommandInput(serializers.Serializer[Any]):
+        command = serializers.CharField(max_length=40)
+        args = serializers.DictField(required=False, default=dict)
+        expected_turn = serializers.IntegerField(required=False, allow_null=True)
+        expected_phase = serializers.CharField(required=False, allow_null=True)
+
+    @extend_schema(request=CommandInput, responses={200: ExerciseShape, 423: ErrorShape, **ERRORS})
+    def post(self, request: Request, exercise_id: int) -> Response:
+        principal = _control(request, exercise_id)
+        data = self.CommandInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        exercise = exercise_command(
+            principal=principal,
+            exercise_id=exercise_id,
+            command=given["command"],
+            args=given["args"],
+            expected_turn=given.get("expected_turn", NOT_GIVEN),
+            expected_phase=given.get("expected_phase", NOT_GIVEN),
+        )
+        exercise.refresh_from_db()
+        return Response(exercise_payload(exercise, principal))
+
+
+def _client_address(request: Request) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+class JoinView(APIView):
+    """Join with a code: no account. A request that carries any cookie must carry the CSRF
+    token; one sent without cookies carries no ambient credential and needs none."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    class JoinInput(serializers.Serializer[Any]):
+        code = serializers.CharField(max_length=32)
+        display_name = serializers.CharField(max_length=80)
+
+    @extend_schema(
+        request=JoinInput,
+        responses={201: JoinShape, 423: ErrorShape, 429: ErrorShape, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        if request._request.COOKIES:
+            SessionAuthentication().enforce_csrf(request)
+        data = self.JoinInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = participant_join(address=_client_address(request), **data.validated_data)
+        participant = seat.participant
+        return Response(
+            {
+                "participant_id": participant.pk,
+                "token": seat.token,
+                "exercise": participant.exercise_id,
+                "team": participant.team.code if participant.team is not None else None,
+                "role": participant.role,
+            },
+            status=201,
+        )
+
+
+class TokenObtainView(APIView):
+    """A facilitator's username and password for an API token; wrong ones are rate-limited."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    class TokenInput(serializers.Serializer[Any]):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+    @extend_schema(
+        request=TokenInput,
+        responses={
+            200: inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+            400: ErrorShape,
+            429: ErrorShape,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        from django.conf import settings
+
+        data = self.TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = f"token:addr:{_client_address(request)}"
+        limit = settings.JOIN_FAILURES_PER_ADDRESS
+        now = time.time()
+        with transaction.atomic():
+            verdict = limiter_check(key=key, limit=limit, window_seconds=60, now=now)
+        if not verdict.allowed:
+            raise RateLimited(
+                _("Too many failed sign-ins. Try again later."), retry_after=verdict.retry_after
+            )
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            with transaction.atomic():
+                limiter_hit(key=key, now=now, keep=limit)
+            raise InvalidInput.on("password", _("Unknown username or wrong password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,220 @@
+"""Playing: the state as the caller may know it, actions, decisions, the event stream, talk."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wargame.api.auth import request_principal
+from wargame.api.paging import cursor_page
+from wargame.api.shapes import (
+    ActionChoiceShape,
+    ActionShape,
+    ChannelShape,
+    DecisionShape,
+    ErrorShape,
+    EventShape,
+    MessageShape,
+    StatementShape,
+    page_of,
+)
+from wargame.exercises.selectors.events import events_since_for
+from wargame.exercises.selectors.reads import (
+    actions_available,
+    agreements_visible,
+    channels_for,
+    decision_for,
+    messages_for,
+    state_for,
+    statements_for,
+)
+from wargame.exercises.services.decisions import decision_payload, decision_save, decision_submit
+from wargame.exercises.services.messages import (
+    message_payload,
+    message_post,
+    statement_payload,
+    statement_post,
+)
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+ERRORS = {
+    400: ErrorShape,
+    401: ErrorShape,
+    403: ErrorShape,
+    404: ErrorShape,
+    409: ErrorShape,
+    423: ErrorShape,
+}
+TEAM_PARAM = OpenApiParameter("team", str, description="Control only: a bot-played team's code.")
+
+
+class StateView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    def get(self, request: Request, exercise_id: int) -> Response:
+        return Response(state_for(request_principal(request, exercise_id)))
+
+
+class ActionsView(APIView):
+    @extend_schema(responses={200: page_of("ActionList", ActionShape), **ERRORS})
+    def get(self, request: Request, exercise_id: int) -> Response:
+        actions = actions_available(request_principal(request, exercise_id))
+        return Response({"results": actions, "next": None})
+
+
+class DecisionView(APIView):
+    class DecisionInput(serializers.Serializer[Any]):
+        actions = ActionChoiceShape(many=True)
+        rationale = serializers.CharField(
+            allow_blank=True, default="", max_length=4000, trim_whitespace=False
+        )
+        client_key = serializers.CharField(max_length=64)
+        expected_version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    @extend_schema(parameters=[TEAM_PARAM], responses={200: DecisionShape, **ERRORS})
+    def get(self, request: Request, exercise_id: int, turn: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        team = request.query_params.get("team")
+        return Response(decision_for(principal, turn=turn, team=team))
+
+    @extend_schema(
+        parameters=[TEAM_PARAM], request=DecisionInput, responses={200: DecisionShape, **ERRORS}
+    )
+    def put(self, request: Request, exercise_id: int, turn: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        data = self.DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        decision = decision_save(
+            principal=principal,
+            exercise_id=exercise_id,
+            turn=turn,
+            actions=request.data.get("actions"),
+            rationale=given["rationale"],
+            client_key=given["client_key"],
+            expected_version=given.get("expected_version"),
+            now=timezone.now(),
+            team=request.query_params.get("team"),
+        )
+        return Response(decision_payload(decision))
+
+
+class DecisionSubmitView(APIView):
+    class DecisionSubmitInput(serializers.Serializer[Any]):
+        client_key = serializers.CharField(max_length=64, required=False)
+
+    @extend_schema(
+        parameters=[TEAM_PARAM],
+        request=DecisionSubmitInput,
+        responses={200: DecisionShape, **ERRORS},
+    )
+    def post(self, request: Request, exercise_id: int, turn: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        self.DecisionSubmitInput(data=request.data).is_valid(raise_exception=True)
+        decision = decision_submit(
+            principal=principal,
+            exercise_id=exercise_id,
+            turn=turn,
+            now=timezone.now(),
+            team=request.query_params.get("team"),
+        )
+        return Response(decision_payload(decision))
+
+
+class EventListView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", int, description="The last seq you have."),
+            OpenApiParameter("limit", int),
+        ],
+        responses={200: page_of("EventList", EventShape), **ERRORS},
+    )
+    def get(self, request: Request, exercise_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+
+        def fetch(since: int, limit: int) -> list[dict[str, Any]]:
+            events = events_since_for(
+                exercise_id=exercise_id, view=principal.view, since=since, limit=limit
+            )
+            return [event.as_frame() for event in events]
+
+        return cursor_page(request, fetch, cursor="since", key="seq")
+
+
+class ChannelListView(APIView):
+    @extend_schema(responses={200: page_of("ChannelList", ChannelShape), **ERRORS})
+    def get(self, request: Request, exercise_id: int) -> Response:
+        return Response(
+            {"results": channels_for(request_principal(request, exercise_id)), "next": None}
+        )
+
+
+class TalkInput(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=4000)
+    client_key = serializers.CharField(max_length=64)
+
+
+class MessageListView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+        responses={200: page_of("MessageList", MessageShape), **ERRORS},
+    )
+    def get(self, request: Request, exercise_id: int, channel_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        return cursor_page(
+            request,
+            lambda after, limit: messages_for(
+                principal, channel_id=channel_id, after=after, limit=limit
+            ),
+            cursor="after",
+            key="id",
+        )
+
+    @extend_schema(request=TalkInput, responses={200: MessageShape, 201: MessageShape, **ERRORS})
+    def post(self, request: Request, exercise_id: int, channel_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        data = TalkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message, created = message_post(
+            principal=principal, channel_id=channel_id, **data.validated_data
+        )
+        return Response(message_payload(message), status=201 if created else 200)
+
+
+class StatementListView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+        responses={200: page_of("StatementList", StatementShape), **ERRORS},
+    )
+    def get(self, request: Request, exercise_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        return cursor_page(
+            request,
+            lambda after, limit: statements_for(principal, after=after, limit=limit),
+            cursor="after",
+            key="id",
+        )
+
+    @extend_schema(
+        request=TalkInput, responses={200: StatementShape, 201: StatementShape, **ERRORS}
+    )
+    def post(self, request: Request, exercise_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        data = TalkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        statement, created = statement_post(principal=principal, **data.validated_data)
+        return Response(statement_payload(statement), status=201 if created else 200)
+
+
+class AgreementListView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    def get(self, request: Request, exercise_id: int) -> Response:
+        agreements = agreements_visible(request_principal(request, exercise_id))
+        return Response({"results": agreements, "next": None})

@@ -1,0 +1,159 @@
+"""Narrative from data templates (EN, JA; KO carries the English text until Korean exists).
+Nuclear use is never narrated (§9): only the fixed decision-point text, to control."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .model import DATA_DIR
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .catalogue import Catalogue
+    from .proposal import OutcomeEvent, PerceivedEvent
+
+LANGS = ("en", "ja")
+
+
+@lru_cache(maxsize=1)
+def texts() -> Mapping[str, Any]:
+    loaded: Mapping[str, Any] = yaml.safe_load(
+        (DATA_DIR / "narrative.yaml").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+def _pick(table: Mapping[str, Mapping[str, str]], lang: str, key: str) -> str:
+    return table.get(lang, {}).get(key) or table["en"].get(key) or key
+
+
+def _team(lang: str, code: str | None) -> str:
+    return _pick(texts()["teams"], lang, code or "")
+
+
+def _title(catalogue: Catalogue, lang: str, action: str | None) -> str:
+    adef = catalogue.actions.get(action or "")
+    if adef is not None:
+        return adef.text("title", lang)
+    return _pick(texts()["labels"], lang, action or "")
+
+
+def _line(lang: str, key: str, **values: Any) -> str:
+    return _pick(texts()["templates"], lang, key).format(**values)
+
+
+def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
+    data = dict(e.data)
+    if e.kind == "action":
+        key = "action_target" if e.target else "action"
+        return _line(
+            lang,
+            key,
+            actor=_team(lang, e.actor),
+            target=_team(lang, e.target),
+            title=_title(catalogue, lang, e.action),
+        )
+    if e.kind == "joint_failed":
+        return _line(
+            lang,
+            "joint_failed",
+            actor=_team(lang, e.actor),
+            title=_title(catalogue, lang, e.action),
+        )
+    if e.kind == "doctrinal":
+        return _line(lang, "doctrinal", actor=_team(lang, e.actor), target=_team(lang, e.target))
+    if e.kind == "incident":
+        return _line(lang, "incident_contained" if data.get("contained") else "incident_clash")
+    if e.kind == "agreement":
+        return _line(
+            lang,
+            "agreement",
+            measure=_title(catalogue, lang, e.action) or e.action,
+            agreement=data.get("agreement"),
+            status=_pick(texts()["statuses"], lang, str(data.get("status"))),
+        )
+    if e.kind == "violation":
+        return _line(lang, "violation", actor=_team(lang, e.actor), measure=e.action)
+    if e.kind == "accusation":
+        return _line(
+            lang,
+            "accusation",
+            actor=_team(lang, e.actor),
+            target=_team(lang, e.target),
+            measure=e.action,
+        )
+    if e.kind == "inject":
+        return _line(lang, "inject_debate" if e.action == "R11.debate" else "inject_base_use")
+    return None  # nuclear requests and anything else: never narrated
+
+
+def _join(lines: Sequence[str], lang: str) -> str:
+    return " ".join(lines) if lines else _line(lang, "quiet")
+
+
+def public_narrative(catalogue: Catalogue, events: Sequence[OutcomeEvent]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        lines = [
+            line
+            for e in events
+            if e.vis == "pub" and e.kind != "agreement"
+            for line in [event_line(catalogue, lang, e)]
+            if line
+        ]
+        out[lang] = _join(lines, lang)
+    out["ko"] = out["en"]
+    return out
+
+
+def control_narrative(
+    catalogue: Catalogue, events: Sequence[OutcomeEvent], decision_points: int
+) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        lines = [line for e in events for line in [event_line(catalogue, lang, e)] if line]
+        if decision_points:
+            lines.append(_line(lang, "decision_point"))
+        out[lang] = _join(lines, lang)
+    out["ko"] = out["en"]
+    return out
+
+
+def team_narrative(
+    catalogue: Catalogue,
+    perceived: Sequence[PerceivedEvent],
+    events_by_id: Mapping[str, OutcomeEvent],
+) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        lines = []
+        for p in perceived:
+            if p.kind == "action" and "own" in p.tags:
+                lines.append(
+                    _line(
+                        lang,
+                        "action",
+                        actor=_team(lang, p.actor),
+                        title=_title(catalogue, lang, p.action),
+                    )
+                )
+            elif p.kind == "action":
+                lines.append(
+                    _line(
+                        lang,
+                        "seen",
+                        actor=_team(lang, p.actor),
+                        what=_title(catalogue, lang, p.action),
+                    )
+                )
+            elif p.event is not None and p.event in events_by_id:
+                line = event_line(catalogue, lang, events_by_id[p.event])
+                if line:
+                    lines.append(line)
+        out[lang] = _join(lines, lang)
+    out["ko"] = out["en"]
+    return out

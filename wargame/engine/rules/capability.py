@@ -1,0 +1,73 @@
+"""Step 6, capabilities: what actions change in forces and programmes, and R16 (ICBM progress)."""
+
+from __future__ import annotations
+
+from .context import Act, Candidate, Ctx
+
+
+def _icbm_progress(ctx: Ctx, act: Act, factor: float) -> None:
+    """R16: each test may advance the ICBM; Russian help speeds it (004 §II)."""
+    if not ctx.enabled("R16") or ctx.in_force("c.icbm_cap", "DPRK"):
+        return
+    p = ctx.rule("R16")
+    prob = (p["p_base"] + p["p_russia"] * ctx.state.dprk.russia) * factor
+    if ctx.dice.roll("rule:R16", prob, act.actor, act.key, ""):
+        ctx.icbm_add += 1
+        ctx.fire("R16", "A test advances the DPRK ICBM.")
+
+
+def apply_capabilities(ctx: Ctx) -> None:
+    cap = ctx.m["capabilities"]
+    safety = ctx.m["safety"]
+    for act in ctx.acts:
+        if not act.effective or act.doctrinal:
+            continue
+        name = act.action
+        if name == "d.russia_deepen":
+            ctx.russia_add += 1
+        elif name == "s.nuclear_test":
+            ctx.warheads_add += cap["nuclear_test_warheads"]
+        elif name == "s.missile_test" and act.param("class") == "ICBM":
+            _icbm_progress(ctx, act, 1.0)
+        elif name == "s.satellite":
+            _icbm_progress(ctx, act, ctx.rule("R16")["satellite_factor"])
+        elif name == "m.posture":
+            ctx.posture_set = act.param("level")
+        elif name == "m.stand_down":
+            if act.actor == "DPRK":
+                ctx.posture_steps -= 1
+            elif act.actor in ctx.killchain:
+                ctx.killchain_steps[act.actor] -= 1
+        elif name == "m.killchain" and act.actor in ctx.killchain:
+            ctx.killchain_set[act.actor] = int(act.param("level"))
+        elif name == "m.predelegate":
+            ctx.predelegation_set = "delegated"
+        elif name == "m.nuclear_alert":
+            ctx.nuclear_alert = True
+        elif name == "m.nuclear_use" and act.target is not None:
+            rung = int(safety["nuclear_use_rung"][act.param("scale", "limited")])
+            ctx.candidates.append(
+                Candidate(
+                    act.actor,
+                    rung,
+                    ("m.nuclear_use",),
+                    1.0,
+                    {f"rung/{act.actor}/{act.target}": rung},
+                )
+            )
+        elif name == "e.sanctions_up":
+            s = ctx.m["sanctions"]
+            veto = min(s["veto_p_max"], s["veto_p_per_russia"] * ctx.state.dprk.russia)
+            if not ctx.dice.roll("capability:veto", veto, act.actor, act.key, "UNSC"):
+                ctx.sanctions_add += 1
+        elif name == "e.relief_step":
+            ctx.sanctions_add -= 1
+            ctx.relief_steps_add += 1
+        elif name == "m.covert_program":
+            if act.param("site") == "yongbyon":
+                ctx.yongbyon_set = "operating"
+            else:
+                ctx.warheads_add += 1
+    if "DPRK" in ctx.teams and not ctx.in_force("c.fissile_cap", "DPRK"):
+        if ctx.dice.roll("capability:warheads", cap["warhead_growth_p"], "DPRK", "growth", ""):
+            ctx.warheads_add += 1

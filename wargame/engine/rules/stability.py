@@ -1,0 +1,150 @@
+"""R01-R05: pre-emption doctrines, misread exercises and launches, the 2022 law, the swap."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import Ctx
+
+
+def _believed_posture(ctx: Ctx, team: str) -> str | None:
+    key = (team, "dprk/posture")
+    b = ctx.beliefs_new.get(key) or ctx.beliefs.get(key)
+    return None if b is None else str(b.estimate)
+
+
+def request_strike(
+    ctx: Ctx, authoriser: str, rule_id: str, p: float, key: str, misperception: bool
+) -> None:
+    """A doctrinal Kill Chain strike (strike-on-detection delegated, 004 §III), drawn once."""
+    if any(a.actor == authoriser for a in ctx.doctrinal):
+        return
+    if ctx.dice.roll(f"rule:{rule_id}", p, authoriser, key, "DPRK"):
+        from wargame.engine.doctrine import add_strike
+
+        add_strike(ctx, authoriser, rule_id, misperception)
+
+
+def r01(ctx: Ctx) -> None:
+    """Use it or lose it: Kill Chain on alert + a believed dispersal (004 §III, 000 §A)."""
+    from wargame.engine.crisis import r01_applies
+
+    p = ctx.rule("R01")
+    if r01_applies(ctx.model, ctx.state):
+        ctx.fire("R01", "Kill Chain on alert facing a dispersed DPRK force: instability rises.")
+        for team in ("US", "ROK"):
+            if team in ctx.teams:
+                ctx.threat_add[("DPRK", team)] += p["threat"]
+    for team in ctx.m["teams"]["killchain_owners"]:
+        if ctx.killchain.get(team, 0) >= p["strike_killchain"] and (
+            _believed_posture(ctx, team) == p["strike_posture"]
+        ):
+            ctx.fire("R01", f"{team} believes DPRK launchers are ready: strike-on-detection.")
+            request_strike(
+                ctx,
+                team,
+                "R01",
+                p["p_base"] + p["p_ci"] * ctx.ci,
+                "launch_ready",
+                misperception=ctx.state.dprk.posture != p["strike_posture"],
+            )
+
+
+def r02(ctx: Ctx) -> None:
+    """An exercise misread as attack preparation moves DPRK posture, or pre-emption (004 §III)."""
+    from .context import Candidate
+
+    p = ctx.rule("R02")
+    for pc in ctx.perceptions:
+        act = pc.act
+        if act is None or pc.observer != "DPRK" or act.action != "s.exercise" or not pc.misread:
+            continue
+        prob = p["p_base"] + p["p_ci"] * ctx.ci
+        if ctx.state.dprk.posture == "launch_ready":
+            ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack while launch-ready.")
+            ctx.candidates.append(
+                Candidate(
+                    "DPRK",
+                    p["preemption_rung"],
+                    ("R02",),
+                    prob,
+                    {f"rung/DPRK/{act.actor}": p["preemption_rung"]},
+                )
+            )
+        elif ctx.dice.roll("rule:R02", prob, "DPRK", act.key, act.actor):
+            ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack: posture +1.")
+            ctx.posture_steps += 1
+            ctx.misperception_tags.add("posture")
+
+
+def r03(ctx: Ctx) -> None:
+    """A launch (or phantom) read as an attack: strike-on-detection or a step up (004 §III)."""
+    p = ctx.rule("R03")
+    labels = ctx.m["perception"]["launch_labels"]
+    for pc in ctx.perceptions:
+        o = pc.observer
+        if not pc.misread or pc.label not in labels or o not in ctx.killchain:
+            continue
+        level = ctx.killchain[o]
+        key = pc.act.key if pc.act is not None else "phantom"
+        if level >= p["strike_killchain"]:
+            ctx.fire("R03", f"{o} reads a launch as an attack: Kill Chain strike on detection.")
+            request_strike(ctx, o, "R03", p["strike_p"], key, misperception=True)
+        elif level >= p["alert_killchain"] and "DPRK" in ctx.teams:
+            ctx.fire("R03", f"{o} reads a launch as an attack: it steps up.")
+            pair = (o, "DPRK")
+            ctx.floor(pair, ctx.rung.get(pair, 0) + p["rung_step"], "cause.misperception")
+            ctx.threat_add[pair] += p["threat"]
+
+
+def r04(ctx: Ctx) -> None:
+    """The 2022 law: a threat to leadership or NC3 moves posture and pre-delegation (000 §A)."""
+    p = ctx.rule("R04")
+    if "DPRK" not in ctx.teams:
+        return
+    triggers: list[str] = []
+    misread = False
+    decap = ctx.m["perception"]["decapitation_labels"]
+    for pc in ctx.perceptions:
+        if pc.observer != "DPRK" or pc.act is None:
+            continue
+        if not pc.misread and pc.act.action in p["threat_actions"]:
+            triggers.append(pc.act.action)
+        elif pc.misread and pc.label in decap:
+            triggers.append(pc.label)
+            misread = True
+    if ctx.state.memory.doctrinal_last:
+        triggers.append("strike last turn")
+    high = max((v for (o, _), v in ctx.threat.items() if o == "DPRK"), default=0.0)
+    if high >= p["threat_min"] and max(ctx.killchain.values(), default=0) >= p["killchain_min"]:
+        triggers.append("threat")
+    if not triggers:
+        return
+    prob = p["p_base"] + p["p_ci"] * ctx.ci
+    swap = ctx.enabled("R05") and ctx.in_force("c.swap")
+    if swap:
+        prob *= ctx.rule("R05")["p_factor"]
+    if ctx.dice.roll("rule:R04", prob, "DPRK", "leadership", ""):
+        ctx.posture_steps += 1
+        if not swap:
+            ctx.predelegation_set = "delegated"
+        if misread:
+            ctx.misperception_tags.add("posture")
+        what = "posture +1" if swap else "posture +1 and pre-delegation"
+        ctx.fire("R04", f"DPRK sees its leadership threatened ({triggers[0]}): {what}.")
+
+
+def r05(ctx: Ctx) -> None:
+    """The swap: no pre-delegation while plans forgo decapitation (000 §A)."""
+    p = ctx.rule("R05")
+    if ctx.in_force("c.swap") and not ctx.effective("m.predelegate"):
+        ctx.predelegation_set = "none"
+        ctx.fire("R05", "The swap holds: no pre-delegation.")
+    for a in ctx.agreed_now:
+        if a.measure == "c.swap":
+            for x in a.parties:
+                for y in a.parties:
+                    if x != y and "DPRK" in (x, y):
+                        ctx.trust_add[(x, y)] += p["trust"]
+            ctx.fire("R05", "The swap is agreed: trust rises both ways.")

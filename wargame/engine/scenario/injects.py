@@ -1,0 +1,121 @@
+"""Injects: news the facilitator's script releases, by turn, by time, or by a state condition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from wargame.engine.scenario.conditions import Condition, evaluate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from wargame.engine.model import Model
+    from wargame.engine.scenario.scenario import Scenario
+    from wargame.engine.scenario.texts import Text, TextDict
+    from wargame.engine.state import State
+
+PHASES = ("briefing", "deliberation")
+
+
+class InjectDict(TypedDict):
+    id: str
+    title: TextDict
+    body: TextDict
+    audience: list[str]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inject:
+    id: str
+    title: Text
+    body: Text
+    audience: tuple[str, ...]  # views: "control", "observers", "team:US", ...
+    source: str
+    turn: int | None = None
+    phase: str | None = None
+    offset_minutes: int | None = None
+    when: Condition | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.when is not None:
+            return "condition"
+        return "offset" if self.offset_minutes is not None else "scheduled"
+
+    def to_dict(self) -> InjectDict:
+        """The payload of an `inject.released` event."""
+        return {
+            "id": self.id,
+            "title": self.title.to_dict(),
+            "body": self.body.to_dict(),
+            "audience": list(self.audience),
+            "source": self.source,
+        }
+
+
+def audience_views(raw: str | Sequence[str], teams: Iterable[str]) -> tuple[str, ...]:
+    """Canonical views of an audience already checked: `all` is control, observers, every team."""
+    codes = list(teams)
+    entries = [raw] if isinstance(raw, str) else list(raw)
+    wanted: set[str] = set()
+    for entry in entries:
+        if entry == "all":
+            wanted.update(("control", "observers", *(f"team:{c}" for c in codes)))
+        elif entry in codes:
+            wanted.add(f"team:{entry}")
+        else:
+            wanted.add(entry)
+    # Control sees every inject, as it sees every event (CONTRACT.md views).
+    wanted.add("control")
+    order = ["control", "observers", *(f"team:{c}" for c in codes)]
+    return tuple(view for view in order if view in wanted)
+
+
+def condition_holds(condition: Condition, state: State, model: Model | None = None) -> bool:
+    from wargame.engine.state import state_get
+
+    def read(pointer: str) -> Any:
+        return state_get(state, pointer, model)
+
+    return evaluate(condition, read)
+
+
+def _became_true(condition: Condition, before: State | None, after: State, model: Model) -> bool:
+    if not condition_holds(condition, after, model):
+        return False
+    return before is None or not condition_holds(condition, before, model)
+
+
+def injects_due(
+    scenario: Scenario,
+    *,
+    turn: int,
+    phase: str,
+    before: State | None,
+    after: State,
+    released: frozenset[str],
+) -> list[Inject]:
+    """Injects to release now: the turn's scheduled ones for `phase`, then every condition inject
+    whose condition holds on `after` but did not on `before` (the state before the last publish;
+    None at the start of the game). Nothing in `released` comes back, so each fires once.
+    Time-offset injects are not here: the server schedules them from `offset_injects`.
+    """
+    model = scenario.model()
+    due: list[Inject] = []
+    for inject in scenario.injects:
+        if inject.id in released:
+            continue
+        if inject.kind == "scheduled":
+            if inject.turn == turn and inject.phase == phase:
+                due.append(inject)
+        elif inject.when is not None and _became_true(inject.when, before, after, model):
+            due.append(inject)
+    return due
+
+
+def offset_injects(scenario: Scenario, turn: int) -> list[Inject]:
+    """Injects to release `offset_minutes` into turn `turn`'s deliberation, in that order."""
+    timed = [i for i in scenario.injects if i.kind == "offset" and i.turn == turn]
+    return sorted(timed, key=lambda i: i.offset_minutes or 0)

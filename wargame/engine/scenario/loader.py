@@ -1,0 +1,157 @@
+"""Load a scenario: read safely, check against the schema, then against the engine; report every
+mistake with its file, line, column and field, or return a frozen Scenario."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path as FsPath
+from typing import Any
+
+from wargame.engine.scenario.errors import ErrorDetail, ScenarioError, detail
+from wargame.engine.scenario.scenario import Scenario, build_scenario
+from wargame.engine.scenario.schema import scenarios_dir, schema_errors
+from wargame.engine.scenario.semantic import structural_findings
+from wargame.engine.scenario.yaml_reader import MAX_BYTES, SourceMap, format_path, read_yaml
+
+
+def _within(path: str, ancestor: str) -> bool:
+    return path == ancestor or path.startswith((f"{ancestor}.", f"{ancestor}["))
+
+
+def _sorted_unique(details: list[ErrorDetail]) -> list[ErrorDetail]:
+    seen: set[tuple[str, str]] = set()
+    unique: list[ErrorDetail] = []
+    for item in sorted(details, key=lambda d: (d["line"], d["column"], d["path"])):
+        key = (item["path"], item["message"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def _validate(
+    text: str, *, source_name: str, expected_slug: str | None
+) -> tuple[list[ErrorDetail], Scenario | None]:
+    from wargame.engine.scenario.engine_checks import engine_findings
+
+    read = read_yaml(text, source_name=source_name)
+    if read.data is None and read.errors:
+        return read.errors, None
+    details = list(read.errors)
+    unreadable = tuple(d["path"] for d in read.errors)
+    # A value the reader refused reads as null; the schema's complaint about it would be noise.
+    details.extend(
+        d
+        for d in schema_errors(read.data, read.source_map, source_name)
+        if not any(_within(d["path"], bad) for bad in unreadable)
+    )
+    if not isinstance(read.data, Mapping):
+        return _sorted_unique(details), None
+    data: Mapping[str, Any] = read.data
+
+    def add(path: tuple[str | int, ...], at_key: bool, message: str, smap: SourceMap) -> None:
+        pos = smap.key_position(path) if at_key else smap.value_position(path)
+        details.append(detail(source_name, pos.line, pos.column, format_path(path), message))
+
+    slug = data.get("slug")
+    if expected_slug is not None and isinstance(slug, str) and slug != expected_slug:
+        add(
+            ("slug",),
+            False,
+            f"slug '{slug}' must equal the file name '{expected_slug}'",
+            read.source_map,
+        )
+    schema_paths = [d["path"] for d in details]
+    for path, at_key, message in structural_findings(data):
+        if "when" in path[:3]:
+            condition = format_path(path[:3])
+            if any(_within(p, condition) for p in schema_paths):
+                continue  # the schema already named what is wrong in this condition
+        add(path, at_key, message, read.source_map)
+    # The engine only judges sections the schema passed, so one mistake is reported once.
+    broken = frozenset(str(d["path"]).split(".")[0].split("[")[0] for d in details)
+    if "" in broken:
+        return _sorted_unique(details), None
+    checked = engine_findings(data, skip=broken)
+    for path, at_key, message in checked.findings:
+        add(path, at_key, message, read.source_map)
+    if details:
+        return _sorted_unique(details), None
+    scenario = build_scenario(data, source_name=source_name)
+    scenario = dataclasses.replace(
+        scenario,
+        engine_model=checked.model,
+        engine_state=checked.state,
+        engine_catalogue=checked.catalogue,
+    )
+    return [], scenario
+
+
+def validate_text(
+    text: str, *, source_name: str, expected_slug: str | None = None
+) -> list[ErrorDetail]:
+    """Every mistake in a scenario text (empty when it loads)."""
+    return _validate(text, source_name=source_name, expected_slug=expected_slug)[0]
+
+
+def load_scenario_text(
+    text: str, *, source_name: str, expected_slug: str | None = None
+) -> Scenario:
+    """Load a scenario from YAML text; raises ScenarioError listing every mistake."""
+    details, scenario = _validate(text, source_name=source_name, expected_slug=expected_slug)
+    if scenario is None:
+        raise ScenarioError(details)
+    return scenario
+
+
+def _slug_rule(path: FsPath) -> str | None:
+    # Files kept under a scenarios/ directory are found by slug, so the name must match it.
+    return path.stem if "scenarios" in path.resolve().parent.parts else None
+
+
+def _read_file(path: FsPath) -> str:
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(
+            [detail(name, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+        ) from exc
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([detail(name, 1, 1, "", f"file too large: at most {MAX_BYTES} bytes")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError([detail(name, line, 1, "", "the file is not UTF-8 text")]) from exc
+
+
+def validate_file(path: str | FsPath) -> list[ErrorDetail]:
+    file = FsPath(path)
+    try:
+        text = _read_file(file)
+    except ScenarioError as exc:
+        return exc.details
+    return validate_text(text, source_name=str(file), expected_slug=_slug_rule(file))
+
+
+def load_scenario_file(path: str | FsPath) -> Scenario:
+    file = FsPath(path)
+    return load_scenario_text(
+        _read_file(file), source_name=str(file), expected_slug=_slug_rule(file)
+    )
+
+
+def builtin_slugs() -> list[str]:
+    """Slugs of the built-in scenarios (scenarios/*.yaml), sorted."""
+    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
+def load_builtin(slug: str) -> Scenario:
+    if slug not in builtin_slugs():
+        raise ScenarioError(
+            [detail(f"scenarios/{slug}.yaml", 1, 1, "slug", f"no built-in scenario '{slug}'")]
+        )
+    return load_scenario_file(scenarios_dir() / f"{slug}.yaml")

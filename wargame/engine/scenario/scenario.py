@@ -1,0 +1,224 @@
+"""The loaded scenario: a frozen, checked description of one exercise."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from wargame.engine.scenario.conditions import parse_condition
+from wargame.engine.scenario.injects import Inject, audience_views
+from wargame.engine.scenario.texts import Text, TextDict
+
+if TYPE_CHECKING:
+    from wargame.engine.catalogue import Catalogue
+    from wargame.engine.model import Model
+    from wargame.engine.state import State
+
+DEFAULT_DELIBERATION_MINUTES = 20
+
+
+class TeamSummary(TypedDict):
+    code: str
+    name: TextDict
+
+
+class ScenarioSummary(TypedDict):
+    """CONTRACT.md's scenario shape."""
+
+    slug: str
+    title: TextDict
+    summary: TextDict
+    teams: list[TeamSummary]
+    turns: int
+    languages: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamBrief:
+    code: str
+    name: Text
+    briefing: Text
+    objectives: tuple[Text, ...]
+    red_lines: tuple[Text, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnPlan:
+    n: int
+    represents: Text | None
+    deliberation_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelsConfig:
+    closed_at_start: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    slug: str
+    title: Text
+    summary: Text
+    languages: tuple[str, ...]
+    teams: Mapping[str, TeamBrief]
+    turn_count: int
+    deliberation_minutes: int
+    briefing_seconds: int | None
+    turn_represents: Text | None
+    start_date: dt.date
+    learning_objectives: tuple[Text, ...]
+    sources: tuple[str, ...]
+    turns: tuple[TurnPlan, ...]
+    injects: tuple[Inject, ...]
+    channels: ChannelsConfig
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+    source_name: str = field(default="", compare=False)
+    engine_model: Model | None = field(default=None, repr=False, compare=False)
+    engine_state: State | None = field(default=None, repr=False, compare=False)
+    engine_catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def team_codes(self) -> tuple[str, ...]:
+        return tuple(self.teams)
+
+    def model(self) -> Model:
+        """The engine model with this scenario's `model:` overrides merged in."""
+        if self.engine_model is not None:
+            return self.engine_model
+        from wargame.engine.model import load_model
+
+        return load_model(self.model_overrides())
+
+    def initial_state(self) -> State:
+        if self.engine_state is not None:
+            return self.engine_state
+        from wargame.engine.state import initial_state
+
+        return initial_state(self.model(), teams=self.team_codes, overrides=self.state_overrides())
+
+    def catalogue(self) -> Catalogue:
+        if self.engine_catalogue is not None:
+            return self.engine_catalogue
+        from wargame.engine.catalogue import load_catalogue
+
+        return load_catalogue(self.model(), self.action_extensions())
+
+    def model_overrides(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.raw.get("model") or {}))
+
+    def state_overrides(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.raw.get("initial_state") or {}))
+
+    def action_extensions(self) -> dict[str, Any]:
+        return copy.deepcopy(dict(self.raw.get("actions") or {}))
+
+    def deliberation_minutes_for(self, turn: int) -> int:
+        for plan in self.turns:
+            if plan.n == turn:
+                return plan.deliberation_minutes
+        return self.deliberation_minutes
+
+    def text(self, field_path: str, lang: str) -> str:
+        """A text by dotted path into the file ("title", "teams.US.briefing", "injects.0.body"),
+        in `lang`, falling back to English."""
+        node: Any = self.raw
+        for part in field_path.split("."):
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, Mapping) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(f"no text at '{field_path}'")
+        if not isinstance(node, str | Mapping):
+            raise KeyError(f"'{field_path}' is not a text")
+        return Text.from_raw(node).get(lang)
+
+    def summary_dict(self) -> ScenarioSummary:
+        return {
+            "slug": self.slug,
+            "title": self.title.to_dict(),
+            "summary": self.summary.to_dict(),
+            "teams": [{"code": c, "name": t.name.to_dict()} for c, t in self.teams.items()],
+            "turns": self.turn_count,
+            "languages": list(self.languages),
+        }
+
+
+TEAM_ORDER = ("US", "ROK", "JPN", "DPRK", "PRC", "RUS")
+
+
+def _texts(raw: Any) -> tuple[Text, ...]:
+    return tuple(Text.from_raw(item) for item in raw or ())
+
+
+def _optional_text(raw: Any) -> Text | None:
+    return None if raw is None else Text.from_raw(raw)
+
+
+def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
+    """Turn checked data into a Scenario (call only after validation found no errors)."""
+    duration = data["duration"]
+    default_minutes = int(duration.get("deliberation_minutes") or DEFAULT_DELIBERATION_MINUTES)
+    codes = [code for code in TEAM_ORDER if code in data["teams"]]
+    teams = {
+        code: TeamBrief(
+            code=code,
+            name=Text.from_raw(raw["name"]),
+            briefing=Text.from_raw(raw["briefing"]),
+            objectives=_texts(raw["objectives"]),
+            red_lines=_texts(raw.get("red_lines")),
+        )
+        for code, raw in ((c, data["teams"][c]) for c in codes)
+    }
+    turns = tuple(
+        TurnPlan(
+            n=int(item["n"]),
+            represents=_optional_text(item.get("represents")),
+            deliberation_minutes=int(item.get("deliberation_minutes") or default_minutes),
+        )
+        for item in sorted(data.get("turns") or (), key=lambda t: int(t["n"]))
+    )
+    injects = tuple(
+        _inject(raw, index, codes) for index, raw in enumerate(data.get("injects") or ())
+    )
+    channels = data.get("channels") or {}
+    return Scenario(
+        slug=str(data["slug"]),
+        title=Text.from_raw(data["title"]),
+        summary=Text.from_raw(data["summary"]),
+        languages=tuple(data["languages"]),
+        teams=MappingProxyType(teams),
+        turn_count=int(duration["turns"]),
+        deliberation_minutes=default_minutes,
+        briefing_seconds=duration.get("briefing_seconds"),
+        turn_represents=_optional_text(duration.get("turn_represents")),
+        start_date=dt.date.fromisoformat(str(data["start_date"])),
+        learning_objectives=_texts(data.get("learning_objectives")),
+        sources=tuple(data["sources"]),
+        turns=turns,
+        injects=injects,
+        channels=ChannelsConfig(tuple(channels.get("closed_at_start") or ())),
+        raw=MappingProxyType(dict(data)),
+        source_name=source_name,
+    )
+
+
+def _inject(raw: Mapping[str, Any], index: int, codes: list[str]) -> Inject:
+    at = raw.get("at") or {}
+    offset = at.get("offset_minutes")
+    when = raw.get("when")
+    return Inject(
+        id=str(raw["id"]),
+        title=Text.from_raw(raw["title"]),
+        body=Text.from_raw(raw["body"]),
+        audience=audience_views(raw["audience"], codes),
+        source=str(raw["source"]),
+        turn=at.get("turn"),
+        phase=None if (offset is not None or when is not None) else at.get("phase", "briefing"),
+        offset_minutes=offset,
+        when=None if when is None else parse_condition(when, ("injects", index, "when")),
+    )

@@ -1,0 +1,615 @@
+"""The game state (ADJUDICATION.md §1): frozen, JSON round-trippable, addressed by pointers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import StateError
+
+if TYPE_CHECKING:
+    from .model import Model
+
+SCHEMA_VERSION = 1
+CORE_TEAMS: tuple[str, ...] = ("US", "ROK", "JPN", "DPRK")
+OPTIONAL_TEAMS: tuple[str, ...] = ("PRC", "RUS")
+ALL_TEAMS: tuple[str, ...] = CORE_TEAMS + OPTIONAL_TEAMS
+DPRK_VARS: tuple[str, ...] = ("posture", "predelegation", "icbm", "warheads", "yongbyon", "russia")
+DPRK_INT_VARS = frozenset({"icbm", "warheads", "russia"})
+AGREEMENT_STATUSES: tuple[str, ...] = (
+    "proposed",
+    "agreed",
+    "implemented",
+    "verified",
+    "rejected",
+    "expired",
+    "violated",
+    "lapsed",
+)
+VERIFICATION_MODES: tuple[str, ...] = ("none", "self", "ntm", "observers", "onsite", "iaea")
+FRAMINGS: tuple[str, ...] = ("none", "interim_step")
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Dprk:
+    posture: str = "stored"
+    predelegation: str = "conditional"
+    icbm: int = 3
+    warheads: int = 50
+    yongbyon: str = "operating"
+    russia: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Belief:
+    team: str
+    pointer: str  # without the leading slash: "dprk/posture", "killchain/US"
+    estimate: Any
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    id: int
+    measure: str
+    parties: tuple[str, ...]
+    status: str
+    proposed_by: str
+    proposed_turn: int
+    accepted: tuple[str, ...] = ()
+    steps: tuple[tuple[str, int | None], ...] = ()
+    verification: str = "none"
+    framing: str = "none"
+    status_turn: int = 0
+    phase: int = 0
+    phase_turn: int = -1
+    violated_by: tuple[str, ...] = ()
+    detected_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "measure": self.measure,
+            "parties": list(self.parties),
+            "status": self.status,
+            "proposed_by": self.proposed_by,
+            "proposed_turn": self.proposed_turn,
+            "accepted": list(self.accepted),
+            "steps": dict(self.steps),
+            "verification": self.verification,
+            "framing": self.framing,
+            "status_turn": self.status_turn,
+            "phase": self.phase,
+            "phase_turn": self.phase_turn,
+            "violated_by": list(self.violated_by),
+            "detected_by": list(self.detected_by),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Agreement:
+        parties = tuple(raw["parties"])
+        steps_raw = raw.get("steps") or {}
+        return cls(
+            id=int(raw["id"]),
+            measure=str(raw["measure"]),
+            parties=parties,
+            status=str(raw["status"]),
+            proposed_by=str(raw.get("proposed_by") or parties[0]),
+            proposed_turn=int(raw.get("proposed_turn", 0)),
+            accepted=tuple(raw.get("accepted", ())),
+            steps=tuple((t, steps_raw.get(t)) for t in parties),
+            verification=str(raw.get("verification", "none")),
+            framing=str(raw.get("framing", "none")),
+            status_turn=int(raw.get("status_turn", 0)),
+            phase=int(raw.get("phase", 0)),
+            phase_turn=int(raw.get("phase_turn", -1)),
+            violated_by=tuple(raw.get("violated_by", ())),
+            detected_by=tuple(raw.get("detected_by", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What rules need from the previous turn (never shown to teams)."""
+
+    next_agreement_id: int = 1
+    last_acts: tuple[tuple[str, str, str], ...] = ()  # (actor, action, target or "")
+    doctrinal_last: tuple[tuple[str, str, str], ...] = ()
+    relief_steps: int = 0
+    dprk_verified_steps: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "next_agreement_id": self.next_agreement_id,
+            "last_acts": [list(a) for a in self.last_acts],
+            "doctrinal_last": [list(a) for a in self.doctrinal_last],
+            "relief_steps": self.relief_steps,
+            "dprk_verified_steps": self.dprk_verified_steps,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Memory:
+        return cls(
+            next_agreement_id=int(raw.get("next_agreement_id", 1)),
+            last_acts=tuple(tuple(a) for a in raw.get("last_acts", ())),
+            doctrinal_last=tuple(tuple(a) for a in raw.get("doctrinal_last", ())),
+            relief_steps=int(raw.get("relief_steps", 0)),
+            dprk_verified_steps=int(raw.get("dprk_verified_steps", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    schema_version: int
+    turn: int
+    teams: tuple[str, ...]
+    rung: tuple[tuple[str, str, int], ...]
+    threat: tuple[tuple[str, str, float], ...]
+    threat0: tuple[tuple[str, str, float], ...]
+    trust: tuple[tuple[str, str, float], ...]
+    assurance: tuple[tuple[str, float], ...]
+    assurance0: tuple[tuple[str, float], ...]
+    sanctions: int
+    killchain: tuple[tuple[str, int], ...]
+    hotline: tuple[tuple[str, str], ...]
+    dprk: Dprk
+    agreements: tuple[Agreement, ...] = ()
+    beliefs: tuple[Belief, ...] = ()
+    memory: Memory = field(default_factory=Memory)
+
+    # Accessors build small dicts; hot paths build them once per turn (see adjudicate.Tables).
+    def rung_map(self) -> dict[Pair, int]:
+        return {(a, b): v for a, b, v in self.rung}
+
+    def threat_map(self) -> dict[Pair, float]:
+        return {(a, b): v for a, b, v in self.threat}
+
+    def threat0_map(self) -> dict[Pair, float]:
+        return {(a, b): v for a, b, v in self.threat0}
+
+    def trust_map(self) -> dict[Pair, float]:
+        return {(a, b): v for a, b, v in self.trust}
+
+    def belief_map(self) -> dict[Pair, Belief]:
+        return {(b.team, b.pointer): b for b in self.beliefs}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "turn": self.turn,
+            "teams": list(self.teams),
+            "rung": _nest3(self.rung),
+            "threat": _nest3(self.threat),
+            "threat0": _nest3(self.threat0),
+            "trust": _nest3(self.trust),
+            "assurance": dict(self.assurance),
+            "assurance0": dict(self.assurance0),
+            "sanctions": self.sanctions,
+            "killchain": dict(self.killchain),
+            "hotline": dict(self.hotline),
+            "dprk": {name: getattr(self.dprk, name) for name in DPRK_VARS},
+            "agreements": [a.to_dict() for a in self.agreements],
+            "belief": _beliefs_to_dict(self.beliefs),
+            "memory": self.memory.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> State:
+        version = raw.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise StateError("schema_version", f"unsupported state schema version {version!r}.")
+        try:
+            return cls(
+                schema_version=SCHEMA_VERSION,
+                turn=int(raw["turn"]),
+                teams=tuple(raw["teams"]),
+                rung=_flat3(raw["rung"], int),
+                threat=_flat3(raw["threat"], float),
+                threat0=_flat3(raw["threat0"], float),
+                trust=_flat3(raw["trust"], float),
+                assurance=tuple(sorted((k, float(v)) for k, v in raw["assurance"].items())),
+                assurance0=tuple(sorted((k, float(v)) for k, v in raw["assurance0"].items())),
+                sanctions=int(raw["sanctions"]),
+                killchain=tuple(sorted((k, int(v)) for k, v in raw["killchain"].items())),
+                hotline=tuple(sorted((k, str(v)) for k, v in raw["hotline"].items())),
+                dprk=Dprk(**{name: raw["dprk"][name] for name in DPRK_VARS}),
+                agreements=tuple(Agreement.from_dict(a) for a in raw.get("agreements", ())),
+                beliefs=_beliefs_from_dict(raw.get("belief", {})),
+                memory=Memory.from_dict(raw.get("memory", {})),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StateError(None, f"malformed state: {exc!r}") from exc
+
+
+def _nest3(items: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for a, b, v in items:
+        out.setdefault(a, {})[b] = v
+    return out
+
+
+def _flat3(raw: Mapping[str, Mapping[str, Any]], cast: type) -> tuple[tuple[str, str, Any], ...]:
+    return tuple(sorted((a, b, cast(v)) for a, row in raw.items() for b, v in row.items()))
+
+
+def _beliefs_to_dict(beliefs: Iterable[Belief]) -> dict[str, dict[str, dict[str, Any]]]:
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for b in beliefs:
+        out.setdefault(b.team, {})["/" + b.pointer] = {
+            "estimate": b.estimate,
+            "confidence": b.confidence,
+        }
+    return out
+
+
+def _beliefs_from_dict(raw: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> tuple[Belief, ...]:
+    return tuple(
+        sorted(
+            (
+                Belief(team, pointer.lstrip("/"), v["estimate"], float(v["confidence"]))
+                for team, row in raw.items()
+                for pointer, v in row.items()
+            ),
+            key=lambda b: (b.team, b.pointer),
+        )
+    )
+
+
+# --- structure helpers -----------------------------------------------------------------------
+
+
+def adversaries(model: Model, team: str, teams: Sequence[str]) -> tuple[str, ...]:
+    return tuple(t for t in model.data["teams"]["adversaries"].get(team, ()) if t in teams)
+
+
+def allies(model: Model, team: str, teams: Sequence[str]) -> tuple[str, ...]:
+    return tuple(t for t in model.data["teams"]["allies"].get(team, ()) if t in teams)
+
+
+def ladders(model: Model, teams: Sequence[str]) -> tuple[Pair, ...]:
+    """Ordered dyads with an escalation ladder: the DPRK with each adversary, both directions."""
+    out: list[Pair] = []
+    for a in teams:
+        for b in adversaries(model, a, teams):
+            out.append((a, b))
+    return tuple(sorted(out))
+
+
+def hidden_pointers(model: Model, teams: Sequence[str]) -> tuple[str, ...]:
+    owners = model.data["teams"]["killchain_owners"]
+    return tuple(f"dprk/{v}" for v in DPRK_VARS) + tuple(
+        f"killchain/{t}" for t in owners if t in teams
+    )
+
+
+def can_see(model: Model, team: str, pointer: str) -> bool:
+    """Whether `team` sees the truth of a hidden pointer (§1: owner and control only)."""
+    if pointer.startswith("dprk/"):
+        return team == "DPRK"
+    if pointer.startswith("killchain/"):
+        return team in model.data["teams"]["killchain_owners"]
+    return True
+
+
+def true_value(state: State, pointer: str) -> Any:
+    if pointer.startswith("dprk/"):
+        return getattr(state.dprk, pointer[5:])
+    if pointer.startswith("killchain/"):
+        return dict(state.killchain)[pointer[10:]]
+    raise StateError(pointer, "not a hidden variable.")
+
+
+# --- initial state and pointers -----------------------------------------------------------
+
+
+def _pair_value(table: Mapping[str, Mapping[str, Any]], a: str, b: str, default: Any) -> Any:
+    row = table.get(a)
+    if row is not None and b in row:
+        return row[b]
+    return default
+
+
+def initial_state(
+    model: Model,
+    *,
+    teams: Sequence[str] = CORE_TEAMS,
+    overrides: Mapping[str, Any] | None = None,
+) -> State:
+    """The model's default state (2026 baseline) for `teams`, with pointer overrides applied."""
+    for team in teams:
+        if team not in ALL_TEAMS:
+            raise StateError("teams", f"unknown team '{team}'.")
+    for team in CORE_TEAMS:
+        if team not in teams:
+            raise StateError("teams", f"the core team '{team}' is required.")
+    teams = tuple(t for t in ALL_TEAMS if t in teams)
+    init = model.data["initial"]
+    pairs = [(a, b) for a in teams for b in teams if a != b]
+    rung = tuple((a, b, int(_pair_value(init["rung"], a, b, 0))) for a, b in ladders(model, teams))
+    threat = tuple(
+        sorted(
+            (a, b, float(_pair_value(init["threat"], a, b, init["threat_default"])))
+            for a, b in pairs
+        )
+    )
+    trust = tuple(
+        sorted(
+            (a, b, float(_pair_value(init["trust"], a, b, init["trust_default"]))) for a, b in pairs
+        )
+    )
+    assurance = tuple(sorted((k, float(v)) for k, v in init["assurance"].items()))
+    killchain = tuple(sorted((k, int(v)) for k, v in init["killchain"].items() if k in teams))
+    hotline = tuple(sorted((k, str(v)) for k, v in init["hotline"].items()))
+    dprk = Dprk(**{name: init["dprk"][name] for name in DPRK_VARS})
+    base = State(
+        schema_version=SCHEMA_VERSION,
+        turn=1,
+        teams=teams,
+        rung=rung,
+        threat=threat,
+        threat0=threat,
+        trust=trust,
+        assurance=assurance,
+        assurance0=assurance,
+        sanctions=int(init["sanctions"]),
+        killchain=killchain,
+        hotline=hotline,
+        dprk=dprk,
+    )
+    base = replace(base, beliefs=default_beliefs(model, base))
+    return state_with(model, base, overrides or {}, baseline=True)
+
+
+def default_beliefs(model: Model, state: State) -> tuple[Belief, ...]:
+    conf = float(model.data["initial"]["belief_confidence"])
+    out = []
+    for team in state.teams:
+        for pointer in hidden_pointers(model, state.teams):
+            if not can_see(model, team, pointer):
+                out.append(Belief(team, pointer, true_value(state, pointer), conf))
+    return tuple(sorted(out, key=lambda b: (b.team, b.pointer)))
+
+
+def _domain_check(model: Model, pointer: str, kind: str, value: Any) -> Any:
+    domains = model.data["domains"]
+    allowed = domains[kind]
+    if isinstance(allowed[0], str):
+        if value not in allowed:
+            raise StateError(pointer, f"must be one of {', '.join(allowed)}; got {value!r}.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise StateError(pointer, f"must be a number; got {value!r}.")
+    lo, hi = allowed
+    if not lo <= value <= hi:
+        raise StateError(pointer, f"must be between {lo} and {hi}; got {value!r}.")
+    if isinstance(lo, int) and kind not in ("threat", "trust", "assurance"):
+        if value != int(value):
+            raise StateError(pointer, f"must be an integer; got {value!r}.")
+        return int(value)
+    return float(value)
+
+
+def _set3(items: tuple[tuple[str, str, Any], ...], a: str, b: str, v: Any) -> tuple[Any, ...]:
+    return tuple((x, y, v if (x, y) == (a, b) else w) for x, y, w in items)
+
+
+def _set2(items: tuple[tuple[str, Any], ...], k: str, v: Any) -> tuple[Any, ...]:
+    return tuple((x, v if x == k else w) for x, w in items)
+
+
+def state_with(
+    model: Model, state: State, overrides: Mapping[str, Any], *, baseline: bool = False
+) -> State:
+    """A copy of `state` with pointer values set (also "agreements"); `baseline` also moves the
+    reversion baselines of threat and assurance (a scenario's start values)."""
+    valid = state_pointers(state, model)
+    # Beliefs last: a moved start value refreshes default beliefs, explicit beliefs then win.
+    for pointer in sorted(overrides, key=lambda p: (p.startswith("belief/"), p)):
+        value = overrides[pointer]
+        if pointer == "agreements":
+            state = _with_agreements(model, state, value)
+            continue
+        if pointer not in valid or pointer == "ci" or pointer.startswith("agreement/"):
+            raise StateError(pointer, "unknown state pointer.")
+        parts = pointer.split("/")
+        head = parts[0]
+        if head == "rung":
+            v = _domain_check(model, pointer, "rung", value)
+            state = replace(state, rung=_set3(state.rung, parts[1], parts[2], v))
+        elif head in ("threat", "threat0"):
+            v = _domain_check(model, pointer, "threat", value)
+            if head == "threat":
+                state = replace(state, threat=_set3(state.threat, parts[1], parts[2], v))
+            if head == "threat0" or baseline:
+                state = replace(state, threat0=_set3(state.threat0, parts[1], parts[2], v))
+        elif head == "trust":
+            v = _domain_check(model, pointer, "trust", value)
+            state = replace(state, trust=_set3(state.trust, parts[1], parts[2], v))
+        elif head in ("assurance", "assurance0"):
+            v = _domain_check(model, pointer, "assurance", value)
+            if head == "assurance":
+                state = replace(state, assurance=_set2(state.assurance, parts[1], v))
+            if head == "assurance0" or baseline:
+                state = replace(state, assurance0=_set2(state.assurance0, parts[1], v))
+        elif head == "sanctions":
+            state = replace(state, sanctions=_domain_check(model, pointer, "sanctions", value))
+        elif head == "killchain":
+            v = _domain_check(model, pointer, "killchain", value)
+            state = replace(state, killchain=_set2(state.killchain, parts[1], v))
+            if baseline:
+                state = _refresh_belief(model, state, pointer)
+        elif head == "hotline":
+            v = _domain_check(model, pointer, "hotline", value)
+            state = replace(state, hotline=_set2(state.hotline, parts[1], v))
+        elif head == "dprk":
+            v = _domain_check(model, pointer, parts[1], value)
+            state = replace(state, dprk=replace(state.dprk, **{parts[1]: v}))
+            if baseline:
+                state = _refresh_belief(model, state, pointer)
+        elif head == "belief":
+            state = _with_belief(model, state, pointer, parts[1], "/".join(parts[2:]), value)
+        else:  # pragma: no cover - state_pointers lists only the heads above
+            raise StateError(pointer, "unknown state pointer.")
+    return state
+
+
+def _refresh_belief(model: Model, state: State, pointer: str) -> State:
+    """At set-up, a moved true start value moves the default beliefs with it (§1)."""
+    conf = float(model.data["initial"]["belief_confidence"])
+    value = true_value(state, pointer)
+    beliefs = tuple(
+        Belief(b.team, b.pointer, value, b.confidence)
+        if b.pointer == pointer and b.confidence == conf
+        else b
+        for b in state.beliefs
+    )
+    return replace(state, beliefs=beliefs)
+
+
+def _with_belief(
+    model: Model, state: State, pointer: str, team: str, var: str, value: Any
+) -> State:
+    if not isinstance(value, Mapping) or set(value) != {"estimate", "confidence"}:
+        raise StateError(pointer, "a belief is {estimate, confidence}.")
+    conf = value["confidence"]
+    if isinstance(conf, bool) or not isinstance(conf, int | float) or not 0 <= conf <= 1:
+        raise StateError(pointer, "confidence must be between 0 and 1.")
+    kind = var.split("/")[-1] if var.startswith("dprk/") else "killchain"
+    estimate = _domain_check(model, pointer, kind, value["estimate"])
+    beliefs = tuple(
+        Belief(team, var, estimate, float(conf)) if (b.team, b.pointer) == (team, var) else b
+        for b in state.beliefs
+    )
+    return replace(state, beliefs=beliefs)
+
+
+def _with_agreements(model: Model, state: State, raw: Any) -> State:
+    if not isinstance(raw, list | tuple):
+        raise StateError("agreements", "must be a list of agreements.")
+    measures = model.data["cbm"]["measures"]
+    out = list(state.agreements)
+    next_id = state.memory.next_agreement_id
+    for n, item in enumerate(raw):
+        where = f"agreements/{n}"
+        if not isinstance(item, Mapping):
+            raise StateError(where, "an agreement is a mapping.")
+        measure = item.get("measure")
+        if measure not in measures:
+            raise StateError(f"{where}/measure", f"unknown measure {measure!r}.")
+        parties = item.get("parties")
+        if not isinstance(parties, list | tuple) or len(parties) < 1:
+            raise StateError(f"{where}/parties", "parties must be a non-empty list of teams.")
+        for team in parties:
+            if team not in state.teams:
+                raise StateError(f"{where}/parties", f"'{team}' is not a team in this game.")
+        status = item.get("status", "agreed")
+        if status not in AGREEMENT_STATUSES:
+            raise StateError(f"{where}/status", f"unknown status {status!r}.")
+        verification = item.get("verification", measures[measure]["verification"])
+        if verification not in VERIFICATION_MODES:
+            raise StateError(f"{where}/verification", f"unknown mode {verification!r}.")
+        framing = item.get("framing", "none")
+        if framing not in FRAMINGS:
+            raise StateError(f"{where}/framing", f"unknown framing {framing!r}.")
+        ordered = tuple(t for t in ALL_TEAMS if t in parties)
+        stepped = status in ("implemented", "verified")
+        turn = state.turn - 1
+        out.append(
+            Agreement(
+                id=next_id,
+                measure=str(measure),
+                parties=ordered,
+                status=status,
+                proposed_by=str(item.get("proposed_by", ordered[0])),
+                proposed_turn=int(item.get("proposed_turn", turn)),
+                accepted=ordered
+                if status != "proposed"
+                else (str(item.get("proposed_by", ordered[0])),),
+                steps=tuple((t, turn if stepped else None) for t in ordered),
+                verification=verification,
+                framing=framing,
+                status_turn=turn,
+                phase=1 if stepped else 0,
+                phase_turn=turn if stepped else -1,
+            )
+        )
+        next_id += 1
+    return replace(
+        state, agreements=tuple(out), memory=replace(state.memory, next_agreement_id=next_id)
+    )
+
+
+def state_pointers(state: State, model: Model | None = None) -> frozenset[str]:
+    """Every valid scalar pointer of this state (plus "ci" and "agreement/<measure>", which
+    state_get answers but initial_state does not accept)."""
+    out: set[str] = {"sanctions", "ci"}
+    out.update(f"rung/{a}/{b}" for a, b, _ in state.rung)
+    out.update(f"threat/{a}/{b}" for a, b, _ in state.threat)
+    out.update(f"threat0/{a}/{b}" for a, b, _ in state.threat0)
+    out.update(f"trust/{a}/{b}" for a, b, _ in state.trust)
+    out.update(f"assurance/{k}" for k, _ in state.assurance)
+    out.update(f"assurance0/{k}" for k, _ in state.assurance0)
+    out.update(f"killchain/{k}" for k, _ in state.killchain)
+    out.update(f"hotline/{k}" for k, _ in state.hotline)
+    out.update(f"dprk/{v}" for v in DPRK_VARS)
+    out.update(f"belief/{b.team}/{b.pointer}" for b in state.beliefs)
+    if model is None:
+        from .model import load_model
+
+        model = load_model()
+    out.update(f"agreement/{m}" for m in model.data["cbm"]["measures"])
+    return frozenset(out)
+
+
+def agreement_status(state: State, measure: str) -> str:
+    """The most recent agreement on `measure` ("none" if there is none)."""
+    found = [a for a in state.agreements if a.measure == measure]
+    return found[-1].status if found else "none"
+
+
+def state_get(state: State, pointer: str, model: Model | None = None) -> Any:
+    """The value at `pointer`; StateError if the pointer is unknown."""
+    parts = pointer.split("/")
+    head = parts[0]
+    try:
+        if head == "ci" and len(parts) == 1:
+            from .crisis import crisis_instability
+            from .model import load_model
+
+            return crisis_instability(state, model or load_model())
+        if head == "agreement" and len(parts) == 2:
+            from .model import load_model
+
+            if parts[1] not in (model or load_model()).data["cbm"]["measures"]:
+                raise KeyError(parts[1])
+            return agreement_status(state, parts[1])
+        if head == "sanctions" and len(parts) == 1:
+            return state.sanctions
+        if head in ("rung", "threat", "threat0", "trust") and len(parts) == 3:
+            table = {
+                "rung": state.rung,
+                "threat": state.threat,
+                "threat0": state.threat0,
+                "trust": state.trust,
+            }[head]
+            for a, b, v in table:
+                if (a, b) == (parts[1], parts[2]):
+                    return v
+            raise KeyError(pointer)
+        if head in ("assurance", "assurance0", "killchain", "hotline") and len(parts) == 2:
+            pairs: tuple[tuple[str, Any], ...] = getattr(state, head)
+            return dict(pairs)[parts[1]]
+        if head == "dprk" and len(parts) == 2 and parts[1] in DPRK_VARS:
+            return getattr(state.dprk, parts[1])
+        if head == "belief" and len(parts) >= 3:
+            var = "/".join(parts[2:])
+            for belief in state.beliefs:
+                if (belief.team, belief.pointer) == (parts[1], var):
+                    return {"estimate": belief.estimate, "confidence": belief.confidence}
+            raise KeyError(pointer)
+    except KeyError:
+        pass
+    raise StateError(pointer, "unknown state pointer.")

@@ -1,0 +1,87 @@
+"""Who is asking: a facilitator of the exercise (view control) or a participant (their view)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from wargame.exercises.errors import NotFound
+from wargame.exercises.models import FacilitatorMembership, Participant, ParticipantRole
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+def token_hash(token: str) -> str:
+    """Tokens are high-entropy random strings: SHA-256 is enough, and fast on the event loop."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    exercise_id: int
+    view: str
+    user: User | None = None
+    participant: Participant | None = None
+
+    @property
+    def is_control(self) -> bool:
+        return self.view == CONTROL
+
+    @property
+    def is_player(self) -> bool:
+        return self.participant is not None and self.participant.role == ParticipantRole.PLAYER
+
+    @property
+    def team_code(self) -> str | None:
+        if self.participant is None or self.participant.team is None:
+            return None
+        return self.participant.team.code
+
+    def actor(self) -> dict[str, object]:
+        """How the event log names who acted."""
+        if self.participant is not None:
+            return {
+                "participant_id": self.participant.pk,
+                "display_name": self.participant.display_name,
+                "team": self.team_code,
+            }
+        return {"control": True, "user_id": self.user.pk if self.user is not None else None}
+
+
+def participant_for_token(token: str) -> Participant | None:
+    """The active participant holding this token, whatever its exercise."""
+    return (
+        Participant.objects.select_related("team", "exercise")
+        .filter(token_hash=token_hash(token), active=True)
+        .first()
+    )
+
+
+def principal_for(
+    *,
+    exercise_id: int,
+    user: User | AnonymousUser | None = None,
+    participant: Participant | None = None,
+) -> Principal:
+    """The caller's principal in this exercise, or NotFound: a hidden exercise does not exist."""
+    if participant is not None:
+        if participant.exercise_id != exercise_id or not participant.active:
+            raise NotFound(_("Exercise not found."))
+        if participant.role == ParticipantRole.OBSERVER:
+            return Principal(exercise_id=exercise_id, view=OBSERVERS, participant=participant)
+        assert participant.team is not None  # noqa: S101 - a database constraint guarantees it
+        return Principal(
+            exercise_id=exercise_id, view=team_view(participant.team.code), participant=participant
+        )
+    if (
+        user is not None
+        and user.is_authenticated
+        and FacilitatorMembership.objects.filter(exercise_id=exercise_id, user_id=user.pk).exists()
+    ):
+        return Principal(exercise_id=exercise_id, view=CONTROL, user=user)
+    raise NotFound(_("Exercise not found."))

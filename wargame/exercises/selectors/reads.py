@@ -1,0 +1,234 @@
+"""Role-filtered reads. Every REST answer about an exercise is built here, from the caller's
+view; the engine's views decide what of the game state that view may know."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wargame.engine.catalogue import actions_for, valid_targets
+from wargame.engine.views import agreements_for, view_state
+from wargame.exercises.errors import NotFound
+from wargame.exercises.models import (
+    Adjudication,
+    Channel,
+    ChannelKind,
+    Decision,
+    DecisionStatus,
+    Exercise,
+    ExerciseStatus,
+    JoinCode,
+    Message,
+    ObserverView,
+    Statement,
+)
+from wargame.exercises.services.adjudication import proposal_payload
+from wargame.exercises.services.decisions import decision_payload, empty_decision_payload
+from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.messages import message_payload, statement_payload
+from wargame.exercises.views_of import CONTROL, OBSERVERS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from wargame.exercises.principals import Principal
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]:
+    """CONTRACT.md's exercise. The seed is control's only: with it and the engine, a team could
+    work out draws that decide what it may not see."""
+    scenario = exercise_scenario(exercise)
+    turn = exercise.turn
+    submitted = set(
+        Decision.objects.filter(
+            exercise=exercise, turn=turn or 0, status=DecisionStatus.SUBMITTED
+        ).values_list("team__code", flat=True)
+    )
+    remaining: int | None = exercise.paused_remaining_seconds
+    if exercise.deadline is not None:
+        remaining = max(0, int((exercise.deadline - timezone.now()).total_seconds()))
+    body: dict[str, Any] = {
+        "id": exercise.pk,
+        "title": exercise.title,
+        "scenario": exercise.scenario_slug,
+        "status": exercise.status,
+        "turn": turn,
+        "phase": exercise.phase,
+        "deadline": _iso(exercise.deadline),
+        "remaining_seconds": remaining,
+        "language": exercise.language,
+        "seed": exercise.seed if principal.is_control else None,
+        "auto_advance": exercise.auto_advance,
+        "teams": [
+            {
+                "code": team.code,
+                "name": scenario.teams[team.code].name.get(exercise.language),
+                "ai": team.ai,
+                # open sockets of the team: counted by the live-update servers
+                "connected": 0,
+                "submitted": team.code in submitted,
+            }
+            for team in exercise.teams.all()
+        ],
+    }
+    if principal.is_control:
+        codes = JoinCode.objects.filter(exercise=exercise).select_related("team")
+        body["join_codes"] = {
+            (row.team.code if row.team is not None else "observers"): row.code for row in codes
+        }
+        body["observer_view"] = exercise.observer_view
+        body["auto_publish"] = exercise.auto_publish
+        body["deliberation_minutes"] = exercise.deliberation_minutes
+    return body
+
+
+def exercises_for_user(user: User) -> list[Exercise]:
+    return list(Exercise.objects.filter(facilitators__user=user).order_by("-id"))
+
+
+def exercise_visible(principal: Principal) -> Exercise:
+    exercise = Exercise.objects.filter(pk=principal.exercise_id).first()
+    if exercise is None:
+        raise NotFound(_("Exercise not found."))
+    return exercise
+
+
+def state_for(principal: Principal) -> dict[str, Any]:
+    exercise = exercise_visible(principal)
+    scenario = exercise_scenario(exercise)
+    view = view_state(exercise_state(exercise), principal.view, scenario.model())
+    view["turn"] = exercise.turn
+    view["phase"] = exercise.phase
+    return view
+
+
+def actions_available(principal: Principal) -> list[dict[str, Any]]:
+    """The actions the caller's team may take this turn, in the exercise's language."""
+    exercise = exercise_visible(principal)
+    team = principal.team_code
+    if team is None:
+        raise NotFound(_("Only players have actions."))
+    scenario = exercise_scenario(exercise)
+    model, state = scenario.model(), exercise_state(exercise)
+    lang = exercise.language
+    return [
+        {
+            "id": action.id,
+            "category": action.category,
+            "title": action.title.get(lang) or action.title.get("en", action.id),
+            "help": action.help.get(lang) or action.help.get("en", ""),
+            "targets": valid_targets(model, action, state, team),
+            "params": action.params,
+            "joint": action.joint,
+        }
+        for action in actions_for(scenario.catalogue(), state, team)
+    ]
+
+
+def decision_for(principal: Principal, *, turn: int, team: str | None) -> dict[str, Any]:
+    """A team's decision for a turn: its players, and control (any team; ``team`` required)."""
+    exercise = exercise_visible(principal)
+    code = principal.team_code if principal.is_player else team
+    if code is None or not (principal.is_player or principal.is_control):
+        raise NotFound(_("No decision here."))
+    row = (
+        Decision.objects.select_related("team", "updated_by")
+        .filter(exercise=exercise, team__code=code, turn=turn)
+        .first()
+    )
+    if row is None:
+        if not exercise.teams.filter(code=code).exists():
+            raise NotFound(_("No decision here."))
+        return empty_decision_payload(code, turn)
+    return decision_payload(row)
+
+
+def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]:
+    # A dozen channels per exercise: filtered here, since SQLite has no JSON containment.
+    channels = list(Channel.objects.filter(exercise=exercise).order_by("id"))
+    if principal.is_control:
+        return channels
+    if principal.view == OBSERVERS:
+        if exercise.observer_view != ObserverView.TEAMS:
+            return []
+        return [c for c in channels if c.kind != ChannelKind.CONTROL]
+    return [c for c in channels if principal.team_code in c.members]
+
+
+def channels_for(principal: Principal) -> list[dict[str, Any]]:
+    exercise = exercise_visible(principal)
+    state = exercise_state(exercise)
+    hotlines = dict(state.hotline)
+    return [
+        {
+            "id": channel.pk,
+            "kind": channel.kind,
+            "name": channel.name,
+            "members": channel.members,
+            "open": channel.open,
+            **({"state": hotlines.get(channel.hotline, "down")} if channel.hotline else {}),
+        }
+        for channel in _visible_channels(principal, exercise)
+    ]
+
+
+def messages_for(
+    principal: Principal, *, channel_id: int, after: int, limit: int
+) -> list[dict[str, Any]]:
+    exercise = exercise_visible(principal)
+    channel = next((c for c in _visible_channels(principal, exercise) if c.pk == channel_id), None)
+    if channel is None:
+        raise NotFound(_("Channel not found."))
+    rows = (
+        Message.objects.filter(channel=channel, pk__gt=after)
+        .select_related("author__team")
+        .order_by("id")[:limit]
+    )
+    return [message_payload(row) for row in rows]
+
+
+def statements_for(principal: Principal, *, after: int, limit: int) -> list[dict[str, Any]]:
+    exercise = exercise_visible(principal)
+    rows = (
+        Statement.objects.filter(exercise=exercise, pk__gt=after)
+        .select_related("team", "author")
+        .order_by("id")[:limit]
+    )
+    return [statement_payload(row) for row in rows]
+
+
+def agreements_visible(principal: Principal) -> list[dict[str, Any]]:
+    """Control: the truth. A team: the agreements it is party to, as it knows them (a violation
+    only once detected). Observers: none; they learn of measures through public statements."""
+    exercise = exercise_visible(principal)
+    state = exercise_state(exercise)
+    if principal.is_control:
+        return agreements_for(state, CONTROL)
+    if principal.team_code is None:
+        return []
+    return [a for a in agreements_for(state, principal.view) if principal.team_code in a["parties"]]
+
+
+def adjudication_for(principal: Principal, *, turn: int) -> dict[str, Any] | None:
+    """The proposal for review (control only); None while the engine is still working."""
+    exercise = exercise_visible(principal)
+    if not principal.is_control:
+        raise NotFound(_("Not found."))
+    row = Adjudication.objects.filter(exercise=exercise, turn=turn).first()
+    if row is None:
+        in_review = exercise.turn == turn and exercise.phase == "adjudication"
+        if in_review or (exercise.status == ExerciseStatus.PAUSED and exercise.turn == turn):
+            return None
+        raise NotFound(_("No adjudication for that turn."))
+    return proposal_payload(row)
+
+
+def facilitated_exercise_ids(user: User) -> set[int]:
+    return set(Exercise.objects.filter(Q(facilitators__user=user)).values_list("pk", flat=True))

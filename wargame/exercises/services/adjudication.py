@@ -1,0 +1,333 @@
+"""Locking a turn, the engine's proposal, the facilitator's review, and publishing the outcome."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from wargame.engine.adjudicate import adjudicate
+from wargame.engine.catalogue import validate_decision
+from wargame.engine.errors import EngineError
+from wargame.engine.proposal import Proposal
+from wargame.engine.state import State, state_with
+from wargame.engine.views import agreements_for, outcome_for
+from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
+from wargame.exercises.models import (
+    Adjudication,
+    AdjudicationStatus,
+    Channel,
+    ChannelKind,
+    Decision,
+    Exercise,
+    Phase,
+)
+from wargame.exercises.services.events import event_append
+from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
+from wargame.exercises.services.injects import scenario_injects_release
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from wargame.engine.scenario import Scenario
+
+logger = logging.getLogger(__name__)
+
+# Parts of a proposal the facilitator may not rewrite: they identify it, or gate nuclear use.
+FIXED_PATHS = ("/turn", "/seed", "/model_hash", "/requires_nuclear_approval", "/overrides")
+
+
+def all_views(exercise: Exercise) -> list[str]:
+    codes = exercise.teams.values_list("code", flat=True)
+    return [CONTROL, OBSERVERS, *(team_view(code) for code in codes)]
+
+
+def phase_changed(exercise: Exercise, **extra: Any) -> None:
+    deadline = exercise.deadline.isoformat().replace("+00:00", "Z") if exercise.deadline else None
+    event_append(
+        exercise=exercise,
+        type="phase.changed",
+        audience=all_views(exercise),
+        payload={"turn": exercise.turn, "phase": exercise.phase, "deadline": deadline, **extra},
+    )
+
+
+def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> dict[str, Any]:
+    """Each team's saved decision as the engine takes it; at the lock a saved draft counts, and a
+    team with nothing saved takes no action (ADJUDICATION.md §8.0)."""
+    catalogue = scenario.catalogue()
+    decisions: dict[str, Any] = {}
+    rows = Decision.objects.filter(exercise=exercise, turn=exercise.turn or 0).select_related(
+        "team"
+    )
+    for row in rows:
+        raw = {"actions": row.actions, "rationale": row.rationale}
+        try:
+            decisions[row.team.code] = validate_decision(catalogue, state, row.team.code, raw)
+        except EngineError:
+            # Validated when saved against this same state, so this is a model change mid-game:
+            # the team takes no action rather than the turn failing.
+            logger.warning(
+                "exercise %s turn %s: %s decision no longer valid",
+                exercise.pk,
+                exercise.turn,
+                row.team.code,
+                exc_info=True,
+            )
+    return decisions
+
+
+def _propose(exercise: Exercise, *, attempt: int, seed: int | None = None) -> Adjudication:
+    scenario = exercise_scenario(exercise)
+    state = exercise_state(exercise)
+    decisions = _engine_decisions(exercise, scenario, state)
+    turn = exercise.turn or 0
+    used_seed = seed if seed is not None else turn_seed(exercise.seed, turn, attempt)
+    proposal = adjudicate(
+        state, decisions, seed=used_seed, model=scenario.model(), catalogue=scenario.catalogue()
+    )
+    body = proposal.to_dict()
+    adjudication, _created = Adjudication.objects.update_or_create(
+        exercise=exercise,
+        turn=turn,
+        defaults={
+            "status": AdjudicationStatus.PROPOSED,
+            "seed": used_seed,
+            "base_state": exercise.state,
+            "decisions": {team: d.to_dict() for team, d in sorted(decisions.items())},
+            "proposal": body,
+            "overrides": [],
+        },
+    )
+    event_append(
+        exercise=exercise,
+        type="adjudication.proposed",
+        audience=[CONTROL],
+        payload=proposal_payload(adjudication),
+    )
+    for point in body["decision_points"]:
+        event_append(
+            exercise=exercise,
+            type="adjudication.decision_point",
+            audience=[CONTROL],
+            payload={"turn": turn, **point},
+        )
+    return adjudication
+
+
+def proposal_payload(adjudication: Adjudication) -> dict[str, Any]:
+    """CONTRACT.md's proposal: the engine's, with the overrides made to it."""
+    return {
+        **adjudication.proposal,
+        "overrides": adjudication.overrides,
+        "status": adjudication.status,
+    }
+
+
+def turn_lock(exercise: Exercise, *, now: datetime, reason: str) -> Adjudication:
+    """Deliberation ends: submissions lock and the engine proposes. Caller holds the lock."""
+    exercise.phase = Phase.ADJUDICATION
+    exercise.deadline = None
+    exercise.phase_started_at = now
+    exercise.save(update_fields=["phase", "deadline", "phase_started_at"])
+    phase_changed(exercise, reason=reason)
+    adjudication = _propose(exercise, attempt=0)
+    if exercise.auto_publish and not adjudication.proposal["requires_nuclear_approval"]:
+        outcome_publish(exercise, approve_nuclear=False, now=now)
+    return adjudication
+
+
+def current_adjudication(exercise: Exercise, turn: int) -> Adjudication:
+    if exercise.phase != Phase.ADJUDICATION or exercise.turn != turn:
+        raise Conflict(_("Turn %(turn)d is not in review.") % {"turn": turn})
+    adjudication = Adjudication.objects.filter(exercise=exercise, turn=turn).first()
+    if adjudication is None:
+        raise Conflict(_("The proposal is still being prepared."))
+    return adjudication
+
+
+def _resolve(document: Any, path: str) -> tuple[Any, str | int]:
+    """The container and key a JSON Pointer (RFC 6901) names; only existing values."""
+    if not path.startswith("/") or path in FIXED_PATHS or path.startswith(FIXED_PATHS):
+        reason = _("%(path)s cannot be overridden.") % {"path": path}
+        raise InvalidInput.on("overrides.path", reason)
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
+    node = document
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        key: str | int = part
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                break
+            key = int(part)
+        elif not isinstance(node, dict) or part not in node:
+            break
+        if last:
+            return node, key
+        node = node[key]
+    raise InvalidInput.on(
+        "overrides.path", _("%(path)s names nothing in the proposal.") % {"path": path}
+    )
+
+
+def proposal_override(
+    exercise: Exercise, *, turn: int, overrides: list[dict[str, Any]], by: str, now: datetime
+) -> Adjudication:
+    """Apply the facilitator's changes, each with a reason; a state value must stay in range."""
+    adjudication = current_adjudication(exercise, turn)
+    scenario = exercise_scenario(exercise)
+    model = scenario.model()
+    proposal = copy.deepcopy(adjudication.proposal)
+    logged = list(adjudication.overrides)
+    for index, item in enumerate(overrides):
+        path, value, reason = item.get("path"), item.get("value"), item.get("reason")
+        if not isinstance(path, str):
+            raise InvalidInput.on(f"overrides.{index}.path", _("A JSON Pointer is required."))
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidInput.on(f"overrides.{index}.reason", _("Give a reason for the change."))
+        container, key = _resolve(proposal, path)
+        old = container[key]
+        if path.startswith("/state/"):
+            pointer = path[len("/state/") :]
+            try:
+                checked = state_with(model, State.from_dict(proposal["state"]), {pointer: value})
+            except EngineError as exc:
+                raise InvalidInput.on(f"overrides.{index}.value", exc.reason) from exc
+            proposal["state"] = checked.to_dict()
+        elif type(old) is not type(value) and not (
+            isinstance(old, int | float) and isinstance(value, int | float)
+        ):
+            raise InvalidInput.on(
+                f"overrides.{index}.value",
+                _("Expected a value of the same kind as the current one."),
+            )
+        else:
+            container[key] = value
+        logged.append(
+            {
+                "path": path,
+                "value": value,
+                "old": old,
+                "reason": reason.strip(),
+                "by": by,
+                "at": now.isoformat().replace("+00:00", "Z"),
+            }
+        )
+    approval_rung = int(model.data["safety"]["approval_rung"])
+    rungs = [v for row in proposal["state"]["rung"].values() for v in row.values()]
+    if any(r >= approval_rung for r in rungs):
+        # An override can carry the game over the threshold: control must then approve it.
+        proposal["requires_nuclear_approval"] = True
+    made_now = logged[len(adjudication.overrides) :]
+    adjudication.proposal = proposal
+    adjudication.overrides = logged
+    adjudication.save(update_fields=["proposal", "overrides"])
+    event_append(
+        exercise=exercise,
+        type="adjudication.overridden",
+        audience=[CONTROL],
+        payload={"turn": turn, "overrides": made_now},
+    )
+    return adjudication
+
+
+def proposal_reroll(exercise: Exercise, *, turn: int, seed: int | None) -> Adjudication:
+    """A fresh proposal with other dice; earlier overrides are dropped with the old proposal."""
+    current = current_adjudication(exercise, turn)
+    attempts = current.proposal.get("attempt", 0) + 1
+    adjudication = _propose(exercise, attempt=attempts, seed=seed)
+    adjudication.proposal["attempt"] = attempts
+    adjudication.save(update_fields=["proposal"])
+    return adjudication
+
+
+def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime) -> Adjudication:
+    """Publish the reviewed proposal: each view its outcome, then what the outcome changes."""
+    adjudication = current_adjudication(exercise, exercise.turn or 0)
+    if adjudication.proposal["requires_nuclear_approval"] and not approve_nuclear:
+        raise ApprovalRequired(
+            _(
+                "This outcome crosses the nuclear threshold: publishing it "
+                "needs explicit approval (approve_nuclear: true)."
+            )
+        )
+    scenario = exercise_scenario(exercise)
+    model = scenario.model()
+    before = exercise_state(exercise)
+    proposal = Proposal.from_dict(adjudication.proposal)
+    after = proposal.state
+    views = all_views(exercise)
+    event_append(
+        exercise=exercise,
+        type="outcome.published",
+        audience=views,
+        payload=outcome_for(proposal, CONTROL, model),
+        view_payloads={
+            view: outcome_for(proposal, view, model) for view in views if view != CONTROL
+        },
+    )
+    _agreements_changed(exercise, before, after)
+    old_lines, new_lines = dict(before.hotline), dict(after.hotline)
+    for key in sorted(new_lines):
+        old, new = old_lines.get(key, "down"), new_lines[key]
+        if old != new:
+            hotline_changed(exercise, key=key, state=new)
+    exercise.state = after.to_dict()
+    adjudication.status = AdjudicationStatus.PUBLISHED
+    adjudication.approved_nuclear = approve_nuclear
+    adjudication.published_at = now
+    adjudication.save(update_fields=["status", "approved_nuclear", "published_at"])
+    scenario_injects_release(exercise, scenario, phase=Phase.OUTCOME, before=before, after=after)
+    exercise.phase = Phase.OUTCOME
+    exercise.phase_started_at = now
+    exercise.save(update_fields=["state", "phase", "phase_started_at"])
+    phase_changed(exercise)
+    return adjudication
+
+
+def _agreements_changed(exercise: Exercise, before: State, after: State) -> None:
+    old = {a.id: a for a in before.agreements}
+    for agreement in after.agreements:
+        previous = old.get(agreement.id)
+        if previous is not None and previous == agreement:
+            continue
+        views = [CONTROL, *(team_view(p) for p in agreement.parties)]
+        payloads = {
+            view: next(a for a in agreements_for(after, view) if a["id"] == agreement.id)
+            for view in views
+        }
+        event_append(
+            exercise=exercise,
+            type="agreement.changed",
+            audience=views,
+            payload=payloads[CONTROL],
+            view_payloads={v: p for v, p in payloads.items() if v != CONTROL},
+        )
+
+
+def hotline_changed(exercise: Exercise, *, key: str, state: str) -> None:
+    """Announce a hotline's new state and open or close its channel (caller holds the lock)."""
+    event_append(
+        exercise=exercise,
+        type="hotline.changed",
+        audience=all_views(exercise),
+        payload={"hotline": key, "state": state},
+    )
+    channel = Channel.objects.filter(
+        exercise=exercise, kind=ChannelKind.HOTLINE, hotline=key
+    ).first()
+    if channel is None:
+        return
+    should_be_open = state != "down"
+    if channel.open != should_be_open:
+        channel.open = should_be_open
+        channel.save(update_fields=["open"])
+        event_append(
+            exercise=exercise,
+            type="channel.opened" if should_be_open else "channel.closed",
+            audience=[CONTROL, *(team_view(m) for m in channel.members)],
+            payload={"id": channel.pk, "name": channel.name, "state": state},
+        )

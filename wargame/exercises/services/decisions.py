@@ -1,0 +1,220 @@
+"""A team's decision for a turn: the shared draft, and the submit that locks it in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wargame.engine.catalogue import validate_decision
+from wargame.engine.errors import RuleViolation
+from wargame.exercises.errors import Conflict, IdempotencyConflict, InvalidInput, Locked, NotFound
+from wargame.exercises.models import (
+    Decision,
+    DecisionStatus,
+    DecisionWrite,
+    Exercise,
+    ExerciseStatus,
+    ObserverView,
+    Phase,
+    Team,
+)
+from wargame.exercises.services.adjudication import all_views
+from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from wargame.exercises.principals import Principal
+
+MAX_RATIONALE = 4000
+MAX_CLIENT_KEY = 64
+OPEN_PHASES = (Phase.BRIEFING, Phase.DELIBERATION)
+
+
+def decision_payload(decision: Decision) -> dict[str, Any]:
+    author = decision.updated_by
+    return {
+        "turn": decision.turn,
+        "team": decision.team.code,
+        "status": decision.status,
+        "version": decision.version,
+        "actions": decision.actions,
+        "rationale": decision.rationale,
+        "updated_at": decision.updated_at.isoformat().replace("+00:00", "Z"),
+        "updated_by": (
+            {"participant_id": author.pk, "display_name": author.display_name} if author else None
+        ),
+    }
+
+
+def empty_decision_payload(team: str, turn: int) -> dict[str, Any]:
+    """``status: none``: nothing saved yet (still a 200, CONTRACT.md)."""
+    return {
+        "turn": turn,
+        "team": team,
+        "status": "none",
+        "version": 0,
+        "actions": [],
+        "rationale": "",
+        "updated_at": None,
+        "updated_by": None,
+    }
+
+
+def _decision_views(exercise: Exercise, team: str) -> list[str]:
+    views = [CONTROL, team_view(team)]
+    if exercise.observer_view == ObserverView.TEAMS:
+        views.append(OBSERVERS)
+    return views
+
+
+def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
+    """Drafts and submits are open in briefing and deliberation of the current turn, and never
+    past the deadline, even before the lock has run (RELIABILITY.md R3)."""
+    if exercise.status == ExerciseStatus.PAUSED:
+        raise Locked(_("The exercise is paused."))
+    if exercise.status != ExerciseStatus.RUNNING or exercise.turn is None:
+        raise Locked(_("The exercise is not running."))
+    if turn < exercise.turn or (turn == exercise.turn and exercise.phase not in OPEN_PHASES):
+        raise Locked(_("Submissions for turn %(turn)d are closed.") % {"turn": turn})
+    if turn > exercise.turn:
+        raise Conflict(_("Turn %(turn)d has not started.") % {"turn": turn})
+    if exercise.deadline is not None and exercise.deadline <= now:
+        raise Locked(
+            _("Submissions for turn %(turn)d closed at %(time)s UTC.")
+            % {"turn": turn, "time": exercise.deadline.strftime("%H:%M")}
+        )
+
+
+def _body_hash(actions: Any, rationale: str) -> str:
+    canonical = json.dumps(
+        {"actions": actions, "rationale": rationale},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _team_of(principal: Principal, exercise: Exercise, team: str | None) -> Team:
+    """A player writes for its own team; control for a team played by a bot (``?team=``)."""
+    if principal.is_player:
+        return Team.objects.get(exercise=exercise, code=principal.team_code)
+    if principal.is_control and team:
+        found = Team.objects.filter(exercise=exercise, code=team, ai=True).first()
+        if found is not None:
+            return found
+    raise NotFound(_("No decision you may write here."))
+
+
+def decision_save(
+    *,
+    principal: Principal,
+    exercise_id: int,
+    turn: int,
+    actions: Any,
+    rationale: str,
+    client_key: str,
+    expected_version: int | None,
+    now: datetime,
+    team: str | None = None,
+) -> Decision:
+    """Save the team's shared draft. A retry with the same ``client_key`` and body changes
+    nothing; the same key with another body is refused; a stale ``expected_version`` is 409."""
+    if not client_key or len(client_key) > MAX_CLIENT_KEY:
+        raise InvalidInput.on("client_key", _("A client_key of 1 to 64 characters is required."))
+    if len(rationale) > MAX_RATIONALE:
+        raise InvalidInput.on("rationale", _("At most 4000 characters."))
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        own = _team_of(principal, exercise, team)
+        _check_open(exercise, turn, now)
+        decision, _created = Decision.objects.select_related("team").get_or_create(
+            exercise=exercise, team=own, turn=turn, defaults={"status": DecisionStatus.DRAFT}
+        )
+        body_hash = _body_hash(actions, rationale)
+        earlier = DecisionWrite.objects.filter(decision=decision, client_key=client_key).first()
+        if earlier is not None:
+            if earlier.body_hash != body_hash:
+                raise IdempotencyConflict(_("This client_key was used with another body."))
+            return decision
+        if decision.status == DecisionStatus.SUBMITTED:
+            raise Locked(_("Your team has already submitted this turn."))
+        if expected_version is not None and expected_version != decision.version:
+            raise Conflict(_("A teammate saved a newer version (%(v)d).") % {"v": decision.version})
+        scenario = exercise_scenario(exercise)
+        try:
+            checked = validate_decision(
+                scenario.catalogue(),
+                exercise_state(exercise),
+                own.code,
+                {"actions": actions, "rationale": rationale},
+            )
+        except RuleViolation as exc:
+            raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
+        decision.actions = checked.to_dict()["actions"]
+        decision.rationale = rationale
+        decision.version += 1
+        decision.updated_by = principal.participant
+        decision.save()
+        DecisionWrite.objects.create(decision=decision, client_key=client_key, body_hash=body_hash)
+        event_append(
+            exercise=exercise,
+            type="decision.saved",
+            audience=_decision_views(exercise, own.code),
+            payload=decision_payload(decision),
+            actor=principal.actor(),
+        )
+    return decision
+
+
+def decision_submit(
+    *, principal: Principal, exercise_id: int, turn: int, now: datetime, team: str | None = None
+) -> Decision:
+    """Lock in the team's draft (nothing saved = "no action this turn"). Submitting again
+    changes nothing. With auto-advance on, the last team to submit ends deliberation."""
+    from wargame.exercises.services.lifecycle import phase_advance
+
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        own = _team_of(principal, exercise, team)
+        existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
+        if existing is not None and existing.status == DecisionStatus.SUBMITTED:
+            return existing
+        _check_open(exercise, turn, now)
+        decision = existing or Decision(exercise=exercise, team=own, turn=turn)
+        decision.status = DecisionStatus.SUBMITTED
+        decision.submitted_at = now
+        if existing is None:
+            decision.updated_by = principal.participant
+        decision.save()
+        full = decision_payload(decision)
+        sealed = {"team": own.code, "submitted": True}
+        views = all_views(exercise)
+        open_views = set(_decision_views(exercise, own.code))
+        event_append(
+            exercise=exercise,
+            type="decision.submitted",
+            audience=views,
+            payload=full,
+            view_payloads={v: sealed for v in views if v not in open_views},
+            actor=principal.actor(),
+        )
+        if (
+            exercise.auto_advance
+            and exercise.phase == Phase.DELIBERATION
+            and (
+                Decision.objects.filter(
+                    exercise=exercise, turn=turn, status=DecisionStatus.SUBMITTED
+                ).count()
+                == exercise.teams.count()
+            )
+        ):
+            phase_advance(exercise, now=now, reason="all_submitted")
+    return decision

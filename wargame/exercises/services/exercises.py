@@ -1,0 +1,184 @@
+"""Creating an exercise, its teams, codes and channels; co-facilitators; code rotation."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wargame.exercises.errors import InvalidInput
+from wargame.exercises.models import (
+    Channel,
+    ChannelKind,
+    Exercise,
+    ExerciseStatus,
+    FacilitatorMembership,
+    JoinCode,
+    Team,
+)
+from wargame.exercises.scenarios import scenario_from_text, scenario_text_for
+from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.views_of import CONTROL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from django.contrib.auth.models import User
+
+    from wargame.engine.scenario import Scenario
+
+LANGUAGES = ("en", "ja", "ko")
+# 32 symbols without look-alikes (0/O, 1/I/L): 10 of them carry 50 bits, read aloud easily.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+ALLIED_CHANNELS: tuple[tuple[str, ...], ...] = (
+    ("US", "ROK"),
+    ("US", "JPN"),
+    ("ROK", "JPN"),
+    ("US", "ROK", "JPN"),
+)
+HOTLINES: dict[str, tuple[str, str]] = {"ik": ("ROK", "DPRK"), "us": ("US", "DPRK")}
+
+
+def join_code_new() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_code(code: str) -> str:
+    """Codes are typed by people: ignore case, spaces and where the dash was put."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == CODE_LENGTH else cleaned
+
+
+def _channels_create(exercise: Exercise, teams: Sequence[str], hotlines: dict[str, str]) -> None:
+    rows = [
+        Channel(exercise=exercise, kind=ChannelKind.TEAM, name=code, members=[code])
+        for code in teams
+    ]
+    rows += [
+        Channel(
+            exercise=exercise,
+            kind=ChannelKind.ALLIED,
+            name="-".join(members),
+            members=list(members),
+        )
+        for members in ALLIED_CHANNELS
+        if all(code in teams for code in members)
+    ]
+    rows += [
+        Channel(
+            exercise=exercise,
+            kind=ChannelKind.HOTLINE,
+            name="-".join(members),
+            members=list(members),
+            hotline=key,
+            open=hotlines.get(key, "down") != "down",
+        )
+        for key, members in HOTLINES.items()
+        if all(code in teams for code in members)
+    ]
+    rows += [
+        Channel(exercise=exercise, kind=ChannelKind.CONTROL, name=f"control-{code}", members=[code])
+        for code in teams
+    ]
+    Channel.objects.bulk_create(rows)
+
+
+def exercise_create(
+    *,
+    user: User,
+    scenario: str,
+    title: str,
+    language: str = "en",
+    seed: int | None = None,
+    deliberation_minutes: int | object | None = ...,
+) -> Exercise:
+    """A new exercise in ``draft`` from a scenario the user may use, with codes and channels.
+
+    ``deliberation_minutes`` left out takes the scenario's; ``None`` means no clock (practice).
+    """
+    if language not in LANGUAGES:
+        raise InvalidInput.on("language", _("Choose one of: en, ja, ko."))
+    if not title.strip():
+        raise InvalidInput.on("title", _("A title is required."))
+    text = scenario_text_for(user=user, slug=scenario)
+    loaded: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    state = loaded.initial_state()
+    minutes: int | None = (
+        loaded.deliberation_minutes if deliberation_minutes is ... else deliberation_minutes  # type: ignore[assignment]
+    )
+    with transaction.atomic():
+        exercise = Exercise.objects.create(
+            title=title.strip(),
+            scenario_slug=loaded.slug,
+            scenario_text=text,
+            language=language,
+            seed=seed if seed is not None else secrets.randbits(62),
+            deliberation_minutes=minutes,
+            briefing_seconds=loaded.briefing_seconds,
+            state=state.to_dict(),
+            created_by=user,
+        )
+        FacilitatorMembership.objects.create(exercise=exercise, user=user)
+        teams = [Team.objects.create(exercise=exercise, code=code) for code in loaded.team_codes]
+        JoinCode.objects.bulk_create(
+            [JoinCode(exercise=exercise, team=team, code=join_code_new()) for team in teams]
+            + [JoinCode(exercise=exercise, team=None, code=join_code_new())]
+        )
+        hotlines = {key: str(value) for key, value in state.to_dict().get("hotline", {}).items()}
+        _channels_create(exercise, loaded.team_codes, hotlines)
+        locked = exercise_lock(exercise_id=exercise.pk)
+        event_append(
+            exercise=locked,
+            type="exercise.changed",
+            audience=[CONTROL],
+            payload={"change": "created", "status": ExerciseStatus.DRAFT},
+        )
+    return locked
+
+
+def facilitator_add(*, user: User, exercise_id: int, username: str) -> Exercise:
+    """Make another account a co-facilitator; the caller must already facilitate."""
+    other = get_user_model().objects.filter(username=username, is_active=True).first()
+    if other is None:
+        raise InvalidInput.on("username", _("No active account with that username."))
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        _membership, created = FacilitatorMembership.objects.get_or_create(
+            exercise=exercise, user=other
+        )
+        if created:
+            event_append(
+                exercise=exercise,
+                type="exercise.changed",
+                audience=[CONTROL],
+                payload={"change": "facilitator_added", "username": username},
+            )
+    return exercise
+
+
+def codes_rotate(*, exercise: Exercise, teams: Iterable[str] | None) -> dict[str, Any]:
+    """New join codes for the named teams (or all, observers included); caller holds the lock."""
+    wanted = set(teams) if teams is not None else None
+    known = set(exercise.teams.values_list("code", flat=True))
+    if wanted is not None and not wanted <= known | {"observers"}:
+        unknown = ", ".join(sorted(wanted - known - {"observers"}))
+        raise InvalidInput.on("teams", _("Unknown teams: %(teams)s.") % {"teams": unknown})
+    rotated = []
+    for row in JoinCode.objects.filter(exercise=exercise).select_related("team"):
+        name = row.team.code if row.team is not None else "observers"
+        if wanted is None or name in wanted:
+            row.code = join_code_new()
+            row.save(update_fields=["code"])
+            rotated.append(name)
+    event_append(
+        exercise=exercise,
+        type="exercise.changed",
+        audience=[CONTROL],
+        payload={"change": "codes_rotated", "teams": sorted(rotated)},
+    )
+    return {"rotated": sorted(rotated)}

@@ -1,0 +1,28 @@
+"""The engine's inputs for an exercise: its scenario, model, catalogue and current state."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from wargame.engine.state import State
+from wargame.exercises.scenarios import scenario_from_text
+
+if TYPE_CHECKING:
+    from wargame.engine.scenario import Scenario
+    from wargame.exercises.models import Exercise
+
+
+def exercise_scenario(exercise: Exercise) -> Scenario:
+    return scenario_from_text(exercise.scenario_text, source_name=f"{exercise.scenario_slug}.yaml")
+
+
+def exercise_state(exercise: Exercise) -> State:
+    return State.from_dict(exercise.state)
+
+
+def turn_seed(exercise_seed: int, turn: int, attempt: int = 0) -> int:
+    """The adjudication seed of one turn, derived like every engine draw (SHA-256, 63 bits):
+    a replay of the exercise gets the same dice, and a reroll (attempt > 0) new ones."""
+    text = f"v1|{exercise_seed}|{turn}|exercise:turn|{attempt}||"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1

@@ -1,0 +1,395 @@
+"""The facilitator's commands (CONTRACT.md, Lifecycle): one transaction each, under the lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wargame.exercises.errors import Conflict, InvalidInput
+from wargame.exercises.models import Exercise, ExerciseStatus, ObserverView, Phase, Team
+from wargame.exercises.services.adjudication import (
+    all_views,
+    hotline_changed,
+    outcome_publish,
+    phase_changed,
+    turn_lock,
+)
+from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.exercises import codes_rotate
+from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.injects import adhoc_inject_release, scenario_injects_release
+from wargame.exercises.services.joining import participant_move, participant_remove
+from wargame.exercises.services.scheduling import schedule_phase_timers
+from wargame.exercises.views_of import CONTROL
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from wargame.exercises.principals import Principal
+
+NOT_GIVEN: Any = object()
+Args = dict[str, Any]
+MAX_EXTEND_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    exercise: Exercise
+    principal: Principal
+    args: Args
+    now: datetime
+
+
+def _conflict(exercise: Exercise, command: str) -> Conflict:
+    where = exercise.phase or exercise.status
+    return Conflict(
+        _("%(command)s does not apply while the exercise is %(where)s.")
+        % {"command": command, "where": where}
+    )
+
+
+def _require(
+    ctx: Context, command: str, *, status: tuple[str, ...], phase: tuple[str, ...] | None = None
+) -> None:
+    exercise = ctx.exercise
+    if exercise.status not in status or (phase is not None and exercise.phase not in phase):
+        raise _conflict(exercise, command)
+
+
+def _changed(exercise: Exercise, change: str, **payload: Any) -> None:
+    event_append(
+        exercise=exercise,
+        type="exercise.changed",
+        audience=[CONTROL],
+        payload={"change": change, **payload},
+    )
+
+
+# --- phase transitions --------------------------------------------------------------------------
+
+
+def _deliberation_minutes(exercise: Exercise) -> int | None:
+    """The turn's deliberation time: none without a clock, else the scenario's time for this turn
+    where it sets one, else the exercise's."""
+    if exercise.deliberation_minutes is None:
+        return None
+    scenario = exercise_scenario(exercise)
+    plan = next((p for p in scenario.turns if p.n == exercise.turn), None)
+    if plan is not None and plan.deliberation_minutes != scenario.deliberation_minutes:
+        return plan.deliberation_minutes
+    return exercise.deliberation_minutes
+
+
+def _enter_phase(exercise: Exercise, phase: str, now: datetime) -> None:
+    exercise.phase = phase
+    exercise.phase_started_at = now
+    minutes = _deliberation_minutes(exercise) if phase == Phase.DELIBERATION else None
+    exercise.deadline = now + timedelta(minutes=minutes) if minutes is not None else None
+    exercise.save(update_fields=["phase", "phase_started_at", "deadline", "turn", "status"])
+    phase_changed(exercise)
+    state = exercise_state(exercise)
+    scenario_injects_release(
+        exercise, exercise_scenario(exercise), phase=phase, before=state, after=state
+    )
+    schedule_phase_timers(exercise)
+
+
+def _start(ctx: Context) -> None:
+    _require(ctx, "start", status=(ExerciseStatus.LOBBY,))
+    exercise = ctx.exercise
+    exercise.status = ExerciseStatus.RUNNING
+    exercise.turn = 1
+    event_append(
+        exercise=exercise,
+        type="exercise.started",
+        audience=all_views(exercise),
+        payload={"turn": 1},
+    )
+    _enter_phase(exercise, Phase.BRIEFING, ctx.now)
+
+
+def exercise_end(exercise: Exercise, *, now: datetime) -> None:
+    exercise.status = ExerciseStatus.ENDED
+    exercise.phase = None
+    exercise.deadline = None
+    exercise.paused_remaining_seconds = None
+    exercise.save(update_fields=["status", "phase", "deadline", "paused_remaining_seconds"])
+    event_append(
+        exercise=exercise,
+        type="exercise.ended",
+        audience=all_views(exercise),
+        payload={"turn": exercise.turn},
+    )
+
+
+def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance") -> None:
+    """Move a running exercise to its next phase (the caller holds the lock)."""
+    if exercise.phase == Phase.BRIEFING:
+        _enter_phase(exercise, Phase.DELIBERATION, now)
+    elif exercise.phase == Phase.DELIBERATION:
+        turn_lock(exercise, now=now, reason=reason)
+    elif exercise.phase == Phase.ADJUDICATION:
+        outcome_publish(exercise, approve_nuclear=False, now=now)
+    elif exercise.phase == Phase.OUTCOME:
+        if (exercise.turn or 0) >= exercise_scenario(exercise).turn_count:
+            exercise_end(exercise, now=now)
+            return
+        exercise.turn = (exercise.turn or 0) + 1
+        _enter_phase(exercise, Phase.BRIEFING, now)
+
+
+def _advance(ctx: Context) -> None:
+    _require(ctx, "advance", status=(ExerciseStatus.RUNNING,))
+    phase_advance(ctx.exercise, now=ctx.now)
+
+
+# --- pause, resume, extend, end -----------------------------------------------------------------
+
+
+def _pause(ctx: Context) -> None:
+    _require(ctx, "pause", status=(ExerciseStatus.RUNNING,))
+    exercise = ctx.exercise
+    remaining = None
+    if exercise.deadline is not None:
+        remaining = max(0, int((exercise.deadline - ctx.now).total_seconds()))
+    exercise.status = ExerciseStatus.PAUSED
+    exercise.paused_remaining_seconds = remaining
+    exercise.paused_at = ctx.now
+    exercise.deadline = None
+    exercise.save(update_fields=["status", "paused_remaining_seconds", "paused_at", "deadline"])
+    event_append(
+        exercise=exercise,
+        type="exercise.paused",
+        audience=all_views(exercise),
+        payload={"turn": exercise.turn, "phase": exercise.phase, "remaining_seconds": remaining},
+    )
+
+
+def _resume(ctx: Context) -> None:
+    _require(ctx, "resume", status=(ExerciseStatus.PAUSED,))
+    exercise = ctx.exercise
+    exercise.status = ExerciseStatus.RUNNING
+    if exercise.paused_remaining_seconds is not None:
+        exercise.deadline = ctx.now + timedelta(seconds=exercise.paused_remaining_seconds)
+    if exercise.paused_at is not None and exercise.phase_started_at is not None:
+        # The phase's own clock stops while paused: offsets and briefing timers shift with it.
+        exercise.phase_started_at += ctx.now - exercise.paused_at
+    exercise.paused_remaining_seconds = None
+    exercise.paused_at = None
+    exercise.save(
+        update_fields=[
+            "status",
+            "deadline",
+            "paused_remaining_seconds",
+            "paused_at",
+            "phase_started_at",
+        ]
+    )
+    deadline = exercise.deadline.isoformat().replace("+00:00", "Z") if exercise.deadline else None
+    event_append(
+        exercise=exercise,
+        type="exercise.resumed",
+        audience=all_views(exercise),
+        payload={"turn": exercise.turn, "phase": exercise.phase, "deadline": deadline},
+    )
+    schedule_phase_timers(exercise)
+
+
+def _extend(ctx: Context) -> None:
+    exercise = ctx.exercise
+    if exercise.phase != Phase.DELIBERATION or exercise.status not in (
+        ExerciseStatus.RUNNING,
+        ExerciseStatus.PAUSED,
+    ):
+        raise _conflict(exercise, "extend")
+    minutes = ctx.args.get("minutes")
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not (1 <= minutes <= MAX_EXTEND_MINUTES)
+    ):
+        raise InvalidInput.on("args.minutes", _("Give whole minutes from 1 to 1440."))
+    if exercise.status == ExerciseStatus.PAUSED:
+        if exercise.paused_remaining_seconds is None:
+            raise Conflict(_("This turn has no deadline to extend."))
+        exercise.paused_remaining_seconds += minutes * 60
+        deadline = None
+    else:
+        if exercise.deadline is None:
+            raise Conflict(_("This turn has no deadline to extend."))
+        exercise.deadline = max(exercise.deadline, ctx.now) + timedelta(minutes=minutes)
+        deadline = exercise.deadline.isoformat().replace("+00:00", "Z")
+    exercise.save(update_fields=["deadline", "paused_remaining_seconds"])
+    event_append(
+        exercise=exercise,
+        type="deadline.changed",
+        audience=all_views(exercise),
+        payload={
+            "turn": exercise.turn,
+            "deadline": deadline,
+            "remaining_seconds": exercise.paused_remaining_seconds,
+        },
+    )
+    schedule_phase_timers(exercise)
+
+
+def _end(ctx: Context) -> None:
+    _require(
+        ctx, "end", status=(ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
+    )
+    exercise_end(ctx.exercise, now=ctx.now)
+
+
+# --- game state and settings --------------------------------------------------------------------
+
+
+def _open_lobby(ctx: Context) -> None:
+    _require(ctx, "open_lobby", status=(ExerciseStatus.DRAFT,))
+    ctx.exercise.status = ExerciseStatus.LOBBY
+    ctx.exercise.save(update_fields=["status"])
+    _changed(ctx.exercise, "status", status=ExerciseStatus.LOBBY)
+
+
+def _release_inject(ctx: Context) -> None:
+    _require(ctx, "release_inject", status=(ExerciseStatus.RUNNING,))
+    adhoc_inject_release(ctx.exercise, exercise_scenario(ctx.exercise), ctx.args)
+
+
+def _set_hotline(ctx: Context) -> None:
+    _require(ctx, "set_hotline", status=(ExerciseStatus.RUNNING,))
+    key, state = ctx.args.get("hotline"), ctx.args.get("state")
+    if key not in ("ik", "us"):
+        raise InvalidInput.on("args.hotline", _("Choose ik (inter-Korean) or us (US-DPRK)."))
+    if state not in ("up", "degraded", "down"):
+        raise InvalidInput.on("args.state", _("Choose up, degraded or down."))
+    exercise = ctx.exercise
+    current = exercise_state(exercise)
+    if f"hotline/{key}" not in {f"hotline/{k}" for k, _v in current.hotline}:
+        raise InvalidInput.on("args.hotline", _("This scenario has no such hotline."))
+    from wargame.engine.state import state_with
+
+    updated = state_with(exercise_scenario(exercise).model(), current, {f"hotline/{key}": state})
+    exercise.state = updated.to_dict()
+    exercise.save(update_fields=["state"])
+    hotline_changed(exercise, key=key, state=state)
+
+
+def _bool_arg(args: Args, name: str) -> bool:
+    value = args.get(name)
+    if not isinstance(value, bool):
+        raise InvalidInput.on(f"args.{name}", _("true or false is required."))
+    return value
+
+
+def _set_auto_advance(ctx: Context) -> None:
+    exercise = ctx.exercise
+    exercise.auto_advance = _bool_arg(ctx.args, "enabled")
+    if "auto_publish" in ctx.args:
+        exercise.auto_publish = _bool_arg(ctx.args, "auto_publish")
+    if "briefing_seconds" in ctx.args:
+        seconds = ctx.args["briefing_seconds"]
+        if seconds is not None and (
+            not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 3600
+        ):
+            raise InvalidInput.on("args.briefing_seconds", _("Give 0 to 3600 seconds, or null."))
+        exercise.briefing_seconds = seconds
+    exercise.save(update_fields=["auto_advance", "auto_publish", "briefing_seconds"])
+    _changed(
+        exercise,
+        "auto_advance",
+        enabled=exercise.auto_advance,
+        auto_publish=exercise.auto_publish,
+        briefing_seconds=exercise.briefing_seconds,
+    )
+    schedule_phase_timers(exercise)
+
+
+def _set_observer_view(ctx: Context) -> None:
+    view = ctx.args.get("view")
+    if view not in ObserverView.values:
+        raise InvalidInput.on("args.view", _("Choose public or teams."))
+    ctx.exercise.observer_view = view
+    ctx.exercise.save(update_fields=["observer_view"])
+    _changed(ctx.exercise, "observer_view", view=view)
+
+
+def _rotate_codes(ctx: Context) -> None:
+    teams = ctx.args.get("teams")
+    if teams is not None and (
+        not isinstance(teams, list) or not all(isinstance(t, str) for t in teams)
+    ):
+        raise InvalidInput.on("args.teams", _("A list of team codes is expected."))
+    codes_rotate(exercise=ctx.exercise, teams=teams)
+
+
+def _remove_participant(ctx: Context) -> None:
+    participant_remove(exercise=ctx.exercise, participant_id=ctx.args.get("participant_id"))
+
+
+def _move_participant(ctx: Context) -> None:
+    participant_move(
+        exercise=ctx.exercise,
+        participant_id=ctx.args.get("participant_id"),
+        team=ctx.args.get("team"),
+    )
+
+
+COMMANDS: dict[str, Callable[[Context], None]] = {
+    "open_lobby": _open_lobby,
+    "start": _start,
+    "advance": _advance,
+    "pause": _pause,
+    "resume": _resume,
+    "extend": _extend,
+    "end": _end,
+    "release_inject": _release_inject,
+    "set_hotline": _set_hotline,
+    "set_auto_advance": _set_auto_advance,
+    "set_observer_view": _set_observer_view,
+    "rotate_codes": _rotate_codes,
+    "remove_participant": _remove_participant,
+    "move_participant": _move_participant,
+}
+
+
+def exercise_command(
+    *,
+    principal: Principal,
+    exercise_id: int,
+    command: str,
+    args: Args | None = None,
+    expected_turn: Any = NOT_GIVEN,
+    expected_phase: Any = NOT_GIVEN,
+    now: datetime | None = None,
+) -> Exercise:
+    """Run one facilitator command. The caller is a facilitator of the exercise (control).
+
+    ``expected_turn`` / ``expected_phase``, when given, must match the exercise or nothing
+    happens (409): two facilitators pressing advance at once advance one turn.
+    """
+    handler = COMMANDS.get(command)
+    if handler is None:
+        raise InvalidInput.on("command", _("Unknown command %(command)s.") % {"command": command})
+    if args is not None and not isinstance(args, dict):
+        raise InvalidInput.on("args", _("args must be an object."))
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        if expected_turn is not NOT_GIVEN and expected_turn != exercise.turn:
+            raise Conflict(
+                _("The exercise is no longer at turn %(turn)s.") % {"turn": expected_turn}
+            )
+        if expected_phase is not NOT_GIVEN and expected_phase != exercise.phase:
+            raise Conflict(
+                _("The exercise is no longer in phase %(phase)s.") % {"phase": expected_phase}
+            )
+        handler(Context(exercise, principal, args or {}, now or timezone.now()))
+    return exercise
+
+
+def team_codes(exercise: Exercise) -> list[str]:
+    return list(Team.objects.filter(exercise=exercise).values_list("code", flat=True))

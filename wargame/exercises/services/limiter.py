@@ -1,0 +1,45 @@
+"""An atomic sliding-window limiter on a database row (DRF throttles are neither atomic nor
+shared between processes: DRF#5181, #6730)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from wargame.exercises.models import RateLimitWindow
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    retry_after: int
+
+
+def _window(key: str) -> RateLimitWindow:
+    try:
+        with transaction.atomic():
+            RateLimitWindow.objects.get_or_create(key=key)
+    except IntegrityError:
+        pass  # another request created it between our read and our insert
+    return RateLimitWindow.objects.select_for_update().get(key=key)
+
+
+def limiter_check(*, key: str, limit: int, window_seconds: int, now: float) -> Verdict:
+    """Whether a request under ``key`` may be evaluated; call inside a transaction."""
+    window = _window(key)
+    recent = [hit for hit in window.hits if hit > now - window_seconds]
+    if len(recent) != len(window.hits):
+        window.hits = recent
+        window.save(update_fields=["hits"])
+    if len(recent) >= limit:
+        return Verdict(False, max(1, math.ceil(recent[0] + window_seconds - now)))
+    return Verdict(True, 0)
+
+
+def limiter_hit(*, key: str, now: float, keep: int) -> None:
+    """Record one failure under ``key``, keeping at most the ``keep`` newest."""
+    window = _window(key)
+    window.hits = [*window.hits, now][-keep:]
+    window.save(update_fields=["hits"])

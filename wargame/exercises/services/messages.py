@@ -1,0 +1,158 @@
+"""Talking: channel messages (team, allied, hotline, control) and public statements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wargame.exercises.errors import (
+    IdempotencyConflict,
+    InvalidInput,
+    Locked,
+    NotFound,
+    NotPermitted,
+)
+from wargame.exercises.models import (
+    Channel,
+    ChannelKind,
+    ExerciseStatus,
+    Message,
+    ObserverView,
+    Statement,
+    Team,
+)
+from wargame.exercises.services.adjudication import all_views
+from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+
+if TYPE_CHECKING:
+    from wargame.exercises.principals import Principal
+
+MAX_BODY = 4000
+TALK_OPEN = (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
+
+
+def _check_text(body: str, client_key: str) -> str:
+    text = body.strip()
+    if not text or len(text) > MAX_BODY:
+        raise InvalidInput.on("body", _("Write 1 to 4000 characters."))
+    if not client_key or len(client_key) > 64:
+        raise InvalidInput.on("client_key", _("A client_key of 1 to 64 characters is required."))
+    return text
+
+
+def channel_views(channel: Channel, observer_view: str) -> list[str]:
+    views = [CONTROL, *(team_view(code) for code in channel.members)]
+    if observer_view == ObserverView.TEAMS:
+        views.append(OBSERVERS)
+    return views
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    author = message.author
+    return {
+        "id": message.pk,
+        "channel": message.channel_id,
+        "author": (
+            {
+                "participant_id": author.pk,
+                "display_name": author.display_name,
+                "team": author.team.code if author.team else None,
+            }
+            if author is not None
+            else {"participant_id": None, "display_name": "Control", "team": None}
+        ),
+        "body": message.body,
+        "at": message.at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def message_post(
+    *, principal: Principal, channel_id: int, body: str, client_key: str
+) -> tuple[Message, bool]:
+    """Post to a channel the caller belongs to (control writes in control channels only).
+    Returns the message and whether it is new: a retry with the same key and body is not."""
+    text = _check_text(body, client_key)
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=principal.exercise_id)
+        channel = Channel.objects.filter(exercise=exercise, pk=channel_id).first()
+        member = channel is not None and principal.team_code in channel.members
+        if channel is None or not (member or principal.is_control):
+            raise NotFound(_("Channel not found."))
+        if principal.is_control and channel.kind != ChannelKind.CONTROL:
+            raise NotPermitted(_("Control reads this channel but writes only in control lines."))
+        if not principal.is_control and not principal.is_player:
+            raise NotPermitted(_("Observers read; they do not post."))
+        if exercise.status not in TALK_OPEN:
+            raise Locked(_("The exercise has ended."))
+        if not channel.open:
+            raise Locked(_("This hotline is down."))
+        author = principal.participant
+        user = principal.user if principal.is_control else None
+        earlier = Message.objects.filter(
+            channel=channel, author=author, author_user=user, client_key=client_key
+        ).first()
+        if earlier is not None:
+            if earlier.body != text:
+                raise IdempotencyConflict(_("This client_key was used with another message."))
+            return earlier, False
+        message = Message.objects.create(
+            channel=channel, author=author, author_user=user, body=text, client_key=client_key
+        )
+        event_append(
+            exercise=exercise,
+            type="message.posted",
+            audience=channel_views(channel, exercise.observer_view),
+            payload=message_payload(message),
+            actor=principal.actor(),
+        )
+    return message, True
+
+
+def statement_payload(statement: Statement) -> dict[str, Any]:
+    return {
+        "id": statement.pk,
+        "team": statement.team.code,
+        "author": {
+            "participant_id": statement.author_id,
+            "display_name": statement.author.display_name,
+        },
+        "body": statement.body,
+        "at": statement.at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple[Statement, bool]:
+    """A public statement by the caller's team, seen by every view."""
+    text = _check_text(body, client_key)
+    if not principal.is_player or principal.participant is None:
+        raise NotPermitted(_("Only players make public statements."))
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=principal.exercise_id)
+        if exercise.status not in TALK_OPEN:
+            raise Locked(_("The exercise has ended."))
+        earlier = Statement.objects.filter(
+            author=principal.participant, client_key=client_key
+        ).first()
+        if earlier is not None:
+            if earlier.body != text:
+                raise IdempotencyConflict(_("This client_key was used with another statement."))
+            return earlier, False
+        team = Team.objects.get(exercise=exercise, code=principal.team_code)
+        statement = Statement.objects.create(
+            exercise=exercise,
+            team=team,
+            author=principal.participant,
+            body=text,
+            client_key=client_key,
+        )
+        event_append(
+            exercise=exercise,
+            type="statement.published",
+            audience=all_views(exercise),
+            payload=statement_payload(statement),
+            actor=principal.actor(),
+        )
+    return statement, True

@@ -13,6 +13,16 @@ import pytest
 
 from tests.services import CeleryWorker, PostgresServer, RedisServer, ServiceUnavailableError
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tasks queued by the code under test go to memory, not the developer's embedded broker;
+    tests that need a real queue start a worker on a private Redis (``celery_worker``)."""
+    from wargame.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.result_backend = "cache+memory://"
+
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

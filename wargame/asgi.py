@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django (WebSockets join with the live-updates work)."""
+"""ASGI entry point: HTTP through Django, WebSockets through the exercise consumer."""
 
 from __future__ import annotations
 
@@ -8,4 +8,17 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
 
-application = get_asgi_application()
+# Django must be set up before the routing imports models.
+django_application = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from wargame.realtime.origin import OriginCheck  # noqa: E402
+from wargame.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": OriginCheck(URLRouter(websocket_urlpatterns)),
+    }
+)

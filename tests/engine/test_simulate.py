@@ -1,4 +1,4 @@
-"""The Monte Carlo simulator: deterministic, ordered by seed, same output whatever the scheduling."""
+"""The Monte Carlo simulator: deterministic, ordered by seed, whatever the scheduling."""
 
 from __future__ import annotations
 
@@ -38,8 +38,20 @@ def _cli_json(*args: str) -> bytes:
 
 
 def test_it_prints_byte_identical_json_for_the_same_arguments() -> None:
-    args = ("--scenario", "default", "--seeds", "12", "--turns", "4", "--policy", "hawkish",
-            "--no-checks", "--json", "--workers", "2")
+    args = (
+        "--scenario",
+        "default",
+        "--seeds",
+        "12",
+        "--turns",
+        "4",
+        "--policy",
+        "hawkish",
+        "--no-checks",
+        "--json",
+        "--workers",
+        "2",
+    )
     first = _cli_json(*args)
     second = _cli_json(*args)
     assert first == second

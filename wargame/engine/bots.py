@@ -3,7 +3,8 @@
 A bot sees only its team's view dict (views.view_for): never the State. Hidden variables are absent
 from that dict, so a condition on one reads the team's belief estimate, and is false when the view
 carries neither. Every draw is the engine's SHA-256 draw with purpose "bot:<team>" (or "bot:<A+B>"
-for a joint action, so every party draws the same number and the joint action happens or not as one).
+for a joint action, so every party draws the same number and the joint action happens or not
+as one).
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .catalogue import Catalogue
 from .decisions import ActionChoice, Decision, freeze_params
 from .errors import EngineError
-from .model import Model
 from .rng import draw
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .model import Model
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 POLICIES = ("cautious", "hawkish", "scripted")
@@ -85,7 +88,7 @@ def _agreements(view: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def in_force(view: Mapping[str, Any], measure: str, team: str | None = None) -> bool:
-    """Whether the team believes `measure` is in force (a violation it has not detected still counts)."""
+    """Whether the team believes `measure` is in force (an undetected violation still counts)."""
     statuses = set(bot_data().get("in_force_statuses", ()))
     for agreement in _agreements(view):
         if agreement.get("measure") != measure or agreement.get("status") not in statuses:
@@ -315,15 +318,27 @@ def bot_decide(
         if entry.get("reason"):
             reasons.append(str(entry["reason"]))
 
-    chosen.extend(_accepts(policy, view, team, turn=turn, seed=seed, reasons=reasons))
+    chosen.extend(_accepts(policy, view, team, turn=turn, seed=seed, model=model, reasons=reasons))
     return Decision(team=team, actions=tuple(chosen), rationale=_rationale(intro, reasons))
 
 
 def _accepts(
-    policy: str, view: Mapping[str, Any], team: str, *, turn: int, seed: int, reasons: list[str]
+    policy: str,
+    view: Mapping[str, Any],
+    team: str,
+    *,
+    turn: int,
+    seed: int,
+    model: Model,
+    reasons: list[str],
 ) -> list[ActionChoice]:
     spec = bot_data().get("accept", {}).get(policy, {})
     p = float(spec.get("p", 0.0))
+    r16 = model.data.get("rules", {}).get("R16", {})
+    russia = view_value(view, "dprk/russia")
+    # R16 (004 §II): Russian backing makes Pyongyang less keen on talks.
+    if team == "DPRK" and isinstance(russia, int) and russia >= int(r16.get("russia_min", 99)):
+        p *= float(r16.get("bot_accept_factor", 1.0))
     out: list[ActionChoice] = []
     for offer in pending_offers(view, team)[: len(FREE_ACTIONS) + 1]:
         offer_id = offer.get("id")

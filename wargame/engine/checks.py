@@ -1,11 +1,12 @@
 """Plausibility checks E1-E4 and sanity (ADJUDICATION.md §11).
 
-Each check plays the same seeds with and without its condition (common random numbers), so the paired
-difference isolates the condition. Thresholds and arms live in data/bots.yaml under `checks:`.
+Each check plays the same seeds with and without its condition (common random numbers), so the
+paired difference isolates the condition. Thresholds and arms: data/bots.yaml, `checks:`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -53,7 +54,7 @@ def _ratio_check(
     )
     max_ratio = float(spec["max_ratio"])
     ratio = paired["ratio"]
-    # A rate of zero without the condition leaves nothing to reduce: the check cannot pass vacuously.
+    # A zero rate without the condition leaves nothing to reduce: no vacuous pass.
     ok = ratio is not None and ratio <= max_ratio and paired["high"] < 0
     detail: dict[str, Any] = {
         "metric": metric,
@@ -99,7 +100,7 @@ def _sanity(
 ) -> tuple[str, dict[str, Any]]:
     order = [str(p) for p in spec["order"]]
     means = {p: stats.rounded(_mean_peak(runs[p])) for p in order}
-    ordered = all(means[a] >= means[b] for a, b in zip(order, order[1:], strict=False))
+    ordered = all(means[a] >= means[b] for a, b in itertools.pairwise(order))
     cautious = runs["cautious"]
     share = stats.wilson(sum(1 for r in cautious if r["decision_points"]), len(cautious))
     limit = float(spec["cautious_max_decision_point_share"])
@@ -160,6 +161,6 @@ def run_checks(
 
 def stats_key(arm: Mapping[str, Any]) -> str:
     """Identity of an arm, so identical arms (E1-E3's shared baseline) are played once."""
-    from .simulate import canonical_json  # noqa: PLC0415
+    from .simulate import canonical_json
 
     return canonical_json({k: v for k, v in arm.items() if k != "policy"})

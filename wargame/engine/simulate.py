@@ -1,9 +1,10 @@
 """Monte Carlo simulation: bots play the game over many seeds; the summary of ADJUDICATION.md §11.
 
-Per seed and turn: each team's bot decides from its own view -> adjudicate (turn seed derived from the
-run seed with SHA-256) -> apply_decision_points (deny_all by default: the facilitator holds every
-nuclear decision at the threshold) -> next turn. Games run in worker processes; results are put back in
-seed order before anything is summed, so the output is byte-identical however the work was scheduled.
+Per seed and turn: each team's bot decides from its own view -> adjudicate (turn seed derived
+from the run seed with SHA-256) -> apply_decision_points (deny_all by default: the facilitator
+holds every nuclear decision at the threshold) -> next turn. Games run in worker processes; results
+are put back in seed order before anything is summed, so the output is byte-identical however the
+work was scheduled.
 
 Also a command line without Django: `python -m wargame.engine.simulate --scenario default ...`.
 """
@@ -20,15 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from . import stats
 from .adjudicate import adjudicate, apply_decision_points
 from .bots import POLICIES, bot_decide
 from .catalogue import Catalogue, load_catalogue
 from .errors import EngineError
 from .model import Model, load_model
-from .proposal import Proposal
 from .state import State, initial_state
-from .stats import GameRecord, summarise_records
+from .stats import GameRecord, GameTally, summarise_records
 from .views import agreements_for, view_for
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -50,7 +49,7 @@ class SimulationError(EngineError):
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A paired-experiment arm: state overrides, per-team standing orders, and an optional script."""
+    """A paired-experiment arm: state and model overrides, standing orders, an optional script."""
 
     name: str = "base"
     state_overrides: Mapping[str, Any] = field(default_factory=dict)
@@ -82,7 +81,7 @@ class Setup:
 
 
 def build_setup(scenario: str, condition: Condition = Condition()) -> Setup:
-    """The model, catalogue and start state of a scenario slug ("default" = the model's own state)."""
+    """Model, catalogue and start state of a scenario slug ("default": the model's own state)."""
     if scenario == "default":
         model = load_model(condition.model_overrides or None)
         state = initial_state(model, overrides=dict(condition.state_overrides) or None)
@@ -91,7 +90,7 @@ def build_setup(scenario: str, condition: Condition = Condition()) -> Setup:
         scenario_hash = _sha256_json({"scenario": "default"})
     else:
         try:
-            from .scenario import load_builtin  # noqa: PLC0415  (written by another team; optional)
+            from .scenario import load_builtin
         except ImportError as exc:
             raise SimulationError(
                 "scenario", "Scenario files are not available yet; use --scenario default."
@@ -156,148 +155,13 @@ def play_game(setup: Setup, config: RunConfig, seed: int) -> GameRecord:
     return tally.record(seed, state)
 
 
-class GameTally:
-    """Running counts over one game's turns (truth side: the simulator is control)."""
-
-    def __init__(self, start: State, model: Model) -> None:
-        self.model = model
-        self.before = start
-        self.peak = {f"{a}>{b}": v for a, b, v in start.rung}
-        self.decision_points = 0
-        self.decision_point_turns = 0
-        self.use_candidates = 0
-        self.approval_turns = 0
-        self.misperceptions: dict[str, int] = {}
-        self.escalations: dict[str, int] = {}
-        self.incidents = 0
-        self.contained = 0
-        self.assurance: dict[str, list[float]] = {a: [] for a, _ in start.assurance}
-        self.rules: dict[str, int] = {}
-
-    def add(self, proposal: Proposal, after: State) -> None:
-        for a, b, v in proposal.state.rung:
-            key = f"{a}>{b}"
-            self.peak[key] = max(self.peak.get(key, 0), v)
-        points = proposal.decision_points
-        self.decision_points += len(points)
-        self.decision_point_turns += 1 if points else 0
-        self.use_candidates += sum(1 for d in points if is_use_candidate(d, self.model))
-        self.approval_turns += 1 if proposal.requires_nuclear_approval else 0
-        for path in misperception_paths(proposal):
-            self.misperceptions[path] = self.misperceptions.get(path, 0) + 1
-        for path in misperception_escalations(proposal, self.before, self.model):
-            self.escalations[path] = self.escalations.get(path, 0) + 1
-        incidents, contained = incident_counts(proposal)
-        self.incidents += incidents
-        self.contained += contained
-        for ally, value in after.assurance:
-            self.assurance.setdefault(ally, []).append(stats.rounded(value, 2))
-        for rule_id, _summary in proposal.rules_fired:
-            self.rules[rule_id] = self.rules.get(rule_id, 0) + 1
-        self.before = after
-
-    def record(self, seed: int, final: State) -> GameRecord:
-        return {
-            "seed": seed,
-            "peak": dict(sorted(self.peak.items())),
-            "max_rung": max(self.peak.values(), default=0),
-            "decision_points": self.decision_points,
-            "decision_point_turns": self.decision_point_turns,
-            "use_candidates": self.use_candidates,
-            "approval_turns": self.approval_turns,
-            "misperceptions": dict(sorted(self.misperceptions.items())),
-            "misperception_escalations": dict(sorted(self.escalations.items())),
-            "incidents": self.incidents,
-            "contained": self.contained,
-            "assurance": self.assurance,
-            "icbm": int(final.dprk.icbm),
-            "cbm": {f"{a.measure}#{a.id}": a.status for a in final.agreements},
-            "rules": dict(sorted(self.rules.items())),
-        }
-
-
-# --- reading a proposal (the simulator is control: it reads the truth beside each perception) -----
-
-PATH_BY_ACTION = {
-    "s.exercise": "exercise->attack",
-    "s.missile_test": "launch->attack",
-    "s.satellite": "satellite->ICBM",
-}
-PHANTOM = "phantom"
-OTHER = "other"
-
-
-def _misreads(proposal: Proposal) -> list[tuple[str, str, str]]:
-    """(observer, path, perceived label) for every misread and phantom any team saw this turn."""
-    truth = {e.id: e.action for e in proposal.events}
-    out = []
-    for view, items in proposal.perceptions.items():
-        if not view.startswith("team:"):
-            continue
-        for item in items:
-            if "phantom" in item.tags:
-                out.append((item.observer, PHANTOM, str(item.action)))
-            elif "misread" in item.tags:
-                action = truth.get(item.event or "")
-                out.append(
-                    (item.observer, PATH_BY_ACTION.get(str(action), OTHER), str(item.action))
-                )
-    return out
-
-
-def misperception_paths(proposal: Proposal) -> list[str]:
-    return [path for _, path, _ in _misreads(proposal)]
-
-
-def misperception_escalations(proposal: Proposal, before: State, model: Model) -> list[str]:
-    """The escalations a misperception caused this turn, each with the path it came by.
-
-    The mechanisms are the rules that act on a misread (ADJUDICATION.md §7): R02 (an exercise read
-    as attack preparation moves the DPRK posture, or a pre-emption candidate), R03 (a launch or a
-    phantom read as an attack: a step up on alert, a doctrinal strike on strike-on-detection), R04
-    (a drill read as decapitation moves the posture) and R01 strikes on a false belief."""
-    rules = model.data["rules"]
-    labels = model.data["perception"]
-    misreads = _misreads(proposal)
-    fired = [rule_id for rule_id, _ in proposal.rules_fired]
-    out: list[str] = ["exercise->attack"] * fired.count("R02")
-    killchain = dict(before.killchain)
-    launch_reads: dict[str, list[str]] = {}
-    for observer, path, label in misreads:
-        if label in labels["launch_labels"] and observer in killchain:
-            launch_reads.setdefault(observer, []).append(path)
-            level = killchain[observer]
-            if rules["R03"]["alert_killchain"] <= level < rules["R03"]["strike_killchain"]:
-                out.append(path)
-    for event in proposal.events:
-        if event.kind != "doctrinal" or "cause.misperception" not in event.tags:
-            continue
-        reads = sorted(launch_reads.get(str(event.actor), []), key=lambda p: p == PHANTOM)
-        out.append(reads[0] if "rule:R03" in event.tags and reads else OTHER)
-    if "R04" in fired and any(
-        o == "DPRK" and label in labels["decapitation_labels"] for o, _, label in misreads
-    ):
-        out.append("drill->decapitation")
-    return out
-
-
-def incident_counts(proposal: Proposal) -> tuple[int, int]:
-    incidents = [e for e in proposal.events if e.kind == "incident"]
-    return len(incidents), sum(1 for e in incidents if "contained" in e.tags)
-
-
-def is_use_candidate(point: Any, model: Model) -> bool:
-    """A decision point above the hold rung (9+: nuclear demonstration or use, §2, §9)."""
-    return int(point.rung) > int(model.data["safety"]["hold_rung"])
-
-
 # --- many games, two processes ------------------------------------------------------------------
 
 _WORKER: tuple[Setup, RunConfig] | None = None
 
 
 def _init_worker(config: RunConfig) -> None:
-    global _WORKER  # noqa: PLW0603  (one setup per worker process, built once)
+    global _WORKER
     _WORKER = (build_setup(config.scenario, config.condition), config)
 
 
@@ -451,7 +315,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_cli(options: argparse.Namespace, out: Writer, err: Writer) -> int:
-    from .checks import run_checks  # noqa: PLC0415  (checks import this module)
+    from .checks import run_checks
 
     try:
         summary = simulate(
@@ -537,7 +401,8 @@ def render_table(
     esc = mis["escalations_per_game"]
     lines.append(
         f"  misperception-triggered escalations per game {esc['estimate']:.3f} "
-        f"[{esc['low']:.3f}, {esc['high']:.3f}]; games with one {_pct(mis['games_with_escalation'])}"
+        f"[{esc['low']:.3f}, {esc['high']:.3f}]; "
+        f"games with one {_pct(mis['games_with_escalation'])}"
     )
     inc = summary["incidents"]
     lines += [
@@ -583,7 +448,8 @@ def _check_line(detail: Mapping[str, Any]) -> str:
         share = detail["cautious_decision_point_games"]["estimate"]
         return f"mean peak rung {detail['mean_peak_rung']}; cautious decision-point games {share}"
     parts = [
-        f"{ally}: without {d['mean_with']} vs with {d['mean_without']} (diff {d['mean_difference']})"
+        f"{ally}: without consultation {d['mean_with']} vs with {d['mean_without']} "
+        f"(difference {d['mean_difference']})"
         for ally, d in detail.items()
         if isinstance(d, Mapping) and "mean_difference" in d
     ]

@@ -1,4 +1,5 @@
-"""Small, dependency-free statistics for the Monte Carlo simulator.
+"""Statistics of simulated games: per-game records read from proposals, then Wilson intervals,
+paired same-seed differences, histograms and the §11 summary.
 
 Everything here is deterministic and rounds its floats, so a summary built from the same games is
 byte-identical whatever the order in which worker processes finished.
@@ -7,8 +8,14 @@ byte-identical whatever the order in which worker processes finished.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from .model import Model
+    from .proposal import Proposal
+    from .state import State
 
 # Two-sided 95% normal quantile; a statistical convention, not a model number.
 Z95 = 1.959963984540054
@@ -116,7 +123,7 @@ def mean_interval(values: Sequence[float], z: float = Z95) -> Interval:
 def paired_difference(
     with_condition: Sequence[float], without_condition: Sequence[float], z: float = Z95
 ) -> PairedDifference:
-    """Same-seed differences (with − without): common random numbers cancel most of the noise."""
+    """Same-seed differences (with - without): common random numbers cancel most of the noise."""
     if len(with_condition) != len(without_condition):
         raise ValueError("paired samples must come from the same seeds")
     diffs = [a - b for a, b in zip(with_condition, without_condition, strict=True)]
@@ -263,3 +270,138 @@ def summarise_records(
         ),
         "rules": counter_total(r["rules"] for r in records),
     }
+
+
+# --- reading a proposal (the simulator is control: it reads the truth beside each perception) --
+
+PATH_BY_ACTION = {
+    "s.exercise": "exercise->attack",
+    "s.missile_test": "launch->attack",
+    "s.satellite": "satellite->ICBM",
+}
+PHANTOM = "phantom"
+OTHER = "other"
+
+
+def _misreads(proposal: Proposal) -> list[tuple[str, str, str]]:
+    """(observer, path, perceived label) for every misread and phantom any team saw this turn."""
+    truth = {e.id: e.action for e in proposal.events}
+    out = []
+    for view, items in proposal.perceptions.items():
+        if not view.startswith("team:"):
+            continue
+        for item in items:
+            if "phantom" in item.tags:
+                out.append((item.observer, PHANTOM, str(item.action)))
+            elif "misread" in item.tags:
+                action = truth.get(item.event or "")
+                out.append(
+                    (item.observer, PATH_BY_ACTION.get(str(action), OTHER), str(item.action))
+                )
+    return out
+
+
+def misperception_paths(proposal: Proposal) -> list[str]:
+    return [path for _, path, _ in _misreads(proposal)]
+
+
+def misperception_escalations(proposal: Proposal, before: State, model: Model) -> list[str]:
+    """The escalations a misperception caused this turn, each with the path it came by.
+
+    The mechanisms are the rules that act on a misread (ADJUDICATION.md §7): R02 (an exercise read
+    as attack preparation moves the DPRK posture, or a pre-emption candidate), R03 (a launch or a
+    phantom read as an attack: a step up on alert, a doctrinal strike on strike-on-detection), R04
+    (a drill read as decapitation moves the posture) and R01 strikes on a false belief."""
+    rules = model.data["rules"]
+    labels = model.data["perception"]
+    misreads = _misreads(proposal)
+    fired = [rule_id for rule_id, _ in proposal.rules_fired]
+    out: list[str] = ["exercise->attack"] * fired.count("R02")
+    killchain = dict(before.killchain)
+    launch_reads: dict[str, list[str]] = {}
+    for observer, path, label in misreads:
+        if label in labels["launch_labels"] and observer in killchain:
+            launch_reads.setdefault(observer, []).append(path)
+            level = killchain[observer]
+            if rules["R03"]["alert_killchain"] <= level < rules["R03"]["strike_killchain"]:
+                out.append(path)
+    for event in proposal.events:
+        if event.kind != "doctrinal" or "cause.misperception" not in event.tags:
+            continue
+        reads = sorted(launch_reads.get(str(event.actor), []), key=lambda p: p == PHANTOM)
+        out.append(reads[0] if "rule:R03" in event.tags and reads else OTHER)
+    if "R04" in fired and any(
+        o == "DPRK" and label in labels["decapitation_labels"] for o, _, label in misreads
+    ):
+        out.append("drill->decapitation")
+    return out
+
+
+def incident_counts(proposal: Proposal) -> tuple[int, int]:
+    incidents = [e for e in proposal.events if e.kind == "incident"]
+    return len(incidents), sum(1 for e in incidents if "contained" in e.tags)
+
+
+def is_use_candidate(point: Any, model: Model) -> bool:
+    """A decision point above the hold rung (9+: nuclear demonstration or use, §2, §9)."""
+    return int(point.rung) > int(model.data["safety"]["hold_rung"])
+
+
+class GameTally:
+    """Running counts over one game's turns (truth side: the simulator is control)."""
+
+    def __init__(self, start: State, model: Model) -> None:
+        self.model = model
+        self.before = start
+        self.peak = {f"{a}>{b}": v for a, b, v in start.rung}
+        self.decision_points = 0
+        self.decision_point_turns = 0
+        self.use_candidates = 0
+        self.approval_turns = 0
+        self.misperceptions: dict[str, int] = {}
+        self.escalations: dict[str, int] = {}
+        self.incidents = 0
+        self.contained = 0
+        self.assurance: dict[str, list[float]] = {a: [] for a, _ in start.assurance}
+        self.rules: dict[str, int] = {}
+
+    def add(self, proposal: Proposal, after: State) -> None:
+        for a, b, v in proposal.state.rung:
+            key = f"{a}>{b}"
+            self.peak[key] = max(self.peak.get(key, 0), v)
+        points = proposal.decision_points
+        self.decision_points += len(points)
+        self.decision_point_turns += 1 if points else 0
+        self.use_candidates += sum(1 for d in points if is_use_candidate(d, self.model))
+        self.approval_turns += 1 if proposal.requires_nuclear_approval else 0
+        for path in misperception_paths(proposal):
+            self.misperceptions[path] = self.misperceptions.get(path, 0) + 1
+        for path in misperception_escalations(proposal, self.before, self.model):
+            self.escalations[path] = self.escalations.get(path, 0) + 1
+        incidents, contained = incident_counts(proposal)
+        self.incidents += incidents
+        self.contained += contained
+        for ally, value in after.assurance:
+            self.assurance.setdefault(ally, []).append(rounded(value, 2))
+        for rule_id, _summary in proposal.rules_fired:
+            self.rules[rule_id] = self.rules.get(rule_id, 0) + 1
+        self.before = after
+
+    def record(self, seed: int, final: State) -> GameRecord:
+        return {
+            "seed": seed,
+            "peak": dict(sorted(self.peak.items())),
+            "max_rung": max(self.peak.values(), default=0),
+            "decision_points": self.decision_points,
+            "decision_point_turns": self.decision_point_turns,
+            "use_candidates": self.use_candidates,
+            "approval_turns": self.approval_turns,
+            "misperceptions": dict(sorted(self.misperceptions.items())),
+            "misperception_escalations": dict(sorted(self.escalations.items())),
+            "incidents": self.incidents,
+            "contained": self.contained,
+            "assurance": self.assurance,
+            "icbm": int(final.dprk.icbm),
+            "cbm": {f"{a.measure}#{a.id}": a.status for a in final.agreements},
+            "rules": dict(sorted(self.rules.items())),
+        }

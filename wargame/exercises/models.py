@@ -126,8 +126,16 @@ class JoinCode(models.Model):
 
     class Meta:
         constraints = [
+            # Partial constraints rather than nulls_distinct, which SQLite does not enforce.
             models.UniqueConstraint(
-                fields=["exercise", "team"], name="one_code_per_team", nulls_distinct=False
+                fields=["exercise", "team"],
+                condition=Q(team__isnull=False),
+                name="one_code_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["exercise"],
+                condition=Q(team__isnull=True),
+                name="one_observer_code_per_exercise",
             ),
         ]
 
@@ -320,9 +328,14 @@ class Message(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "author", "author_user", "client_key"],
-                name="one_message_per_author_key",
-                nulls_distinct=False,
+                fields=["channel", "author", "client_key"],
+                condition=Q(author__isnull=False),
+                name="one_message_per_participant_key",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "author_user", "client_key"],
+                condition=Q(author_user__isnull=False),
+                name="one_message_per_control_key",
             ),
         ]
         ordering = ["id"]
@@ -407,3 +420,27 @@ class RateLimitWindow(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SocketPresence(models.Model):
+    """An open WebSocket. Rows of a process that died stop being refreshed and are ignored."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    socket = models.CharField(max_length=64, unique=True)
+    process = models.CharField(max_length=64)
+    view = models.CharField(max_length=16)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # used by presence_for: an exercise's live sockets
+            models.Index(fields=["exercise", "seen_at"], name="presence_exercise_seen"),
+            # used by presence_touch: every row of one server process
+            models.Index(fields=["process"], name="presence_process"),
+        ]
+
+    def __str__(self) -> str:
+        return f"socket {self.socket} ({self.view}) in {self.exercise_id}"

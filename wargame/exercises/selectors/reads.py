@@ -25,6 +25,7 @@ from wargame.exercises.models import (
     ObserverView,
     Statement,
 )
+from wargame.exercises.selectors.presence import connected_counts
 from wargame.exercises.services.adjudication import proposal_payload
 from wargame.exercises.services.decisions import decision_payload, empty_decision_payload
 from wargame.exercises.services.game import exercise_scenario, exercise_state
@@ -51,6 +52,7 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]
             exercise=exercise, turn=turn or 0, status=DecisionStatus.SUBMITTED
         ).values_list("team__code", flat=True)
     )
+    connected = connected_counts(exercise_id=exercise.pk, now=timezone.now())
     remaining: int | None = exercise.paused_remaining_seconds
     if exercise.deadline is not None:
         remaining = max(0, int((exercise.deadline - timezone.now()).total_seconds()))
@@ -71,8 +73,7 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]
                 "code": team.code,
                 "name": scenario.teams[team.code].name.get(exercise.language),
                 "ai": team.ai,
-                # open sockets of the team: counted by the live-update servers
-                "connected": 0,
+                "connected": connected.get(team.code, 0),
                 "submitted": team.code in submitted,
             }
             for team in exercise.teams.all()

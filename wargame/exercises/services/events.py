@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from wargame.exercises.models import Event, EventView, Exercise
+from wargame.exercises.notify import log_grew
 from wargame.exercises.views_of import CONTROL, is_view
 
 if TYPE_CHECKING:
@@ -71,4 +72,6 @@ def event_append(
         EventView(event=event, exercise=exercise, view=view, position=positions[view])
         for view in views
     )
+    exercise_id = exercise.pk
+    transaction.on_commit(lambda: log_grew(exercise_id))
     return event

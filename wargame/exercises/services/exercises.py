@@ -54,7 +54,9 @@ def normalise_code(code: str) -> str:
     return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == CODE_LENGTH else cleaned
 
 
-def _channels_create(exercise: Exercise, teams: Sequence[str], hotlines: dict[str, str]) -> None:
+def _channels_create(
+    exercise: Exercise, teams: Sequence[str], hotlines: dict[str, str], closed: Iterable[str]
+) -> None:
     rows = [
         Channel(exercise=exercise, kind=ChannelKind.TEAM, name=code, members=[code])
         for code in teams
@@ -85,6 +87,11 @@ def _channels_create(exercise: Exercise, teams: Sequence[str], hotlines: dict[st
         Channel(exercise=exercise, kind=ChannelKind.CONTROL, name=f"control-{code}", members=[code])
         for code in teams
     ]
+    # A scenario may start with a line closed (e.g. ROK-JPN during a diplomatic freeze).
+    shut = set(closed)
+    for row in rows:
+        if row.name in shut and row.kind != ChannelKind.HOTLINE:
+            row.open = False
     Channel.objects.bulk_create(rows)
 
 
@@ -130,7 +137,7 @@ def exercise_create(
             + [JoinCode(exercise=exercise, team=None, code=join_code_new())]
         )
         hotlines = {key: str(value) for key, value in state.to_dict().get("hotline", {}).items()}
-        _channels_create(exercise, loaded.team_codes, hotlines)
+        _channels_create(exercise, loaded.team_codes, hotlines, loaded.channels.closed_at_start)
         locked = exercise_lock(exercise_id=exercise.pk)
         event_append(
             exercise=locked,

@@ -88,7 +88,9 @@ def message_post(
         if exercise.status not in TALK_OPEN:
             raise Locked(_("The exercise has ended."))
         if not channel.open:
-            raise Locked(_("This hotline is down."))
+            if channel.kind == ChannelKind.HOTLINE:
+                raise Locked(_("This hotline is down."))
+            raise Locked(_("This channel is closed."))
         author = principal.participant
         user = principal.user if principal.is_control else None
         earlier = Message.objects.filter(

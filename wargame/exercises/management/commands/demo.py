@@ -16,7 +16,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wargame.exercises.models import Exercise, ExerciseStatus, JoinCode
+from wargame.exercises.principals import Principal
+from wargame.exercises.services.exercises import exercise_create
+from wargame.exercises.services.lifecycle import exercise_command
+from wargame.exercises.views_of import CONTROL
+
 DEMO_USERNAME = "facilitator"
+DEMO_SCENARIO = "exercise_season"
+DEMO_TITLE = "Demo: exercise season"
 # How long the server may take to answer /healthz before the demo gives up and says why.
 STARTUP_TIMEOUT_SECONDS = 60
 
@@ -46,11 +54,26 @@ class Command(BaseCommand):
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
+        exercise = self._demo_exercise(user)
         base = f"http://{self._url_host(options['host'])}:{options['port']}"
         if options["serve"]:
-            self._serve(options["host"], options["port"], base, password)
+            self._serve(options["host"], options["port"], base, password, exercise)
         else:
-            self._print_links(base, password)
+            self._print_links(base, password, exercise)
+
+    @staticmethod
+    def _demo_exercise(user: Any) -> Exercise:
+        """The demo exercise, open for joining; made once and kept across demo runs."""
+        existing = (
+            Exercise.objects.filter(facilitators__user=user, title=DEMO_TITLE)
+            .exclude(status=ExerciseStatus.ENDED)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        exercise = exercise_create(user=user, scenario=DEMO_SCENARIO, title=DEMO_TITLE)
+        principal = Principal(exercise_id=exercise.pk, view=CONTROL, user=user)
+        return exercise_command(principal=principal, exercise_id=exercise.pk, command="open_lobby")
 
     @staticmethod
     def _url_host(host: str) -> str:
@@ -58,17 +81,29 @@ class Command(BaseCommand):
             return "127.0.0.1"
         return f"[{host}]" if ":" in host else host
 
-    def _print_links(self, base: str, password: str) -> None:
+    def _print_links(self, base: str, password: str, exercise: Exercise) -> None:
+        codes = {
+            (row.team.code if row.team is not None else "observers"): row.code
+            for row in JoinCode.objects.filter(exercise=exercise).select_related("team")
+        }
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("wargame demo is ready."))
         self.stdout.write(f"  Facilitator login : {base}/accounts/login/")
         self.stdout.write(f"    username        : {DEMO_USERNAME}")
         self.stdout.write(f"    password        : {password}")
+        self.stdout.write(
+            f"  Demo exercise     : {exercise.title} (id {exercise.pk}, {exercise.status})"
+        )
+        for name, code in codes.items():
+            self.stdout.write(f"    join code {name:<9}: {code}")
+        self.stdout.write(
+            f'  Join with a code  : POST {base}/api/v1/join/ {{"code": ..., "display_name": ...}}'
+        )
         self.stdout.write(f"  API documentation : {base}/api/docs/")
         self.stdout.write(f"  Health            : {base}/healthz")
         self.stdout.write("")
 
-    def _serve(self, host: str, port: int, base: str, password: str) -> None:
+    def _serve(self, host: str, port: int, base: str, password: str, exercise: Exercise) -> None:
         python = sys.executable
         server = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             [
@@ -114,7 +149,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         try:
             self._wait_until_healthy(base, server)
-            self._print_links(base, password)
+            self._print_links(base, password, exercise)
             self.stdout.write("Press Ctrl-C to stop the server and the worker.")
             while not stop_requested and all(child.poll() is None for child in children):
                 time.sleep(0.2)

@@ -1,4 +1,4 @@
-"""`manage.py simulate`: Monte Carlo runs with bot teams; the work is done by wargame.engine.simulate."""
+"""`manage.py simulate`: Monte Carlo runs with bot teams, done by wargame.engine.simulate."""
 
 from __future__ import annotations
 

@@ -1,0 +1,123 @@
+"""Concurrent writers on PostgreSQL: one advance wins per round, one decision per client key."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.db import connection
+
+from tests.api.cast import Game, facilitator_client, game_create
+from tests.api.long_game import upload_long_game
+from wargame.exercises.models import Decision, DecisionWrite, Event, FacilitatorMembership
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; each thread has its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = calls[index]()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _two_facilitators() -> tuple[Game, APIClient]:
+    control = facilitator_client("control")
+    upload_long_game(control)
+    game = game_create(control, scenario="long_game", deliberation_minutes=None)
+    co = facilitator_client("co-control")
+    assert (
+        control.post(
+            game.url("facilitators/"), {"username": "co-control"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert FacilitatorMembership.objects.filter(exercise_id=game.exercise_id).count() == 2
+    return game, co
+
+
+def test_two_facilitators_pressing_advance_together_advance_once_per_round() -> None:
+    """RELIABILITY.md R5: 100 rounds, exactly one 200 and one 409 each, phases contiguous."""
+    assert connection.vendor == "postgresql"
+    game, co = _two_facilitators()
+    assert game.command("start").status_code == 200
+    seen: list[tuple[int, str]] = []
+    for _round in range(100):
+        exercise = game.exercise()
+        turn, phase = exercise["turn"], exercise["phase"]
+        seen.append((turn, phase))
+        body = {"command": "advance", "expected_turn": turn, "expected_phase": phase}
+        statuses = _at_once(
+            [
+                lambda: game.control.post(game.url("commands/"), body, format="json").status_code,
+                lambda: co.post(game.url("commands/"), body, format="json").status_code,
+            ]
+        )
+        assert sorted(statuses) == [200, 409], (turn, phase, statuses)
+
+    order = ["briefing", "deliberation", "adjudication", "outcome"]
+    steps = [(turn - 1) * 4 + order.index(phase) for turn, phase in seen]
+    assert steps == list(range(100))
+    final = game.exercise()
+    assert (final["turn"], final["phase"]) == (26, "briefing")
+    phase_events = Event.objects.filter(exercise_id=game.exercise_id, type="phase.changed")
+    assert phase_events.count() == 101  # the start's briefing, then one per advance
+
+
+def test_a_decision_retried_concurrently_with_one_key_is_stored_once() -> None:
+    """RELIABILITY.md R6: one key x 20 concurrent PUTs: one write, one event, same answers."""
+    control = facilitator_client("control")
+    game = game_create(control)
+    assert game.command("start").status_code == 200
+    assert game.command("advance").status_code == 200
+    body = {
+        "actions": [{"action": "d.trilateral"}],
+        "rationale": "Same body",
+        "client_key": "retry-1",
+    }
+    url = game.url("turns/1/decision/")
+    player = game.players["JPN"]
+    answers = _at_once([lambda: player.put(url, body, format="json") for _ in range(20)])
+
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    assert Decision.objects.filter(exercise_id=game.exercise_id).count() == 1
+    assert DecisionWrite.objects.filter(client_key="retry-1").count() == 1
+    saved = Event.objects.filter(exercise_id=game.exercise_id, type="decision.saved")
+    assert saved.count() == 1
+    assert answers[0].json()["version"] == 1
+
+    other = player.put(url, {**body, "rationale": "Another body"}, format="json")
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_concurrent_submits_of_one_team_append_one_event() -> None:
+    control = facilitator_client("control")
+    game = game_create(control)
+    assert game.command("start").status_code == 200
+    url = game.url("turns/1/decision/submit/")
+    answers = _at_once([lambda: game.players["US"].post(url, {}, format="json") for _ in range(10)])
+    assert Counter(a.status_code for a in answers) == {200: 10}
+    submitted = Event.objects.filter(exercise_id=game.exercise_id, type="decision.submitted")
+    assert submitted.count() == 1

@@ -1,0 +1,60 @@
+"""Presence as each view may see it (CONTRACT.md ``presence`` frames, exercise ``connected``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from wargame.exercises.models import Participant, SocketPresence, Team
+from wargame.exercises.services.presence import STALE_AFTER
+from wargame.exercises.views_of import CONTROL, OBSERVERS
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+def connected_counts(*, exercise_id: int, now: datetime) -> dict[str, int]:
+    """Open sockets per team code (every participant may see these)."""
+    rows = SocketPresence.objects.filter(
+        exercise_id=exercise_id, seen_at__gte=now - STALE_AFTER, view__startswith="team:"
+    ).values_list("view", flat=True)
+    counts = Counter(view[5:] for view in rows)
+    codes = Team.objects.filter(exercise_id=exercise_id).values_list("code", flat=True)
+    return {code: counts.get(code, 0) for code in codes}
+
+
+def presence_frames(*, exercise_id: int, now: datetime, views: set[str]) -> dict[str, str]:
+    """The ``presence`` frame for each of ``views``, encoded once per view."""
+    import json
+
+    teams = connected_counts(exercise_id=exercise_id, now=now)
+    online = set(
+        SocketPresence.objects.filter(
+            exercise_id=exercise_id, seen_at__gte=now - STALE_AFTER, participant__isnull=False
+        ).values_list("participant_id", flat=True)
+    )
+    members: list[dict[str, Any]] = [
+        {
+            "participant_id": p.pk,
+            "display_name": p.display_name,
+            "team": p.team.code if p.team is not None else None,
+            "connected": p.pk in online,
+        }
+        for p in Participant.objects.filter(
+            exercise_id=exercise_id, active=True, team__isnull=False
+        )
+        .select_related("team")
+        .order_by("id")
+    ]
+    frames: dict[str, str] = {}
+    for view in views:
+        if view == CONTROL:
+            visible = members
+        elif view == OBSERVERS:
+            visible = []
+        else:
+            visible = [m for m in members if m["team"] == view[5:]]
+        frames[view] = json.dumps(
+            {"type": "presence", "teams": teams, "members": visible}, separators=(",", ":")
+        )
+    return frames

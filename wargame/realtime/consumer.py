@@ -1,0 +1,218 @@
+"""``/ws/exercises/{id}/?since={seq}``: authenticate, replay, then live events (CONTRACT.md).
+
+The consumer only carries messages: it authenticates, hands the socket to the process hub and
+answers ``ping``. It writes nothing to the game.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import deque
+from importlib import import_module
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user
+from django.db import close_old_connections
+from django.http import HttpRequest, parse_cookie
+from rest_framework.authtoken.models import Token
+
+from wargame.exercises.errors import NotFound
+from wargame.exercises.models import Exercise
+from wargame.exercises.principals import Principal, participant_for_token, principal_for
+from wargame.realtime.hub import HUB, Socket
+
+logger = logging.getLogger(__name__)
+
+AUTH_TIMEOUT_SECONDS = 5
+MAX_FRAME_BYTES = 64 * 1024
+FLOOD_FRAMES, FLOOD_SECONDS = 30, 10.0
+PARTICIPANT_COOKIE = "wargame_participant"
+
+
+class Refused(Exception):  # noqa: N818 - carries the close code, it is not an error of ours
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _principal_from_token(exercise_id: int, token: str) -> Principal:
+    try:
+        participant = participant_for_token(token)
+        if participant is not None:
+            if participant.exercise_id != exercise_id:
+                raise Refused(4404)  # a valid token for another exercise: 4404, never 4403
+            return principal_for(exercise_id=exercise_id, participant=participant)
+        user = Token.objects.select_related("user").filter(key=token).first()
+        if user is None or not user.user.is_active:
+            raise Refused(4401)
+        return principal_for(exercise_id=exercise_id, user=user.user)
+    except NotFound as exc:
+        raise Refused(4404) from exc
+    finally:
+        close_old_connections()
+
+
+def _principal_from_cookies(exercise_id: int, cookies: dict[str, str]) -> Principal | None:
+    try:
+        token = cookies.get(PARTICIPANT_COOKIE)
+        if token:
+            return _principal_from_token(exercise_id, token)
+        session_key = cookies.get(settings.SESSION_COOKIE_NAME)
+        if not session_key:
+            return None
+        request = HttpRequest()
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+        user = get_user(request)  # checks the session's auth hash, as a page request would
+        if not user.is_authenticated:
+            return None
+        return principal_for(exercise_id=exercise_id, user=user)
+    except NotFound as exc:
+        raise Refused(4404) from exc
+    finally:
+        close_old_connections()
+
+
+def _exercise_exists(exercise_id: int) -> bool:
+    try:
+        return Exercise.objects.filter(pk=exercise_id).exists()
+    finally:
+        close_old_connections()
+
+
+class ExerciseConsumer(AsyncWebsocketConsumer):
+    # No per-socket channel on the layer: the process hub receives one doorbell per event.
+    channel_layer_alias = "__wargame_no_layer__"
+
+    async def connect(self) -> None:
+        self.exercise_id = int(self.scope["url_route"]["kwargs"]["exercise_id"])
+        self.socket: Socket | None = None
+        self.recent: deque[float] = deque()
+        self.auth_timer: asyncio.Task[None] | None = None
+        await self.accept()
+        since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
+        raw = since[-1] if since else "0"
+        if not raw.isdigit():
+            await self.close(4400)
+            return
+        self.since = int(raw)
+        if not self.scope.get("wargame_cookies_ignored"):
+            cookies = parse_cookie(self._header(b"cookie"))
+            try:
+                principal = await sync_to_async(_principal_from_cookies, thread_sensitive=False)(
+                    self.exercise_id, cookies
+                )
+            except Refused as refused:
+                await self.close(refused.code)
+                return
+            if principal is not None:
+                await self._start(principal)
+                return
+        self.auth_timer = asyncio.ensure_future(self._auth_deadline())
+
+    def _header(self, name: bytes) -> str:
+        for key, value in self.scope.get("headers", []):
+            if key == name:
+                return str(value.decode("latin-1"))
+        return ""
+
+    async def _auth_deadline(self) -> None:
+        await asyncio.sleep(AUTH_TIMEOUT_SECONDS)
+        if self.socket is None:
+            await self.close(4401)
+
+    async def _start(self, principal: Principal) -> None:
+        if self.auth_timer is not None:
+            self.auth_timer.cancel()
+        participant = principal.participant
+        self.socket = Socket(
+            view=principal.view,
+            participant_id=participant.pk if participant is not None else None,
+            send_text=self._send_text,
+            close=self.close,
+        )
+        await HUB.attach(self.exercise_id, self.socket, self.since)
+
+    async def _send_text(self, text: str) -> None:
+        await self.base_send({"type": "websocket.send", "text": text})
+
+    async def _send_json(self, body: dict[str, Any]) -> None:
+        await self._send_text(json.dumps(body, separators=(",", ":")))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.close(1003)
+            return
+        if len(text_data.encode("utf-8")) > MAX_FRAME_BYTES:
+            await self.close(4413)
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            frame = None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.close(4400)
+            return
+        kind = frame["type"]
+        if kind == "auth":
+            await self._receive_auth(frame)
+            return
+        if self.socket is None:
+            await self.close(4401)
+            return
+        if self._flooding():
+            await self.close(4429)
+            return
+        if kind == "ping":
+            await self._send_json({"type": "pong"})
+        else:
+            await self._send_json(
+                {
+                    "type": "error",
+                    "code": "unknown_type",
+                    "message": f"Unknown frame type {kind!r}.",
+                }
+            )
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.recent.append(now)
+        while self.recent and self.recent[0] < now - FLOOD_SECONDS:
+            self.recent.popleft()
+        return len(self.recent) > FLOOD_FRAMES
+
+    async def _receive_auth(self, frame: dict[str, Any]) -> None:
+        if self.socket is not None:
+            await self._send_json(
+                {
+                    "type": "error",
+                    "code": "already_authenticated",
+                    "message": "This socket is already authenticated.",
+                }
+            )
+            return
+        token = frame.get("token")
+        if not isinstance(token, str) or not token:
+            await self.close(4401)
+            return
+        try:
+            principal = await sync_to_async(_principal_from_token, thread_sensitive=False)(
+                self.exercise_id, token
+            )
+        except Refused as refused:
+            await self.close(refused.code)
+            return
+        await self._start(principal)
+
+    async def disconnect(self, code: int) -> None:
+        if self.auth_timer is not None:
+            self.auth_timer.cancel()
+        if self.socket is not None:
+            await HUB.detach(self.exercise_id, self.socket)
+            self.socket = None

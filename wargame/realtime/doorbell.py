@@ -1,0 +1,45 @@
+"""After a write commits: tell every server process that an exercise's log has grown.
+
+The channel layer promises no delivery (RELIABILITY.md): this is a hint that makes delivery
+fast, never the delivery itself. Each process's hub reads the events from the database, and its
+periodic tick does so too, so a lost ring costs at most a tick of latency.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+GROUP = "wargame.log"
+_local_hubs: list[Any] = []
+
+
+def register_local_hub(hub: Any) -> None:
+    """The hub of this process (a server process has one; a worker none)."""
+    _local_hubs.append(hub)
+
+
+def layer_is_shared() -> bool:
+    layer = get_channel_layer()
+    return layer is not None and type(layer).__name__ != "InMemoryChannelLayer"
+
+
+def ring(exercise_id: int, kind: str = "log") -> None:
+    """Called on commit, from whichever thread committed."""
+    for hub in _local_hubs:
+        hub.poke_threadsafe(exercise_id, kind)
+    if not layer_is_shared():
+        return  # one process only: the local poke (or the tick, for a worker) suffices
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            GROUP, {"type": "log.grew", "exercise": exercise_id, "kind": kind}
+        )
+    except Exception:
+        logger.warning(
+            "doorbell for exercise %s not sent; the tick will deliver", exercise_id, exc_info=True
+        )

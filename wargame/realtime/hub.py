@@ -1,0 +1,370 @@
+"""One hub per server process: fans each exercise's log out to the sockets of this process.
+
+Each event is read from the database once per view and encoded once per view, then queued to
+every socket of that view (PERFORMANCE.md: the stock pattern, one group_send per socket, is
+12-60x slower and drops messages). The channel layer carries one doorbell per process per event;
+a periodic tick compares each room's last known ``seq`` with the database, so events written by a
+worker, by another process, or while Redis was down still arrive. A socket whose bounded buffer
+overflows is closed with 4409 and resumes from its last ``seq``: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import socket as socketlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from wargame.exercises.models import EventView, Exercise
+from wargame.exercises.selectors.presence import presence_frames
+from wargame.exercises.services.presence import presence_close, presence_open, presence_touch
+from wargame.realtime.doorbell import GROUP, layer_is_shared, register_local_hub
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+PROCESS = f"{socketlib.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    position: int
+    type: str
+    text: str
+    participant_left: int | None = None
+
+
+def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Frame]:
+    rows = (
+        EventView.objects.filter(exercise_id=exercise_id, view=view, position__gt=since)
+        .select_related("event")
+        .order_by("position")[:limit]
+    )
+    frames = []
+    for row in rows:
+        event = row.event
+        payload = event.view_payloads.get(view, event.payload)
+        text = json.dumps(
+            {
+                "seq": row.position,
+                "type": event.type,
+                "at": event.created_at.isoformat().replace("+00:00", "Z"),
+                "payload": payload,
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        left = payload.get("participant_id") if event.type == "participant.left" else None
+        frames.append(Frame(row.position, event.type, text, left))
+    close_old_connections()
+    return frames
+
+
+def _latest_sync(exercise_ids: list[int]) -> dict[int, int]:
+    found = dict(Exercise.objects.filter(pk__in=exercise_ids).values_list("pk", "last_seq"))
+    close_old_connections()
+    return found
+
+
+def _latest_position_sync(exercise_id: int, view: str) -> int:
+    row = (
+        EventView.objects.filter(exercise_id=exercise_id, view=view)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    close_old_connections()
+    return int(row or 0)
+
+
+fetch_frames = sync_to_async(_frames_sync, thread_sensitive=False)
+fetch_latest = sync_to_async(_latest_sync, thread_sensitive=False)
+latest_position = sync_to_async(_latest_position_sync, thread_sensitive=False)
+
+
+@dataclass(eq=False)
+class Socket:
+    """A connected client as the hub sees it: where it is in its view's stream, and its buffer."""
+
+    view: str
+    participant_id: int | None
+    send_text: Callable[[str], Awaitable[None]]
+    close: Callable[[int], Awaitable[None]]
+    cursor: int = 0
+    live: bool = False
+    id: str = field(default_factory=lambda: secrets.token_hex(12))
+    queue: asyncio.Queue[str | int] = field(default_factory=asyncio.Queue)
+    sender: asyncio.Task[None] | None = None
+
+    def push(self, text: str, limit: int) -> bool:
+        """Queue a frame; False when the buffer is full (the client reads too slowly)."""
+        if self.queue.qsize() >= limit:
+            return False
+        self.queue.put_nowait(text)
+        return True
+
+    def abort(self, code: int) -> None:
+        """Drop the backlog and close with ``code`` next (the client resumes from its seq)."""
+        self.live = False
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(code)
+
+    async def drain(self) -> None:
+        """Send queued frames in order; an int in the queue is a close code."""
+        while True:
+            item = await self.queue.get()
+            if isinstance(item, int):
+                await self.close(item)
+                return
+            await self.send_text(item)
+
+
+@dataclass(eq=False)
+class Room:
+    exercise_id: int
+    sockets: dict[str, set[Socket]] = field(default_factory=dict)
+    delivered: dict[str, int] = field(default_factory=dict)
+    seen_seq: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pumping: bool = False
+    dirty: bool = False
+
+    def live_sockets(self) -> list[Socket]:
+        return [s for group in self.sockets.values() for s in group if s.live]
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.rooms: dict[int, Room] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.channel: str | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+        self.inflight: set[asyncio.Future[None]] = set()
+        self.buffer = int(getattr(settings, "WS_SEND_BUFFER", 1000))
+
+    # --- start-up and background work -----------------------------------------------------------
+
+    def ensure_started(self) -> None:
+        if self.loop is not None:
+            return
+        self.loop = asyncio.get_running_loop()
+        register_local_hub(self)
+        self.tasks.append(self.loop.create_task(self._tick_forever()))
+        if layer_is_shared():
+            self.tasks.append(self.loop.create_task(self._listen_forever()))
+
+    def poke_threadsafe(self, exercise_id: int, kind: str = "log") -> None:
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.poke, exercise_id, kind)
+
+    def poke(self, exercise_id: int, kind: str = "log") -> None:
+        room = self.rooms.get(exercise_id)
+        if room is None:
+            return
+        work = self.send_presence(room) if kind == "presence" else self.pump(room)
+        # The loop holds tasks weakly: keep each until it finishes.
+        task = asyncio.ensure_future(work)
+        self.inflight.add(task)
+        task.add_done_callback(self.inflight.discard)
+
+    async def _tick_forever(self) -> None:
+        interval = 0.25 if not layer_is_shared() else 1.0
+        touch_every = max(1, int(10 / interval))
+        beats = 0
+        while True:
+            await asyncio.sleep(interval)
+            beats += 1
+            try:
+                await self._tick()
+                if beats % touch_every == 0:
+                    await sync_to_async(presence_touch, thread_sensitive=False)(
+                        process=PROCESS, now=timezone.now()
+                    )
+            except Exception:
+                logger.warning("realtime tick failed; retrying", exc_info=True)
+
+    async def _tick(self) -> None:
+        if not self.rooms:
+            return
+        latest = await fetch_latest(list(self.rooms))
+        for exercise_id, seq in latest.items():
+            room = self.rooms.get(exercise_id)
+            if room is not None and seq > room.seen_seq:
+                await self.pump(room)
+
+    async def _listen_forever(self) -> None:
+        """Receive doorbells; after a layer error, rejoin the group (Redis may have restarted
+        and forgotten it) and pump every room, since rings may have been lost meanwhile."""
+        layer = get_channel_layer()
+        rejoin_every = max(
+            10.0,
+            float(settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("group_expiry", 86400))
+            / 2,
+        )
+        while True:
+            try:
+                self.channel = await layer.new_channel(prefix="wargame.hub.")
+                await layer.group_add(GROUP, self.channel)
+                joined = asyncio.get_running_loop().time()
+                for room in list(self.rooms.values()):
+                    await self.pump(room)
+                while True:
+                    if asyncio.get_running_loop().time() - joined > rejoin_every:
+                        await layer.group_add(GROUP, self.channel)  # group_expiry (channels#1371)
+                        joined = asyncio.get_running_loop().time()
+                    try:
+                        message = await asyncio.wait_for(layer.receive(self.channel), 5)
+                    except TimeoutError:
+                        continue
+                    self.poke(int(message.get("exercise", 0)), str(message.get("kind", "log")))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer lost; rejoining in 1 s", exc_info=True)
+                await asyncio.sleep(1)
+
+    # --- sockets --------------------------------------------------------------------------------
+
+    async def attach(self, exercise_id: int, sock: Socket, since: int) -> int:
+        """Replay the view after ``since``, then make the socket live with no gap and no
+        duplicate at the seam. Returns the position ``replay.done`` reports."""
+        self.ensure_started()
+        room = self.rooms.setdefault(exercise_id, Room(exercise_id))
+        room.sockets.setdefault(sock.view, set()).add(sock)
+        cursor = since
+        latest = await latest_position(exercise_id, sock.view)
+        if since >= latest:
+            cursor = latest if since > latest else since
+        # The bulk of a long replay runs without the room lock, so others keep receiving.
+        cursor = await self._replay(exercise_id, sock, cursor, latest_known=latest, since=since)
+        async with room.lock:
+            cursor = await self._replay(exercise_id, sock, cursor, latest_known=None, since=since)
+            sock.cursor = cursor
+            await sock.send_text(json.dumps({"type": "replay.done", "seq": cursor}))
+            sock.live = True
+            room.delivered.setdefault(sock.view, cursor)
+            sock.sender = asyncio.ensure_future(sock.drain())
+        await sync_to_async(presence_open, thread_sensitive=False)(
+            exercise_id=exercise_id,
+            socket=sock.id,
+            process=PROCESS,
+            view=sock.view,
+            participant_id=sock.participant_id,
+            now=timezone.now(),
+        )
+        from wargame.realtime.doorbell import ring
+
+        await sync_to_async(ring, thread_sensitive=False)(exercise_id, "presence")
+        return cursor
+
+    async def _replay(
+        self, exercise_id: int, sock: Socket, cursor: int, *, latest_known: int | None, since: int
+    ) -> int:
+        if since > cursor:
+            return cursor  # the client's numbers are ahead of the log: replay nothing
+        while latest_known is None or cursor < latest_known:
+            frames = await fetch_frames(exercise_id, sock.view, cursor, BATCH)
+            for frame in frames:
+                await sock.send_text(frame.text)
+                cursor = frame.position
+            if len(frames) < BATCH:
+                break
+        return cursor
+
+    async def detach(self, exercise_id: int, sock: Socket) -> None:
+        room = self.rooms.get(exercise_id)
+        if room is not None:
+            group = room.sockets.get(sock.view, set())
+            group.discard(sock)
+            if not group:
+                room.sockets.pop(sock.view, None)
+                room.delivered.pop(sock.view, None)
+            if not room.sockets:
+                self.rooms.pop(exercise_id, None)
+        if sock.sender is not None:
+            sock.sender.cancel()
+        try:
+            await sync_to_async(presence_close, thread_sensitive=False)(socket=sock.id)
+            from wargame.realtime.doorbell import ring
+
+            await sync_to_async(ring, thread_sensitive=False)(exercise_id, "presence")
+        except Exception:
+            logger.warning("presence not closed for socket %s", sock.id, exc_info=True)
+
+    # --- delivery -------------------------------------------------------------------------------
+
+    async def pump(self, room: Room) -> None:
+        """Read what each view has not yet received and queue it to that view's sockets."""
+        if room.pumping:
+            room.dirty = True
+            return
+        room.pumping = True
+        try:
+            while True:
+                room.dirty = False
+                async with room.lock:
+                    await self._pump_once(room)
+                if not room.dirty:
+                    return
+        finally:
+            room.pumping = False
+
+    async def _pump_once(self, room: Room) -> None:
+        latest = await fetch_latest([room.exercise_id])
+        room.seen_seq = max(room.seen_seq, latest.get(room.exercise_id, 0))
+        for view, group in list(room.sockets.items()):
+            live = [s for s in group if s.live]
+            if not live:
+                continue
+            since = room.delivered.get(view, min(s.cursor for s in live))
+            while True:
+                frames = await fetch_frames(room.exercise_id, view, since, BATCH)
+                for frame in frames:
+                    self._deliver(live, frame)
+                    since = frame.position
+                if len(frames) < BATCH:
+                    break
+            room.delivered[view] = since
+
+    def _deliver(self, live: list[Socket], frame: Frame) -> None:
+        for sock in live:
+            if not sock.live or frame.position <= sock.cursor:
+                continue
+            if not sock.push(frame.text, self.buffer):
+                sock.abort(4409)
+                continue
+            sock.cursor = frame.position
+            if frame.participant_left is not None and frame.participant_left == (
+                sock.participant_id
+            ):
+                # Removed or moved: this frame is its last (CONTRACT.md 4403, at once).
+                sock.live = False
+                sock.queue.put_nowait(4403)
+
+    async def send_presence(self, room: Room) -> None:
+        live = room.live_sockets()
+        if not live:
+            return
+        frames = await sync_to_async(presence_frames, thread_sensitive=False)(
+            exercise_id=room.exercise_id, now=timezone.now(), views={s.view for s in live}
+        )
+        for sock in live:
+            if sock.live and not sock.push(frames[sock.view], self.buffer):
+                sock.abort(4409)
+
+
+HUB = Hub()

@@ -19,8 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
     tests that need a real queue start a worker on a private Redis (``celery_worker``)."""
     from wargame.celery import app
 
-    app.conf.broker_url = "memory://"
-    app.conf.result_backend = "cache+memory://"
+    app.conf.update(broker_url="memory://", result_backend="cache+memory://")
 
 
 if TYPE_CHECKING:

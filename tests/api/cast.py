@@ -45,8 +45,9 @@ class Game:
         return f"/api/v1/exercises/{self.exercise_id}/{tail}"
 
     def command(self, command: str, **extra: Any) -> Any:
-        return self.control.post(self.url("commands/"), {"command": command, **extra},
-                                 format="json")
+        return self.control.post(
+            self.url("commands/"), {"command": command, **extra}, format="json"
+        )
 
     def exercise(self) -> dict[str, Any]:
         response = self.control.get(self.url())
@@ -54,28 +55,45 @@ class Game:
         return dict(response.json())
 
 
-def game_create(control: APIClient, *, scenario: str = "exercise_season",
-                deliberation_minutes: int | None = 20) -> Game:
+def game_create(
+    control: APIClient, *, scenario: str = "exercise_season", deliberation_minutes: int | None = 20
+) -> Game:
     response = control.post(
         "/api/v1/exercises/",
-        {"scenario": scenario, "title": "Seminar 3", "language": "en",
-         "deliberation_minutes": deliberation_minutes, "seed": 7},
+        {
+            "scenario": scenario,
+            "title": "Seminar 3",
+            "language": "en",
+            "deliberation_minutes": deliberation_minutes,
+            "seed": 7,
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    game = Game(exercise_id=body["id"], control=control, players={}, observer=APIClient(),
-                join_codes=body["join_codes"])
+    game = Game(
+        exercise_id=body["id"],
+        control=control,
+        players={},
+        observer=APIClient(),
+        join_codes=body["join_codes"],
+    )
     assert game.command("open_lobby").status_code == 200
     anonymous = APIClient()
     for code in TEAMS:
-        joined = anonymous.post("/api/v1/join/", {"code": game.join_codes[code],
-                                                  "display_name": f"{code} lead"}, format="json")
+        joined = anonymous.post(
+            "/api/v1/join/",
+            {"code": game.join_codes[code], "display_name": f"{code} lead"},
+            format="json",
+        )
         assert joined.status_code == 201, joined.content
         game.players[code] = participant_client(joined.json()["token"])
         game.participant_ids[code] = joined.json()["participant_id"]
-    watched = anonymous.post("/api/v1/join/", {"code": game.join_codes["observers"],
-                                               "display_name": "Observer"}, format="json")
+    watched = anonymous.post(
+        "/api/v1/join/",
+        {"code": game.join_codes["observers"], "display_name": "Observer"},
+        format="json",
+    )
     assert watched.status_code == 201
     game.observer = participant_client(watched.json()["token"])
     return game

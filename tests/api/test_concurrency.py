@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -41,6 +42,10 @@ def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
+def _status(client: APIClient, url: str, body: dict[str, Any]) -> int:
+    return int(client.post(url, body, format="json").status_code)
+
+
 def _two_facilitators() -> tuple[Game, APIClient]:
     control = facilitator_client("control")
     upload_long_game(control)
@@ -67,12 +72,8 @@ def test_two_facilitators_pressing_advance_together_advance_once_per_round() -> 
         turn, phase = exercise["turn"], exercise["phase"]
         seen.append((turn, phase))
         body = {"command": "advance", "expected_turn": turn, "expected_phase": phase}
-        statuses = _at_once(
-            [
-                lambda: game.control.post(game.url("commands/"), body, format="json").status_code,
-                lambda: co.post(game.url("commands/"), body, format="json").status_code,
-            ]
-        )
+        url = game.url("commands/")
+        statuses = _at_once([partial(_status, client, url, body) for client in (game.control, co)])
         assert sorted(statuses) == [200, 409], (turn, phase, statuses)
 
     order = ["briefing", "deliberation", "adjudication", "outcome"]

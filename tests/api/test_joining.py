@@ -91,8 +91,10 @@ def test_the_observer_code_seats_an_observer_without_a_team(game: Game) -> None:
         pytest.param(lambda c: c.replace("-", "")[:2] + "-" + c.replace("-", "")[2:], id="dash"),
         pytest.param(lambda c: c.replace("-", ""), id="no-dash"),
         pytest.param(lambda c: f"  {c.lower()}  ", id="padded"),
-        pytest.param(lambda c: c.replace("-", "")[:7] + " - " + c.replace("-", "")[7:],
-                     id="dash-late-with-spaces"),
+        pytest.param(
+            lambda c: c.replace("-", "")[:7] + " - " + c.replace("-", "")[7:],
+            id="dash-late-with-spaces",
+        ),
     ],
 )
 def test_a_code_is_accepted_however_a_person_types_it(
@@ -259,9 +261,7 @@ def test_refused_joins_do_not_count_toward_the_limit(
     assert _join(game.join_codes["DPRK"], address="203.0.113.5").status_code == 201
 
 
-def test_the_server_wide_cap_limits_every_address(
-    game: Game, settings: SettingsWrapper
-) -> None:
+def test_the_server_wide_cap_limits_every_address(game: Game, settings: SettingsWrapper) -> None:
     settings.JOIN_FAILURES_IN_TOTAL = 5
     for n in range(5):
         _fail_from(f"192.0.2.{n + 1}", 1, _wrong_code(game))
@@ -362,4 +362,3 @@ def test_token_requests_are_rate_limited_after_ten_failures(control: APIClient) 
         assert _error(response)["code"] == "rate_limited"
         assert 1 <= int(response["Retry-After"]) <= 60
     assert _token(PASSWORD, address="203.0.113.78").status_code == 200
-

@@ -46,8 +46,9 @@ def _fill(game: Game, count: int) -> None:
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=game.exercise_id)
         for n in range(count):
-            event_append(exercise=exercise, type="test.filler", audience=[CONTROL],
-                         payload={"n": n})
+            event_append(
+                exercise=exercise, type="test.filler", audience=[CONTROL], payload={"n": n}
+            )
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -74,8 +75,7 @@ def test_event_pages_chain_through_next_to_the_whole_stream(game: Game) -> None:
         collected += body["results"]
         if body["next"] is not None:
             assert len(body["results"]) == 3
-            assert _query(body["next"]) == {"since": str(body["results"][-1]["seq"]),
-                                            "limit": "3"}
+            assert _query(body["next"]) == {"since": str(body["results"][-1]["seq"]), "limit": "3"}
             assert urlsplit(body["next"]).path == game.url("events/")
         url = body["next"]
     assert collected == everything
@@ -155,8 +155,9 @@ def test_messages_page_by_after_with_next(game: Game) -> None:
     )
     url = game.url(f"channels/{channel['id']}/messages/")
     for n in range(5):
-        posted = game.players["US"].post(url, {"body": f"note {n}", "client_key": client_key()},
-                                         format="json")
+        posted = game.players["US"].post(
+            url, {"body": f"note {n}", "client_key": client_key()}, format="json"
+        )
         assert posted.status_code == 201
     bodies: list[str] = []
     page: str | None = url + "?limit=2"
@@ -206,7 +207,9 @@ def test_malformed_json_is_invalid(game: Game) -> None:
         (game.control, "post", game.url("commands/")),
         (game.players["US"], "post", game.url("statements/")),
     ):
-        response = getattr(client, method)(url, data='{"code": "AB', content_type="application/json")
+        response = getattr(client, method)(
+            url, data='{"code": "AB', content_type="application/json"
+        )
         assert response.status_code == 400, (url, response.content)
         assert _error(response)["code"] == "invalid"
 

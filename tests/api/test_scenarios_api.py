@@ -150,7 +150,7 @@ def test_an_alias_bomb_is_refused_quickly(control: APIClient) -> None:
 
 def test_a_python_tag_is_refused_without_running_anything(control: APIClient) -> None:
     hostile = MINIMAL.replace(
-        'slug: minimal', 'slug: !!python/object/apply:os.system ["exit 3"]', 1
+        "slug: minimal", 'slug: !!python/object/apply:os.system ["exit 3"]', 1
     )
     assert hostile != MINIMAL
     response = _validate(control, hostile)

@@ -155,8 +155,11 @@ def test_control_posts_as_control_in_control_lines(game: Game) -> None:
     url = _messages_url(game, "control-DPRK")
     posted = _post(game.control, url, "White cell: the liaison line is monitored.")
     assert posted.status_code == 201, posted.content
-    assert posted.json()["author"] == {"participant_id": None, "display_name": "Control",
-                                       "team": None}
+    assert posted.json()["author"] == {
+        "participant_id": None,
+        "display_name": "Control",
+        "team": None,
+    }
     listed = game.players["DPRK"].get(url).json()["results"]
     assert [m["author"]["display_name"] for m in listed] == ["Control"]
     reply = _post(game.players["DPRK"], url, "Understood.")
@@ -199,8 +202,9 @@ def test_a_client_key_is_scoped_to_the_channel_and_the_author(game: Game) -> Non
     allied = _messages_url(game, "US-ROK")
     assert _post(game.players["US"], allied, "from US", key).status_code == 201
     assert _post(game.players["ROK"], allied, "from ROK", key).status_code == 201
-    assert _post(game.players["US"], _messages_url(game, "US"), "own channel", key).status_code \
-        == 201
+    assert (
+        _post(game.players["US"], _messages_url(game, "US"), "own channel", key).status_code == 201
+    )
     assert len(game.control.get(allied).json()["results"]) == 2
 
 

@@ -261,3 +261,26 @@ def test_it_proposes_nuclear_use_only_as_the_model_allows_and_only_in_extremis()
 
     assert requests(high) > 0
     assert requests(low) == 0
+
+
+def test_cautious_bots_accept_pending_offers_more_often_than_hawkish_ones() -> None:
+    offer = {
+        "measure": "c.hotline",
+        "parties": ["US", "DPRK"],
+        "status": "proposed",
+        "proposed_by": "US",
+        "verification": "self",
+        "framing": "none",
+    }
+    state = initial_state(MODEL, overrides={"agreements": [offer]})
+    view = _view(state, "DPRK")
+
+    def accepted(policy: str) -> int:
+        count = 0
+        for seed in range(200):
+            decision = _decide(policy, view, "DPRK", 2, seed)
+            validate_decision(CATALOGUE, state, "DPRK", decision.to_dict(), MODEL)
+            count += any(a.action == "c.accept" for a in decision.actions)
+        return count
+
+    assert accepted("cautious") > accepted("hawkish") > 0

@@ -13,6 +13,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -130,10 +131,14 @@ class World:
     streams: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     not_allowed: list[Cell] = field(default_factory=list)
     bad_credentials: list[Cell] = field(default_factory=list)
+    # observer_view "teams" (a teaching setting), kept apart from the default-view checks
+    teaching_canaries: dict[str, Canary] = field(default_factory=dict)
+    teaching_seen: list[Seen] = field(default_factory=list)
 
-    def mark(self, what: str, readers: set[str] | frozenset[str]) -> str:
-        text = f"cnry{len(self.canaries):04d}q"
-        self.canaries[text] = Canary(text, what, frozenset(readers))
+    def mark(self, what: str, readers: set[str] | frozenset[str], *, teaching: bool = False) -> str:
+        text = f"cnry{len(self.canaries) + len(self.teaching_canaries):04d}q"
+        kept = self.teaching_canaries if teaching else self.canaries
+        kept[text] = Canary(text, what, frozenset(readers))
         return text
 
 
@@ -400,9 +405,21 @@ def _epilogue(world: World) -> None:
     who["observer"] = game.observer
     review = game.url("turns/2/adjudication/")
     override = {"overrides": [{"path": "/state/assurance/ROK", "value": 60, "reason": "matrix"}]}
+    # A declared proposal between two parties: an agreement the others must not be listed.
+    proposal = {
+        "action": "c.propose",
+        "params": {"measure": "c.hotline", "parties": ["US", "DPRK"]},
+    }
+    rationale = world.mark("own exercise: US rationale, turn 2, final", {"US", "control"})
+    final = {"actions": [proposal], "rationale": rationale, "client_key": client_key()}
+    to_dprk = world.mark("own exercise: inject to DPRK", {"DPRK", "control"})
+    to_us = world.mark("own exercise: inject to US, observers", {"US", "observer", "control"})
     writes: list[tuple[str, Callable[[], Any]]] = [
         ("control", lambda: game.command("extend", args={"minutes": 5})),
-        *((team, lambda team=team: _submit(game, team, 2)) for team in TEAMS),
+        ("US", lambda: game.players["US"].put(game.url("turns/2/decision/"), final, format="json")),
+        ("control", partial(_inject, game, ["DPRK"], to_dprk)),
+        ("control", partial(_inject, game, ["team:US", "observers"], to_us)),
+        *((team, partial(_submit, game, team, 2)) for team in TEAMS),
         ("control", lambda: game.command("advance", expected_phase="deliberation")),
         ("control", lambda: game.control.patch(review, override, format="json")),
         ("control", lambda: game.control.post(f"{review}reroll/", {}, format="json")),
@@ -462,6 +479,35 @@ def _bad_credentials(world: World) -> None:
             world.seen.append(Seen("anonymous", path, response.status_code, text))
 
 
+def _teaching(world: World) -> None:
+    """observer_view teams lets observers read team channels and decisions (CONTRACT.md), for
+    later events; the private line between control and a team stays private."""
+    side, game = world.own, world.own.game
+    _command(game, "set_observer_view", args={"view": "teams"})
+    dprk, control = game.players["DPRK"], game.control
+
+    def mark(what: str, readers: set[str]) -> str:
+        return world.mark(f"teaching: {what}", readers | {"DPRK", "control"}, teaching=True)
+
+    _talk(game, dprk, side.channels["DPRK"], mark("DPRK team channel", {"observer"}))
+    _talk(game, dprk, side.channels["control-DPRK"], mark("DPRK to control", set()))
+    _talk(game, control, side.channels["control-DPRK"], mark("control to DPRK", set()))
+    observer = game.observer
+    stream = json.dumps(_stream(game, observer))
+    world.teaching_seen.append(Seen("observer", "events", 200, stream))
+    for channel in _ok(observer.get(game.url("channels/")), 200)["results"]:
+        response = observer.get(game.url(f"channels/{channel['id']}/messages/"))
+        text = response.content.decode()
+        world.teaching_seen.append(Seen("observer", channel["name"], response.status_code, text))
+    line = observer.get(game.url(f"channels/{side.channels['control-DPRK']}/messages/"))
+    world.teaching_seen.append(Seen("observer", "control-DPRK", line.status_code, line.text))
+
+
+def _inject(game: Game, audience: list[str], body: str) -> Any:
+    args = {"title": "Matrix inject", "body": body, "audience": audience}
+    return game.command("release_inject", args=args)
+
+
 def _submit(game: Game, team: str, turn: int) -> Any:
     return game.players[team].post(game.url(f"turns/{turn}/decision/submit/"), {}, format="json")
 
@@ -492,6 +538,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> World:
         _not_allowed(built, params)
         _epilogue(built)
         _bad_credentials(built)
+        _teaching(built)
         transaction.set_rollback(True)
     return built
 
@@ -649,6 +696,37 @@ def test_every_seated_principal_receives_exactly_the_private_text_it_may_read(
         may = {canary.text for canary in every if who in canary.readers}
         assert got.get(who, set()) == may, who
     assert len(got["control"]) > len(got["US"]) > len(got["observer"]) > 0
+
+
+def _teaching_received(world: World) -> set[str]:
+    return {text for seen in world.teaching_seen for text in CANARY_PATTERN.findall(seen.text)}
+
+
+def test_with_observer_view_teams_observers_read_the_team_channels(world: World) -> None:
+    may = {c.text for c in world.teaching_canaries.values() if "observer" in c.readers}
+    assert len(may) == 1
+    assert may <= _teaching_received(world)
+
+
+def test_with_observer_view_teams_observers_never_read_a_control_line(world: World) -> None:
+    leaks = [
+        f"observer got {world.teaching_canaries[text].what}"
+        for text in _teaching_received(world) & set(world.teaching_canaries)
+        if "observer" not in world.teaching_canaries[text].readers
+    ]
+    assert leaks == []
+
+
+def test_an_agreement_is_listed_to_its_parties_and_control_only(world: World) -> None:
+    listed = {
+        seen.who: seen.json()["results"] for seen in world.seen if seen.where == "agreements/"
+    }
+    assert {"US", "DPRK"} <= {p for a in listed["control"] for p in a["parties"]}
+    for who, agreements in listed.items():
+        if who != "control":
+            assert all(who in agreement["parties"] for agreement in agreements), who
+    assert listed["US"] != []
+    assert listed["DPRK"] != []
 
 
 def _walk(body: Any) -> Iterator[dict[str, Any]]:

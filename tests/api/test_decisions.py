@@ -11,7 +11,7 @@ import pytest
 from tests.api.cast import TEAMS, Game, client_key, game_create
 
 if TYPE_CHECKING:
-    from pytest_django.fixtures import SettingsWrapper
+    from pytest_django.fixtures import Settings
     from rest_framework.test import APIClient
 
 CONSULT = [{"action": "d.consult", "target": "ROK"}]
@@ -20,7 +20,7 @@ SECRET = "rationale-canary-us-3b1f"
 
 
 @pytest.fixture(autouse=True)
-def _quick_password_hashing(settings: SettingsWrapper) -> None:
+def _quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -405,7 +405,7 @@ def test_a_submit_shows_the_decision_to_its_team_and_control_and_only_the_fact_t
 
 # --- the scenario's own model --------------------------------------------------------------
 
-MINIMAL = (Path(__file__).resolve().parent.parent / "scenarios" / "valid" / "minimal.yaml")
+MINIMAL = Path(__file__).resolve().parent.parent / "scenarios" / "valid" / "minimal.yaml"
 
 
 def _tight_budget_game(control: APIClient) -> Game:
@@ -457,3 +457,14 @@ def test_control_writes_the_decision_of_a_bot_played_team(control: APIClient) ->
     )
     assert created.status_code == 201, created.content
     assert {t["code"]: t["ai"] for t in created.json()["teams"]}["DPRK"] is True
+    exercise = f"/api/v1/exercises/{created.json()['id']}/"
+    for command in ("open_lobby", "start"):
+        started = control.post(exercise + "commands/", {"command": command}, format="json")
+        assert started.status_code == 200
+    written = control.put(
+        exercise + "turns/1/decision/?team=DPRK",
+        {"actions": [{"action": "d.russia_deepen"}], "rationale": "", "client_key": client_key()},
+        format="json",
+    )
+    assert written.status_code == 200, written.content
+    assert written.json()["team"] == "DPRK"

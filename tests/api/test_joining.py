@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
+from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from django.http import HttpResponse
-    from pytest_django.fixtures import SettingsWrapper
+    from pytest_django.fixtures import Settings
 
 JOIN = "/api/v1/join/"
 PASSWORD = "a-long-pass-phrase-9"  # the cast's facilitator password (tests/api/cast.py)
@@ -30,7 +30,7 @@ WRONG = "ZZZZZ-ZZZZZ"
 
 
 @pytest.fixture(autouse=True)
-def _quick_password_hashing(settings: SettingsWrapper) -> None:
+def _quick_password_hashing(settings: Settings) -> None:
     """The cast's accounts and sign-ins hash with a fast hasher: this module signs in often."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -261,7 +261,7 @@ def test_refused_joins_do_not_count_toward_the_limit(
     assert _join(game.join_codes["DPRK"], address="203.0.113.5").status_code == 201
 
 
-def test_the_server_wide_cap_limits_every_address(game: Game, settings: SettingsWrapper) -> None:
+def test_the_server_wide_cap_limits_every_address(game: Game, settings: Settings) -> None:
     settings.JOIN_FAILURES_IN_TOTAL = 5
     for n in range(5):
         _fail_from(f"192.0.2.{n + 1}", 1, _wrong_code(game))
@@ -274,7 +274,7 @@ def test_the_server_wide_cap_limits_every_address(game: Game, settings: Settings
 
 
 def test_refusals_under_the_cap_do_not_count_toward_it(
-    game: Game, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+    game: Game, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = [3_000_000.0]
     monkeypatch.setattr(joining, "time", SimpleNamespace(time=lambda: clock[0]))

@@ -10,16 +10,16 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, client_key
+from tests.api.cast import Game, client_key, facilitator_client
 from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
-    from pytest_django.fixtures import SettingsWrapper
+    from pytest_django.fixtures import Settings
 
 
 @pytest.fixture(autouse=True)
-def _quick_password_hashing(settings: SettingsWrapper) -> None:
+def _quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -55,7 +55,8 @@ def _error(response: Any) -> dict[str, Any]:
     body = response.json()
     assert set(body) == {"error"}, body
     assert {"code", "message"} <= set(body["error"])
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["message"], str)
+    assert body["error"]["message"]
     return dict(body["error"])
 
 
@@ -240,8 +241,6 @@ def test_an_unknown_exercise_is_not_found(game: Game, tail: str) -> None:
 
 
 def test_another_facilitators_exercise_is_not_found_not_forbidden(game: Game) -> None:
-    from tests.api.cast import facilitator_client
-
     outsider = facilitator_client("outsider")
     for tail in ("", "state/", "events/"):
         response = outsider.get(game.url(tail))

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.cast import Game, client_key
+from tests.api.cast import Game, client_key, game_create
 
 if TYPE_CHECKING:
-    from pytest_django.fixtures import SettingsWrapper
+    from pytest_django.fixtures import Settings
     from rest_framework.test import APIClient
 
 # CONTRACT.md, channel: a team's own channel, the allied lines it belongs to, both hotlines it
@@ -24,7 +24,7 @@ SEES = {
 
 
 @pytest.fixture(autouse=True)
-def _quick_password_hashing(settings: SettingsWrapper) -> None:
+def _quick_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -143,8 +143,6 @@ def test_posting_in_a_channel_you_are_not_in_is_not_found(game: Game) -> None:
 
 
 def test_a_channel_of_another_exercise_is_not_found(game: Game, control: APIClient) -> None:
-    from tests.api.cast import game_create
-
     other = game_create(control)
     foreign = _channel_id(other, "US-ROK")
     response = _post(game.players["US"], game.url(f"channels/{foreign}/messages/"), "hello")

@@ -378,3 +378,46 @@ def test_the_embedded_layer_delivers_writes_from_other_processes_by_the_tick(
             await client.stop()
 
         asyncio.run(scenario())
+
+
+def test_presence_follows_connections_and_a_removed_participant_is_cut_off_at_once(
+    postgres_server: PostgresServer, redis_server: RedisServer
+) -> None:
+    with asgi_server(postgres_server, redis_server) as server:
+        game = live_game(server.base)
+        status, seats = http("GET", game.url(), token=f"Token {game.control}")
+        assert status == 200
+
+        async def scenario() -> None:
+            control = await Recorder(server.base, game.exercise_id, game.token("control")).start()
+            us = await Recorder(server.base, game.exercise_id, game.token("US")).start()
+            await asyncio.sleep(0.5)
+            presence = [f for f in control.frames if f.get("type") == "presence"]
+            assert presence[-1]["teams"]["US"] == 1
+            assert {m["team"] for m in presence[-1]["members"]} == set(TEAMS)
+            us_presence = [f for f in us.frames if f.get("type") == "presence"]
+            assert us_presence, "a presence frame follows replay.done"
+            assert {m["team"] for m in us_presence[-1]["members"]} == {"US"}
+            assert [m["connected"] for m in us_presence[-1]["members"]] == [True]
+            exercise = game.as_control("GET", "")
+            assert next(t for t in exercise["teams"] if t["code"] == "US")["connected"] == 1
+
+            us_id = next(m["participant_id"] for m in presence[-1]["members"]
+                         if m["team"] == "US")
+            started = asyncio.get_running_loop().time()
+            game.as_control("POST", "commands/", {"command": "remove_participant",
+                                                  "args": {"participant_id": us_id}})
+            while us.close_code is None:
+                assert asyncio.get_running_loop().time() - started < 2, "not cut off"
+                await asyncio.sleep(0.02)
+            print(f"revoked socket closed after {asyncio.get_running_loop().time() - started:.2f} s")
+            assert us.close_code == 4403
+            assert us.events[-1]["type"] == "participant.left"
+            status, _answer = http("GET", game.url(), token=game.header("US"))
+            assert status == 401
+            await asyncio.sleep(0.5)
+            latest = [f for f in control.frames if f.get("type") == "presence"][-1]
+            assert latest["teams"]["US"] == 0
+            await control.stop()
+
+        asyncio.run(scenario())

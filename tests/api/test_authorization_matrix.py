@@ -575,6 +575,23 @@ def test_it_lists_every_method_of_every_api_route_in_the_matrix() -> None:
         for method in _allowed_methods(pattern)
     }
     listed = {(case["route"], case["method"]) for case in CASES}
+    known = {
+        "route",
+        "method",
+        "what",
+        "notes",
+        "objects_are",
+        "body",
+        "content",
+        "slug",
+        "channel",
+        "turn",
+        "query",
+        "prepare",
+        "expect",
+        "bugs",
+    }
+    assert [set(case) - known for case in CASES if set(case) - known] == []
     labels = [_label(case) for case in CASES]
     assert len(set(labels)) == len(labels), "two cases answer to one name: add a `what`"
     assert routes - listed == set(), "routes missing from authz_matrix.yaml"
@@ -708,10 +725,20 @@ def test_with_observer_view_teams_observers_read_the_team_channels(world: World)
     assert may <= _teaching_received(world)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: with observer_view teams, a message in a control-<TEAM> line (control's private "
+        "line to one team) reaches the observers' event stream: messages.channel_views() adds "
+        "the observers view for every channel kind, while reads.py _visible_channels() hides "
+        "control lines from observers (REST messages/ answers them 404)"
+    ),
+)
 def test_with_observer_view_teams_observers_never_read_a_control_line(world: World) -> None:
     leaks = [
-        f"observer got {world.teaching_canaries[text].what}"
-        for text in _teaching_received(world) & set(world.teaching_canaries)
+        f"observer got {world.teaching_canaries[text].what} at {seen.where}"
+        for seen in world.teaching_seen
+        for text in set(CANARY_PATTERN.findall(seen.text)) & set(world.teaching_canaries)
         if "observer" not in world.teaching_canaries[text].readers
     ]
     assert leaks == []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import facilitator_client, participant_client
+from tests.api.cast import Game, facilitator_client, participant_client
 from wargame.engine.scenario import builtin_slugs
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def test_a_body_that_is_not_utf8_is_an_invalid_scenario(control: APIClient) -> N
     assert _error(response)["code"] == "invalid_scenario"
 
 
-def test_validating_needs_a_facilitator(game: Any) -> None:
+def test_validating_needs_a_facilitator(game: Game) -> None:
     assert _validate(APIClient(), MINIMAL).status_code == 401
     assert _validate(game.players["US"], MINIMAL).status_code == 403
 
@@ -216,7 +216,7 @@ def test_an_upload_is_hidden_from_everyone_else(control: APIClient) -> None:
     assert "scenario" in _error(refused)["fields"]
 
 
-def test_a_participant_sees_only_the_built_ins(game: Any, control: APIClient) -> None:
+def test_a_participant_sees_only_the_built_ins(game: Game, control: APIClient) -> None:
     assert _upload(control).status_code == 201
     listed = game.players["US"].get("/api/v1/scenarios/").json()["results"]
     assert [s["slug"] for s in listed] == builtin_slugs()
@@ -265,7 +265,7 @@ def test_a_broken_upload_stores_nothing(control: APIClient) -> None:
     assert listed == builtin_slugs()
 
 
-def test_uploading_needs_a_facilitator(game: Any) -> None:
+def test_uploading_needs_a_facilitator(game: Game) -> None:
     assert _upload(game.players["US"]).status_code == 403
     anonymous = _upload(APIClient())
     assert anonymous.status_code in (401, 403)

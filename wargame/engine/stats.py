@@ -278,6 +278,7 @@ PATH_BY_ACTION = {
     "s.exercise": "exercise->attack",
     "s.missile_test": "launch->attack",
     "s.satellite": "satellite->ICBM",
+    "s.decap_drill": "drill->decapitation",
 }
 PHANTOM = "phantom"
 OTHER = "other"

@@ -809,12 +809,6 @@ def test_it_refuses_a_malformed_ad_hoc_inject_naming_the_field(game: Game) -> No
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an ad hoc inject addressed to a team that is not "
-    "playing (team:PRC) is released to control alone with 200: audience_views "
-    "drops the view before the 'not playing' check in adhoc_inject_release runs",
-)
 def test_it_refuses_an_ad_hoc_inject_for_a_team_that_is_not_playing(game: Game) -> None:
     _to(game, "briefing")
     mark = _mark(game)
@@ -918,11 +912,6 @@ def test_it_refuses_set_hotline_unless_running(game: Game) -> None:
     _conflicts(game, "set_hotline", args=args)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: set_hotline during adjudication is undone by publish: "
-    "the proposal's state (computed before) overwrites it and the channel closes",
-)
 def test_it_keeps_a_hotline_set_during_adjudication_after_the_outcome_is_published(
     game: Game,
 ) -> None:
@@ -1012,12 +1001,6 @@ def test_it_ends_a_timed_briefing_by_the_timer_task_once(game: Game) -> None:
     assert _seen(game, mark) == [("phase.changed", ALL), *_scheduled(game, 1, "deliberation")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a scenario's briefing_seconds only ends the briefing "
-    "while auto_advance is on; CONTRACT.md (advance, briefing) and the scenario "
-    "guide make it automatic whenever the scenario sets it",
-)
 def test_it_ends_the_briefing_after_the_scenarios_briefing_seconds(control: APIClient) -> None:
     text = _row(_draft(control)).scenario_text
     timed = text.replace("slug: exercise_season", "slug: timed_season", 1).replace(
@@ -1216,11 +1199,6 @@ def test_it_refuses_rotate_codes_for_unknown_or_malformed_teams(game: Game) -> N
     assert _ok(game.control.get(game.url()))["join_codes"] == game.join_codes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rotate_codes names an unknown team's field 'teams', "
-    "not 'args.teams' as it does for a malformed list and as every other command does",
-)
 def test_it_names_args_teams_when_rotate_codes_gets_an_unknown_team(game: Game) -> None:
     error = _refused(game.command("rotate_codes", args={"teams": ["PRC"]}), 400, "invalid")
 
@@ -1303,11 +1281,6 @@ def test_it_refuses_to_move_a_player_to_a_team_not_in_the_exercise(game: Game) -
     assert game.players["US"].get(game.url()).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: remove_participant/move_participant name their bad "
-    "args 'participant_id' and 'team', not 'args.participant_id' and 'args.team'",
-)
 def test_it_names_the_args_field_when_remove_or_move_is_refused(game: Game) -> None:
     removed = _refused(
         game.command("remove_participant", args={"participant_id": "x"}), 400, "invalid"

@@ -174,7 +174,7 @@ def codes_rotate(*, exercise: Exercise, teams: Iterable[str] | None) -> dict[str
     known = set(exercise.teams.values_list("code", flat=True))
     if wanted is not None and not wanted <= known | {"observers"}:
         unknown = ", ".join(sorted(wanted - known - {"observers"}))
-        raise InvalidInput.on("teams", _("Unknown teams: %(teams)s.") % {"teams": unknown})
+        raise InvalidInput.on("args.teams", _("Unknown teams: %(teams)s.") % {"teams": unknown})
     rotated = []
     for row in JoinCode.objects.filter(exercise=exercise).select_related("team"):
         name = row.team.code if row.team is not None else "observers"

@@ -123,9 +123,10 @@ def adhoc_inject_release(exercise: Exercise, scenario: Scenario, args: dict[str,
         or not all(isinstance(e, str) and (e == "all" or e in teams or is_view(e)) for e in entries)
     ):
         raise InvalidInput.on("args.audience", _("Give 'all' or a list of views or team codes."))
-    views = audience_views(entries, teams)
-    if any(v.startswith("team:") and v[5:] not in teams for v in views):
+    named = [e.removeprefix("team:") for e in entries if e not in ("all", "control", "observers")]
+    if any(code not in teams for code in named):
         raise InvalidInput.on("args.audience", _("A team named in the audience is not playing."))
+    views = audience_views(entries, teams)
     number = InjectRelease.objects.filter(exercise=exercise, key__startswith="adhoc-").count() + 1
     _release(
         exercise,

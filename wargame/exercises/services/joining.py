@@ -110,14 +110,14 @@ def participant_payload(participant: Participant) -> dict[str, object]:
 
 def _participant_in(exercise: Exercise, participant_id: object) -> Participant:
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
-        raise InvalidInput.on("participant_id", _("A participant id (integer) is required."))
+        raise InvalidInput.on("args.participant_id", _("A participant id (integer) is required."))
     participant = (
         Participant.objects.select_related("team")
         .filter(exercise=exercise, pk=participant_id, active=True)
         .first()
     )
     if participant is None:
-        raise InvalidInput.on("participant_id", _("No active participant with that id."))
+        raise InvalidInput.on("args.participant_id", _("No active participant with that id."))
     return participant
 
 
@@ -144,7 +144,7 @@ def participant_move(*, exercise: Exercise, participant_id: object, team: object
     """Revoke a player's seat so that they rejoin with the new team's code."""
     target = Team.objects.filter(exercise=exercise, code=team).first()
     if target is None:
-        raise InvalidInput.on("team", _("No such team in this exercise."))
+        raise InvalidInput.on("args.team", _("No such team in this exercise."))
     return participant_remove(
         exercise=exercise, participant_id=participant_id, moved_to=target.code
     )

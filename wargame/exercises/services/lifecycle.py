@@ -10,8 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wargame.engine.state import State, state_with
 from wargame.exercises.errors import Conflict, InvalidInput
-from wargame.exercises.models import Exercise, ExerciseStatus, ObserverView, Phase, Team
+from wargame.exercises.models import (
+    Adjudication,
+    AdjudicationStatus,
+    Exercise,
+    ExerciseStatus,
+    ObserverView,
+    Phase,
+    Team,
+)
 from wargame.exercises.services.adjudication import (
     all_views,
     hotline_changed,
@@ -271,11 +280,21 @@ def _set_hotline(ctx: Context) -> None:
     current = exercise_state(exercise)
     if f"hotline/{key}" not in {f"hotline/{k}" for k, _v in current.hotline}:
         raise InvalidInput.on("args.hotline", _("This scenario has no such hotline."))
-    from wargame.engine.state import state_with
-
-    updated = state_with(exercise_scenario(exercise).model(), current, {f"hotline/{key}": state})
+    model = exercise_scenario(exercise).model()
+    updated = state_with(model, current, {f"hotline/{key}": state})
     exercise.state = updated.to_dict()
     exercise.save(update_fields=["state"])
+    # A proposal in review was computed from the old state: carry the change into it, or
+    # publishing would quietly undo what control just did.
+    pending = Adjudication.objects.filter(
+        exercise=exercise, turn=exercise.turn or 0, status=AdjudicationStatus.PROPOSED
+    ).first()
+    if pending is not None:
+        proposed = state_with(
+            model, State.from_dict(pending.proposal["state"]), {f"hotline/{key}": state}
+        )
+        pending.proposal = {**pending.proposal, "state": proposed.to_dict()}
+        pending.save(update_fields=["proposal"])
     hotline_changed(exercise, key=key, state=state)
 
 

@@ -27,9 +27,8 @@ def timer_moments(exercise: Exercise, scenario: Scenario) -> list[datetime]:
         return []
     moments: list[datetime] = []
     if (
-        exercise.phase == Phase.BRIEFING
-        and exercise.auto_advance
-        and (exercise.briefing_seconds is not None)
+        # A timed briefing ends by itself (CONTRACT.md: advance from briefing).
+        exercise.phase == Phase.BRIEFING and exercise.briefing_seconds is not None
     ):
         moments.append(exercise.phase_started_at + timedelta(seconds=exercise.briefing_seconds))
     if exercise.phase == Phase.DELIBERATION:

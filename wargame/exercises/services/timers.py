@@ -41,7 +41,6 @@ def timers_run(*, exercise_id: int, now: datetime) -> list[str]:
                 done.append("deadline")
         elif (
             exercise.phase == Phase.BRIEFING
-            and exercise.auto_advance
             and exercise.briefing_seconds is not None
             and exercise.phase_started_at + timedelta(seconds=exercise.briefing_seconds) <= now
         ):

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from rest_framework.test import APIClient
 
 from tests.api.cast import Game, facilitator_client, game_create
+
+if TYPE_CHECKING:
+    from rest_framework.test import APIClient
 
 
 @pytest.fixture

@@ -99,7 +99,6 @@ class Cell:
     method: str
     path: str
     expected: int
-    bug: str | None
     status: int
     text: str
 
@@ -353,7 +352,6 @@ def _run_case(case: dict[str, Any], world: World, params: set[str]) -> None:
                         world.clients[role], case["method"], path, body, case.get("content", "")
                     )
                 text = response.content.decode("utf-8", "replace")
-                bug = case.get("bugs", {}).get(obj, {}).get(role)
                 expected = by_role.get(role, by_role.get("*"))
                 world.cells.append(
                     Cell(
@@ -363,7 +361,6 @@ def _run_case(case: dict[str, Any], world: World, params: set[str]) -> None:
                         case["method"],
                         path,
                         expected,
-                        bug,
                         response.status_code,
                         text,
                     )
@@ -386,7 +383,6 @@ def _not_allowed(world: World, params: dict[str, set[str]]) -> None:
                 "DELETE",
                 path,
                 405,
-                None,
                 response.status_code,
                 response.content.decode(),
             )
@@ -471,7 +467,6 @@ def _bad_credentials(world: World) -> None:
                     "GET",
                     path,
                     401,
-                    None,
                     response.status_code,
                     text,
                 )
@@ -589,7 +584,6 @@ def test_it_lists_every_method_of_every_api_route_in_the_matrix() -> None:
         "query",
         "prepare",
         "expect",
-        "bugs",
     }
     assert [set(case) - known for case in CASES if set(case) - known] == []
     labels = [_label(case) for case in CASES]
@@ -605,16 +599,13 @@ def test_it_lists_every_method_of_every_api_route_in_the_matrix() -> None:
 def test_it_answers_every_cell_of_the_matrix_as_expected(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = [
-        cell.describe() for cell in world.cells if cell.bug is None and cell.status != cell.expected
-    ]
+    wrong = [cell.describe() for cell in world.cells if cell.status != cell.expected]
     wrong += [
         f"bad error shape: {cell.describe()}" for cell in world.cells if not _error_shape_fits(cell)
     ]
-    bugs = sum(1 for cell in world.cells if cell.bug is not None)
     summary = (
         f"authorization matrix: {len(world.cells)} cells checked ({len(CASES)} cases x objects"
-        f" x {len(ROLES)} roles), {bugs} known bugs (xfail), {len(wrong)} unexpected"
+        f" x {len(ROLES)} roles), {len(wrong)} unexpected"
     )
     with capsys.disabled():
         print(f"\n{summary}")  # noqa: T201
@@ -631,31 +622,6 @@ def _error_shape_fits(cell: Cell) -> bool:
     return isinstance(error.get("message"), str) and error.get("code") in ERROR_CODES.get(
         cell.status, {error.get("code")}
     )
-
-
-def _bug_params() -> list[Any]:
-    params = []
-    for case in CASES:
-        for obj, roles in case.get("bugs", {}).items():
-            for role, reason in roles.items():
-                params.append(
-                    pytest.param(
-                        _label(case),
-                        obj,
-                        role,
-                        id=f"{_label(case)}-{obj}-{role}",
-                        marks=pytest.mark.xfail(strict=True, reason=" ".join(reason.split())),
-                    )
-                )
-    return params
-
-
-@pytest.mark.parametrize(("label", "obj", "role"), _bug_params())
-def test_a_known_bug_cell_answers_as_the_contract_says(
-    world: World, label: str, obj: str, role: str
-) -> None:
-    cell = next(c for c in world.cells if (c.label, c.obj, c.role) == (label, obj, role))
-    assert cell.status == cell.expected, cell.describe()
 
 
 def test_a_method_no_route_allows_answers_405(world: World) -> None:
@@ -725,15 +691,6 @@ def test_with_observer_view_teams_observers_read_the_team_channels(world: World)
     assert may <= _teaching_received(world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: with observer_view teams, a message in a control-<TEAM> line (control's private "
-        "line to one team) reaches the observers' event stream: messages.channel_views() adds "
-        "the observers view for every channel kind, while reads.py _visible_channels() hides "
-        "control lines from observers (REST messages/ answers them 404)"
-    ),
-)
 def test_with_observer_view_teams_observers_never_read_a_control_line(world: World) -> None:
     leaks = [
         f"observer got {world.teaching_canaries[text].what} at {seen.where}"

@@ -66,7 +66,9 @@ def request_principal(request: Request, exercise_id: int) -> Principal:
 
 
 def facilitator_user(request: Request) -> Any:
-    """The account behind a facilitator request, or 403 for a participant."""
-    if isinstance(request.auth, Participant) or not request.user.is_authenticated:
+    """The account behind a facilitator request: 401 without credentials, 403 for a participant."""
+    if isinstance(request.auth, Participant):
         raise exceptions.PermissionDenied("This needs a facilitator account.")
+    if not request.user.is_authenticated:
+        raise exceptions.NotAuthenticated()
     return request.user

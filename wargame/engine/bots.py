@@ -140,8 +140,7 @@ def nuclear_proposals_allowed(model: Model) -> bool:
 
 
 def _budget(model: Model) -> int:
-    budget = model.data.get("budget", {}) if isinstance(model.data, Mapping) else {}
-    return int(budget.get("actions_per_turn", 3)) if isinstance(budget, Mapping) else 3
+    return int(model.data["budget"]["actions_per_turn"])
 
 
 def _measures(model: Model) -> Mapping[str, Any]:

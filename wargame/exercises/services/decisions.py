@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import RuleViolation
-from wargame.exercises.errors import Conflict, IdempotencyConflict, InvalidInput, Locked, NotFound
+from wargame.exercises.errors import (
+    Conflict,
+    IdempotencyConflict,
+    InvalidInput,
+    Locked,
+    NotFound,
+    NotPermitted,
+)
 from wargame.exercises.models import (
     Decision,
     DecisionStatus,
@@ -107,9 +114,11 @@ def _team_of(principal: Principal, exercise: Exercise, team: str | None) -> Team
     if principal.is_player:
         return Team.objects.get(exercise=exercise, code=principal.team_code)
     if principal.is_control and team:
-        found = Team.objects.filter(exercise=exercise, code=team, ai=True).first()
-        if found is not None:
+        found = Team.objects.filter(exercise=exercise, code=team).first()
+        if found is not None and found.ai:
             return found
+        if found is not None:
+            raise NotPermitted(_("Control writes decisions only for teams played by a bot."))
     raise NotFound(_("No decision you may write here."))
 
 

@@ -45,7 +45,8 @@ def _check_text(body: str, client_key: str) -> str:
 
 def channel_views(channel: Channel, observer_view: str) -> list[str]:
     views = [CONTROL, *(team_view(code) for code in channel.members)]
-    if observer_view == ObserverView.TEAMS:
+    # The teaching view opens team talk to observers, never a team's private line to control.
+    if observer_view == ObserverView.TEAMS and channel.kind != ChannelKind.CONTROL:
         views.append(OBSERVERS)
     return views
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wargame.exercises.errors import Conflict, InvalidInput, NotFound
+from wargame.exercises.errors import Conflict, InvalidInput, NotPermitted
 from wargame.exercises.models import Exercise, ExerciseStatus
 from wargame.exercises.services.adjudication import (
     outcome_publish,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def _locked_for_control(principal: Principal) -> Exercise:
     if not principal.is_control:
-        raise NotFound(_("Not found."))
+        raise NotPermitted(_("Only the exercise's facilitators review adjudications."))
     return exercise_lock(exercise_id=principal.exercise_id)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from wargame.engine.adjudicate import adjudicate, apply_decision_points
-
 from bench.results import Row
+from wargame.engine.adjudicate import adjudicate, apply_decision_points
 from wargame.engine.bots import bot_decide
 from wargame.engine.catalogue import load_catalogue
 from wargame.engine.model import load_model

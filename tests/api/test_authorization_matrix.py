@@ -608,7 +608,7 @@ def test_it_answers_every_cell_of_the_matrix_as_expected(
         f" x {len(ROLES)} roles), {len(wrong)} unexpected"
     )
     with capsys.disabled():
-        print(f"\n{summary}")  # noqa: T201
+        print(f"\n{summary}")
     assert wrong == []
 
 

@@ -239,11 +239,6 @@ def test_a_player_never_gets_another_teams_decision(briefing: Game) -> None:
     assert SECRET not in observer.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a player's ?team=<other> is ignored: GET answers 200 with the player's own "
-    "team's decision, and PUT overwrites the player's own team's draft, instead of 404",
-)
 def test_a_player_asking_for_another_teams_decision_is_not_found(briefing: Game) -> None:
     assert _put(briefing, CONSULT, code="US").status_code == 200
     url = _decision(briefing) + "?team=DPRK"
@@ -274,7 +269,19 @@ def test_control_cannot_write_a_human_teams_decision(briefing: Game) -> None:
         {"actions": CONSULT, "rationale": "", "client_key": client_key()},
         format="json",
     )
-    assert response.status_code == 404
+    # the team is no secret to control: a refusal, not a hidden thing
+    assert response.status_code == 403
+    assert _error(response)["code"] == "permission_denied"
+    submitted = briefing.control.post(
+        briefing.url("turns/1/decision/submit/?team=US"), {}, format="json"
+    )
+    assert submitted.status_code == 403
+    unknown = briefing.control.put(
+        _decision(briefing) + "?team=PRC",
+        {"actions": [], "rationale": "", "client_key": client_key()},
+        format="json",
+    )
+    assert unknown.status_code == 404
     assert briefing.players["US"].get(_decision(briefing)).json()["status"] == "none"
 
 
@@ -429,12 +436,6 @@ def test_a_scenario_budget_still_allows_what_fits_it(control: APIClient) -> None
     assert _put(game, [*CONSULT, *TALKS]).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: drafts are checked against the default model's budget (3), not the "
-    "scenario's `model: budget:` override: decisions.decision_save calls validate_decision "
-    "without model=scenario.model() (adjudication._engine_decisions does the same)",
-)
 def test_a_scenario_that_tightens_the_budget_refuses_a_draft_over_it(
     control: APIClient,
 ) -> None:
@@ -444,11 +445,6 @@ def test_a_scenario_that_tightens_the_budget_refuses_a_draft_over_it(
     assert "actions.2" in _error(response)["fields"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: POST /exercises/ ignores `ai_teams` (not in the input serializer) and there is "
-    "no `set_ai` command, so no team can be bot-played and control can never write a decision",
-)
 def test_control_writes_the_decision_of_a_bot_played_team(control: APIClient) -> None:
     created = control.post(
         "/api/v1/exercises/",

@@ -130,11 +130,6 @@ def test_a_limit_over_500_is_clamped_to_500_and_the_default_is_100(game: Game) -
     assert _query(default["next"]) == {"since": "100", "limit": "100"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a negative ?limit= answers 400 invalid; CONTRACT.md says limit is clamped "
-    "to 1..500 (limit=0 is clamped, limit=-1 is refused)",
-)
 def test_a_negative_limit_is_clamped_to_one(game: Game) -> None:
     response = game.control.get(game.url("events/?limit=-5"))
     assert response.status_code == 200, response.content

@@ -267,16 +267,9 @@ def test_a_broken_upload_stores_nothing(control: APIClient) -> None:
 
 def test_uploading_needs_a_facilitator(game: Game) -> None:
     assert _upload(game.players["US"]).status_code == 403
-    anonymous = _upload(APIClient())
-    assert anonymous.status_code in (401, 403)
     assert game.control.get("/api/v1/scenarios/minimal/").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: anonymous POST /scenarios/ answers 403 permission_denied; the contract's "
-    "status for a caller who has not signed in is 401 not_authenticated (as /validate/ does)",
-)
 def test_uploading_anonymously_is_not_authenticated(db: None) -> None:
     response = _upload(APIClient())
     assert response.status_code == 401

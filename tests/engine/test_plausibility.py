@@ -46,14 +46,6 @@ def test_e2_the_incident_prevention_agreement_contains_clashes() -> None:
     assert verdicts["E2"] == "PASS", _explain("E2")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known model gap, reported to the engine owner: R02's exercise-misread path (posture step "
-        "and pre-emption candidate, which holds the rung at 8) ignores the swap, so hawkish play "
-        "reaches rung 8 in ~90% of games with or without c.swap. Strict: passes loudly once fixed."
-    ),
-)
 def test_e3_the_swap_cuts_the_share_of_games_reaching_rung_8() -> None:
     """E3: hawkish US/ROK; a decapitation drill every other turn without the swap, a full-scale
     exercise in its place with c.swap kept from turn 1: rung-8 share <= .75 x without."""

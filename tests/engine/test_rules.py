@@ -52,11 +52,15 @@ def test_it_moves_dprk_posture_when_an_unnotified_exercise_is_misread_r02() -> N
 
 
 def test_it_raises_a_preemption_decision_point_when_launch_ready_r02() -> None:
-    """R02: the same misread while the DPRK is launch-ready -> a pre-emption decision point."""
-    model = quiet_model(MISREAD_ALWAYS)
-    proposal = play(start(model, dprk__posture="launch_ready"), model, US=EXERCISE)
+    """R02: the same misread while the DPRK is launch-ready -> a pre-emption decision point,
+    drawn with R02's one p (here 1); with p 0 the misread raises none."""
+    sure = quiet_model(MISREAD_ALWAYS, {"rules": {"R02": {"p_base": 1.0, "p_ci": 0.0}}})
+    proposal = play(start(sure, dprk__posture="launch_ready"), sure, US=EXERCISE)
     assert any("R02" in dp.rules for dp in proposal.decision_points)
     assert proposal.requires_nuclear_approval
+    never = quiet_model(MISREAD_ALWAYS, {"rules": {"R02": {"p_base": 0.0, "p_ci": 0.0}}})
+    quiet = play(start(never, dprk__posture="launch_ready"), never, US=EXERCISE)
+    assert not any("R02" in dp.rules for dp in quiet.decision_points)
 
 
 def test_it_steps_up_when_a_launch_is_read_as_an_attack_r03() -> None:

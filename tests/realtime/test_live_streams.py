@@ -385,8 +385,6 @@ def test_presence_follows_connections_and_a_removed_participant_is_cut_off_at_on
 ) -> None:
     with asgi_server(postgres_server, redis_server) as server:
         game = live_game(server.base)
-        status, seats = http("GET", game.url(), token=f"Token {game.control}")
-        assert status == 200
 
         async def scenario() -> None:
             control = await Recorder(server.base, game.exercise_id, game.token("control")).start()
@@ -402,15 +400,19 @@ def test_presence_follows_connections_and_a_removed_participant_is_cut_off_at_on
             exercise = game.as_control("GET", "")
             assert next(t for t in exercise["teams"] if t["code"] == "US")["connected"] == 1
 
-            us_id = next(m["participant_id"] for m in presence[-1]["members"]
-                         if m["team"] == "US")
+            us_id = next(m["participant_id"] for m in presence[-1]["members"] if m["team"] == "US")
             started = asyncio.get_running_loop().time()
-            game.as_control("POST", "commands/", {"command": "remove_participant",
-                                                  "args": {"participant_id": us_id}})
+            game.as_control(
+                "POST",
+                "commands/",
+                {"command": "remove_participant", "args": {"participant_id": us_id}},
+            )
             while us.close_code is None:
                 assert asyncio.get_running_loop().time() - started < 2, "not cut off"
                 await asyncio.sleep(0.02)
-            print(f"revoked socket closed after {asyncio.get_running_loop().time() - started:.2f} s")
+            print(
+                f"revoked socket closed after {asyncio.get_running_loop().time() - started:.2f} s"
+            )
             assert us.close_code == 4403
             assert us.events[-1]["type"] == "participant.left"
             status, _answer = http("GET", game.url(), token=game.header("US"))

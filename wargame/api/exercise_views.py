@@ -42,6 +42,9 @@ class ExerciseListView(APIView):
         deliberation_minutes = serializers.IntegerField(
             required=False, allow_null=True, min_value=1, max_value=24 * 60
         )
+        ai_teams = serializers.ListField(
+            child=serializers.CharField(max_length=8), required=False, default=list
+        )
 
     @extend_schema(request=ExerciseCreateInput, responses={201: ExerciseShape, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -200,15 +203,20 @@ class TokenObtainView(APIView):
 
         data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        key = f"token:addr:{_client_address(request)}"
-        limit = settings.JOIN_FAILURES_PER_ADDRESS
+        # The same limits as joining: per client address, and a server-wide cap.
+        limits = (
+            (f"token:addr:{_client_address(request)}", settings.JOIN_FAILURES_PER_ADDRESS),
+            ("token:all", settings.JOIN_FAILURES_IN_TOTAL),
+        )
         now = time.time()
         with transaction.atomic():
-            verdict = limiter_check(key=key, limit=limit, window_seconds=60, now=now)
-        if not verdict.allowed:
-            raise RateLimited(
-                _("Too many failed sign-ins. Try again later."), retry_after=verdict.retry_after
-            )
+            for key, limit in limits:
+                verdict = limiter_check(key=key, limit=limit, window_seconds=60, now=now)
+                if not verdict.allowed:
+                    raise RateLimited(
+                        _("Too many failed sign-ins. Try again later."),
+                        retry_after=verdict.retry_after,
+                    )
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
@@ -216,7 +224,8 @@ class TokenObtainView(APIView):
         )
         if user is None or not user.is_active:
             with transaction.atomic():
-                limiter_hit(key=key, now=now, keep=limit)
+                for key, limit in limits:
+                    limiter_hit(key=key, now=now, keep=limit)
             raise InvalidInput.on("password", _("Unknown username or wrong password."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

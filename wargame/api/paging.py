@@ -31,7 +31,13 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 def page_limit(request: Request) -> int:
-    return min(max(_int_param(request, "limit", DEFAULT_LIMIT), 1), MAX_LIMIT)
+    """CONTRACT.md: ``limit`` is clamped to 1..500, so a zero or negative one asks for one."""
+    raw = request.query_params.get("limit") or ""
+    try:
+        wanted = int(raw) if raw else DEFAULT_LIMIT
+    except ValueError as exc:
+        raise InvalidInput.on("limit", "A whole number is expected.") from exc
+    return min(max(wanted, 1), MAX_LIMIT)
 
 
 def cursor_page(

@@ -23,8 +23,6 @@ from wargame.exercises.scenarios import builtin_text, scenario_from_text
 if TYPE_CHECKING:
     from rest_framework.request import Request
 
-YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
-
 
 class YamlTextParser(BaseParser):
     """Hands the view the YAML text itself: the engine's loader parses it safely, with lines."""

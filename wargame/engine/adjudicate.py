@@ -225,7 +225,7 @@ def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
 
 
 def _ladder(ctx: Ctx, threat_unused: Mapping[tuple[str, str], float]) -> dict[tuple[str, str], int]:
-    """rung' = max(rung − d, implied, floors); d = 1, 3 under a de-escalation agreement, 0 while
+    """rung' = max(rung - d, implied, floors); d = 1, 3 under a de-escalation agreement, 0 while
     P ≥ 75 (§2); then the victim floor."""
     lad = ctx.m["ladder"]
     lo, hi = ctx.m["domains"]["rung"]

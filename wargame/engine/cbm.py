@@ -140,7 +140,7 @@ def _maybe_implemented(ctx: Ctx, a: Agreement) -> None:
 
 def violations(ctx: Ctx) -> None:
     """A forbidden act while a measure is in force is a violation (truth); each other party
-    detects it with the §4 probability × the verification mode multiplier."""
+    detects it with the §4 probability x the verification mode multiplier."""
     from .proposal import OutcomeEvent
 
     mults = ctx.m["cbm"]["detect_mult"]
@@ -248,11 +248,11 @@ def lifecycle(ctx: Ctx) -> None:
             continue
         spec = cbm["measures"][a.measure]
         steps = [s for _, s in a.steps if s is not None and s > a.phase_turn]
-        if steps and len(steps) < len(a.steps) and turn - min(steps) >= cbm["step_lapse_turns"]:
-            if ctx.enabled("R14"):
-                ctx.fire("R14", f"{a.measure} lapsed: a one-sided step went unmatched.")
-                _set_status(ctx, a, "lapsed", None)
-                continue
+        unmatched = bool(steps) and len(steps) < len(a.steps)
+        if unmatched and turn - min(steps) >= cbm["step_lapse_turns"] and ctx.enabled("R14"):
+            ctx.fire("R14", f"{a.measure} lapsed: a one-sided step went unmatched.")
+            _set_status(ctx, a, "lapsed", None)
+            continue
         if a.status == "implemented":
             p = cbm["verify_p"].get(a.verification, 0.0)
             if ctx.dice.roll("cbm:verify", p, "", f"agreement:{aid}", ""):

@@ -32,6 +32,7 @@ def arm_condition(name: str, arm: Mapping[str, Any]) -> Condition:
         state_overrides=dict(arm.get("state") or {}),
         standing_orders={k: tuple(v) for k, v in (arm.get("orders") or {}).items()},
         script=arm.get("script"),
+        team_policies=dict(arm.get("team_policies") or {}),
     )
 
 

@@ -34,9 +34,9 @@ def r01_applies(model: Model, state: State) -> bool:
     floor = order.index(p["posture_min"])
     killchain = dict(state.killchain)
     for b in state.beliefs:
-        if b.pointer == "dprk/posture" and killchain.get(b.team, 0) >= p["killchain_min"]:
-            if order.index(b.estimate) >= floor:
-                return True
+        alert = killchain.get(b.team, 0) >= p["killchain_min"]
+        if b.pointer == "dprk/posture" and alert and order.index(b.estimate) >= floor:
+            return True
     return False
 
 

@@ -87,7 +87,8 @@ def _check(data: Mapping[str, Any]) -> None:
     if not 1 <= rung <= MAX_APPROVAL_RUNG:
         raise ModelError(
             "safety.approval_rung",
-            f"must be between 1 and {MAX_APPROVAL_RUNG} (nuclear use is always control's decision).",
+            f"must be between 1 and {MAX_APPROVAL_RUNG} "
+            "(nuclear use is always control's decision).",
         )
     if data["safety"]["hold_rung"] > rung:
         raise ModelError("safety.hold_rung", "must not exceed safety.approval_rung.")

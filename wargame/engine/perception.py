@@ -62,7 +62,7 @@ def recipients(act: Act) -> tuple[str, ...]:
 
 
 def detection_p(ctx: Ctx, act: Act, observer: str, mult: float = 1.0) -> float:
-    """Public certain; declared certain for recipients; private .6·isr; covert .15·isr × the
+    """Public certain; declared certain for recipients; private .6·isr; covert .15·isr x the
     verification multiplier, capped."""
     vis = act.adef.vis
     if act.doctrinal or vis == "pub":
@@ -114,9 +114,9 @@ def perceive_act(ctx: Ctx, act: Act) -> None:
         misread = False
         if act.adef.mistaken_for and observer in ctx.adversaries[act.actor] and not act.doctrinal:
             amb = act.adef.amb
-            if act.action == "s.exercise" and observer == "DPRK" and not act.notified:
-                if ctx.enabled("R02"):
-                    amb += ctx.rule("R02")["amb"]
+            unnotified = act.action == "s.exercise" and observer == "DPRK" and not act.notified
+            if unnotified and ctx.enabled("R02"):
+                amb += ctx.rule("R02")["amb"]
             prob_m = misread_p(
                 ctx, amb, mitigation(ctx, act, observer, act.actor), bias(ctx, observer, act.actor)
             )

@@ -55,6 +55,8 @@ class Condition:
     state_overrides: Mapping[str, Any] = field(default_factory=dict)
     standing_orders: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     script: Mapping[str, Any] | None = None
+    # Teams that play another policy than the run's (E3: only the US and the ROK are hawkish).
+    team_policies: Mapping[str, str] = field(default_factory=dict)
     model_overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -131,7 +133,7 @@ def play_game(setup: Setup, config: RunConfig, seed: int) -> GameRecord:
         turn = int(state.turn)
         decisions = {
             team: bot_decide(
-                config.policy,
+                config.condition.team_policies.get(team, config.policy),
                 bot_view(state, team, setup.model),
                 team=team,
                 turn=turn,

@@ -271,10 +271,7 @@ def allies(model: Model, team: str, teams: Sequence[str]) -> tuple[str, ...]:
 
 def ladders(model: Model, teams: Sequence[str]) -> tuple[Pair, ...]:
     """Ordered dyads with an escalation ladder: the DPRK with each adversary, both directions."""
-    out: list[Pair] = []
-    for a in teams:
-        for b in adversaries(model, a, teams):
-            out.append((a, b))
+    out: list[Pair] = [(a, b) for a in teams for b in adversaries(model, a, teams)]
     return tuple(sorted(out))
 
 
@@ -365,11 +362,13 @@ def initial_state(
 
 def default_beliefs(model: Model, state: State) -> tuple[Belief, ...]:
     conf = float(model.data["initial"]["belief_confidence"])
-    out = []
-    for team in state.teams:
-        for pointer in hidden_pointers(model, state.teams):
-            if not can_see(model, team, pointer):
-                out.append(Belief(team, pointer, true_value(state, pointer), conf))
+    hidden = hidden_pointers(model, state.teams)
+    out = [
+        Belief(team, pointer, true_value(state, pointer), conf)
+        for team in state.teams
+        for pointer in hidden
+        if not can_see(model, team, pointer)
+    ]
     return tuple(sorted(out, key=lambda b: (b.team, b.pointer)))
 
 

@@ -68,6 +68,9 @@ def apply_capabilities(ctx: Ctx) -> None:
                 ctx.yongbyon_set = "operating"
             else:
                 ctx.warheads_add += 1
-    if "DPRK" in ctx.teams and not ctx.in_force("c.fissile_cap", "DPRK"):
-        if ctx.dice.roll("capability:warheads", cap["warhead_growth_p"], "DPRK", "growth", ""):
-            ctx.warheads_add += 1
+    if (
+        "DPRK" in ctx.teams
+        and not ctx.in_force("c.fissile_cap", "DPRK")
+        and ctx.dice.roll("capability:warheads", cap["warhead_growth_p"], "DPRK", "growth", "")
+    ):
+        ctx.warheads_add += 1

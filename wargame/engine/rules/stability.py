@@ -61,6 +61,9 @@ def r02(ctx: Ctx) -> None:
         if act is None or pc.observer != "DPRK" or act.action != "s.exercise" or not pc.misread:
             continue
         prob = p["p_base"] + p["p_ci"] * ctx.ci
+        # One draw decides both branches: §7 gives R02 a single p.
+        if not ctx.dice.roll("rule:R02", prob, "DPRK", act.key, act.actor):
+            continue
         if ctx.state.dprk.posture == "launch_ready":
             ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack while launch-ready.")
             ctx.candidates.append(
@@ -72,7 +75,7 @@ def r02(ctx: Ctx) -> None:
                     {f"rung/DPRK/{act.actor}": p["preemption_rung"]},
                 )
             )
-        elif ctx.dice.roll("rule:R02", prob, "DPRK", act.key, act.actor):
+        else:
             ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack: posture +1.")
             ctx.posture_steps += 1
             ctx.misperception_tags.add("posture")

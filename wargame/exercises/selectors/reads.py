@@ -129,7 +129,7 @@ def actions_available(principal: Principal) -> list[dict[str, Any]]:
             "params": action.params,
             "joint": action.joint,
         }
-        for action in actions_for(scenario.catalogue(), state, team)
+        for action in actions_for(scenario.catalogue(), state, team, model)
     ]
 
 
@@ -137,6 +137,8 @@ def decision_for(principal: Principal, *, turn: int, team: str | None) -> dict[s
     """A team's decision for a turn: its players, and control (any team; ``team`` required)."""
     exercise = exercise_visible(principal)
     code = principal.team_code if principal.is_player else team
+    if principal.is_player and team and team != code:
+        raise NotFound(_("No decision here."))
     if code is None or not (principal.is_player or principal.is_control):
         raise NotFound(_("No decision here."))
     row = (

@@ -66,7 +66,9 @@ def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> d
     for row in rows:
         raw = {"actions": row.actions, "rationale": row.rationale}
         try:
-            decisions[row.team.code] = validate_decision(catalogue, state, row.team.code, raw)
+            decisions[row.team.code] = validate_decision(
+                catalogue, state, row.team.code, raw, scenario.model()
+            )
         except EngineError:
             # Validated when saved against this same state, so this is a model change mid-game:
             # the team takes no action rather than the turn failing.

@@ -112,6 +112,8 @@ def _body_hash(actions: Any, rationale: str) -> str:
 def _team_of(principal: Principal, exercise: Exercise, team: str | None) -> Team:
     """A player writes for its own team; control for a team played by a bot (``?team=``)."""
     if principal.is_player:
+        if team and team != principal.team_code:
+            raise NotFound(_("No decision you may write here."))
         return Team.objects.get(exercise=exercise, code=principal.team_code)
     if principal.is_control and team:
         found = Team.objects.filter(exercise=exercise, code=team).first()
@@ -164,6 +166,7 @@ def decision_save(
                 exercise_state(exercise),
                 own.code,
                 {"actions": actions, "rationale": rationale},
+                scenario.model(),
             )
         except RuleViolation as exc:
             raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
@@ -193,10 +196,10 @@ def decision_submit(
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=exercise_id)
         own = _team_of(principal, exercise, team)
+        _check_open(exercise, turn, now)
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
         if existing is not None and existing.status == DecisionStatus.SUBMITTED:
             return existing
-        _check_open(exercise, turn, now)
         decision = existing or Decision(exercise=exercise, team=own, turn=turn)
         decision.status = DecisionStatus.SUBMITTED
         decision.submitted_at = now

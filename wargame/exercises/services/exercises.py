@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
 
 LANGUAGES = ("en", "ja", "ko")
-# 32 symbols without look-alikes (0/O, 1/I/L): 10 of them carry 50 bits, read aloud easily.
+# 31 symbols without look-alikes (0/O, 1/I/L): 10 of them carry 49.5 bits, read aloud easily.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 ALLIED_CHANNELS: tuple[tuple[str, ...], ...] = (
@@ -103,10 +103,12 @@ def exercise_create(
     language: str = "en",
     seed: int | None = None,
     deliberation_minutes: int | object | None = ...,
+    ai_teams: Sequence[str] = (),
 ) -> Exercise:
     """A new exercise in ``draft`` from a scenario the user may use, with codes and channels.
 
     ``deliberation_minutes`` left out takes the scenario's; ``None`` means no clock (practice).
+    ``ai_teams`` are played by control (decisions written with ``?team=``) until a person joins.
     """
     if language not in LANGUAGES:
         raise InvalidInput.on("language", _("Choose one of: en, ja, ko."))
@@ -114,6 +116,11 @@ def exercise_create(
         raise InvalidInput.on("title", _("A title is required."))
     text = scenario_text_for(user=user, slug=scenario)
     loaded: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    unknown_ai = sorted(set(ai_teams) - set(loaded.team_codes))
+    if unknown_ai:
+        raise InvalidInput.on(
+            "ai_teams", _("Not teams of this scenario: %(t)s.") % {"t": ", ".join(unknown_ai)}
+        )
     state = loaded.initial_state()
     minutes: int | None = (
         loaded.deliberation_minutes if deliberation_minutes is ... else deliberation_minutes  # type: ignore[assignment]
@@ -131,7 +138,10 @@ def exercise_create(
             created_by=user,
         )
         FacilitatorMembership.objects.create(exercise=exercise, user=user)
-        teams = [Team.objects.create(exercise=exercise, code=code) for code in loaded.team_codes]
+        teams = [
+            Team.objects.create(exercise=exercise, code=code, ai=code in ai_teams)
+            for code in loaded.team_codes
+        ]
         JoinCode.objects.bulk_create(
             [JoinCode(exercise=exercise, team=team, code=join_code_new()) for team in teams]
             + [JoinCode(exercise=exercise, team=None, code=join_code_new())]

@@ -305,5 +305,10 @@ CELERY_BEAT_SCHEDULE = {
     "timers-sweep": {"task": "wargame.timers_sweep", "schedule": float(TIMERS_SWEEP_SECONDS)},
 }
 
+# Bot-played teams move this long after deliberation opens, so the room does not feel automated.
+BOT_DELAY_SECONDS = env_int("BOT_DELAY_SECONDS", 5, minimum=0)
+# Solo practice exercises one client address may create per hour (POST /api/v1/practice/).
+PRACTICE_PER_ADDRESS = env_int("PRACTICE_PER_ADDRESS", 10, minimum=1)
+
 # Frames a slow socket may have queued before it is closed with 4409 and resumes from its seq.
 WS_SEND_BUFFER = env_int("WS_SEND_BUFFER", 1000, minimum=10)

@@ -27,6 +27,17 @@ def exercise_timers(exercise_id: int) -> list[str]:
     return done
 
 
+@shared_task(name="wargame.bot_moves", ignore_result=True)
+def bot_moves(exercise_id: int, turn: int) -> list[str]:
+    """The bot teams' decisions for this turn's deliberation (and replies still owed)."""
+    from wargame.exercises.services.bots import bot_moves_run, bot_replies_run
+
+    done = bot_moves_run(exercise_id, turn, timezone.now()) + bot_replies_run(exercise_id)
+    if done:
+        logger.info("exercise %s bots: %s", exercise_id, ", ".join(done))
+    return done
+
+
 @shared_task(name="wargame.timers_sweep", ignore_result=True)
 def timers_sweep() -> int:
     """The safety net for lost timer tasks (a killed worker, a restarted broker)."""

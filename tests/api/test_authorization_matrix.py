@@ -22,6 +22,7 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -320,11 +321,20 @@ def _path(case: dict[str, Any], obj: str, world: World, params: set[str]) -> str
 
 def _send(client: APIClient, method: str, path: str, body: Any, content: str) -> Any:
     client.cookies.clear()
+    response: Any
     if body is None:
-        return client.generic(method, path)
-    if content == "yaml":
-        return client.generic(method, path, body, "application/yaml")
-    return client.generic(method, path, json.dumps(body), "application/json")
+        response = client.generic(method, path)
+    elif content == "yaml":
+        response = client.generic(method, path, body, "application/yaml")
+    else:
+        response = client.generic(method, path, json.dumps(body), "application/json")
+    if getattr(response, "streaming", False):
+        # Exports stream: read them whole, so every cell's body can be searched for secrets.
+        streamed = b"".join(response.streaming_content)
+        response = HttpResponse(
+            streamed, status=response.status_code, content_type=response["Content-Type"]
+        )
+    return response
 
 
 def _label(case: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wargame.api.auth import facilitator_user, request_principal
+from wargame.api.auth import facilitator_user, practice_principal, request_principal
 from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
 from wargame.exercises.errors import InvalidInput, RateLimited
 from wargame.exercises.models import Exercise, Participant
@@ -126,12 +126,20 @@ class CommandView(APIView):
 
     @extend_schema(request=CommandInput, responses={200: ExerciseShape, 423: ErrorShape, **ERRORS})
     def post(self, request: Request, exercise_id: int) -> Response:
-        principal = _control(request, exercise_id)
+        principal = request_principal(request, exercise_id)
+        acting = principal if principal.is_control else None
+        if acting is None:
+            # A practice player runs its own game's pacing; every other caller is refused here.
+            command = request.data.get("command") if isinstance(request.data, dict) else None
+            acting = practice_principal(principal, str(command))
+        if acting is None:
+            _control(request, exercise_id)
         data = self.CommandInput(data=request.data)
         data.is_valid(raise_exception=True)
         given = data.validated_data
+        assert acting is not None  # noqa: S101 - _control raised otherwise
         exercise = exercise_command(
-            principal=principal,
+            principal=acting,
             exercise_id=exercise_id,
             command=given["command"],
             args=given["args"],

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.urls import path
 
-from wargame.api import exercise_views, play_views, review_views, scenario_views
+from wargame.api import exercise_views, play_views, practice_views, review_views, scenario_views
+from wargame.reports import views as report_views
 
 if TYPE_CHECKING:
     from django.urls import URLPattern, URLResolver
@@ -25,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("scenarios/<slug:slug>/", scenario_views.ScenarioDetailView.as_view(), name="scenario"),
     path("exercises/", exercise_views.ExerciseListView.as_view(), name="exercises"),
     path("join/", exercise_views.JoinView.as_view(), name="join"),
+    path("practice/", practice_views.PracticeView.as_view(), name="practice"),
     path(EX, exercise_views.ExerciseDetailView.as_view(), name="exercise"),
     path(EX + "facilitators/", exercise_views.FacilitatorAddView.as_view(), name="facilitators"),
     path(EX + "commands/", exercise_views.CommandView.as_view(), name="commands"),
@@ -46,4 +48,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(TURN + "adjudication/", review_views.AdjudicationView.as_view(), name="adjudication"),
     path(TURN + "adjudication/reroll/", review_views.RerollView.as_view(), name="reroll"),
     path(TURN + "adjudication/publish/", review_views.PublishView.as_view(), name="publish"),
+    path(EX + "export.jsonl", report_views.JsonlExportView.as_view(), name="export-jsonl"),
+    path(EX + "export.csv", report_views.CsvExportView.as_view(), name="export-csv"),
+    path(
+        EX + "export.research.jsonl",
+        report_views.ResearchExportView.as_view(),
+        name="export-research",
+    ),
 ]

@@ -59,6 +59,8 @@ class Exercise(models.Model):
     observer_view = models.CharField(
         max_length=8, choices=ObserverView.choices, default=ObserverView.PUBLIC
     )
+    # Solo practice (POST /practice/): its one player may also run the game's pacing commands.
+    practice = models.BooleanField(default=False)
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.events).
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -156,6 +158,8 @@ class Participant(models.Model):
     # SHA-256 of the token: a leaked database does not hand out seats.
     token_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
+    # The seat a bot plays its team from (services.bots): no one holds its token.
+    bot = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

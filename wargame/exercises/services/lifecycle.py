@@ -33,7 +33,7 @@ from wargame.exercises.services.exercises import codes_rotate
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.injects import adhoc_inject_release, scenario_injects_release
 from wargame.exercises.services.joining import participant_move, participant_remove
-from wargame.exercises.services.scheduling import schedule_phase_timers
+from wargame.exercises.services.scheduling import schedule_bot_moves, schedule_phase_timers
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -337,6 +337,32 @@ def _set_observer_view(ctx: Context) -> None:
     _changed(ctx.exercise, "observer_view", view=view)
 
 
+def _set_ai(ctx: Context) -> None:
+    from wargame.exercises.services.bots import bot_seat, bot_seat_retire
+
+    exercise = ctx.exercise
+    team = Team.objects.filter(exercise=exercise, code=ctx.args.get("team")).first()
+    if team is None:
+        raise InvalidInput.on("args.team", _("Not a team of this exercise."))
+    ai = _bool_arg(ctx.args, "ai")
+    if team.ai == ai:
+        return
+    team.ai = ai
+    team.save(update_fields=["ai"])
+    if ai:
+        bot_seat(team)
+    else:
+        bot_seat_retire(team)
+    event_append(
+        exercise=exercise,
+        type="team.ai_changed",
+        audience=all_views(exercise),
+        payload={"team": team.code, "ai": ai},
+    )
+    # A bot swapped in during deliberation still owes this turn's decision.
+    schedule_bot_moves(exercise)
+
+
 def _rotate_codes(ctx: Context) -> None:
     teams = ctx.args.get("teams")
     if teams is not None and (
@@ -370,6 +396,7 @@ COMMANDS: dict[str, Callable[[Context], None]] = {
     "set_hotline": _set_hotline,
     "set_auto_advance": _set_auto_advance,
     "set_observer_view": _set_observer_view,
+    "set_ai": _set_ai,
     "rotate_codes": _rotate_codes,
     "remove_participant": _remove_participant,
     "move_participant": _move_participant,

@@ -11,7 +11,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from wargame.exercises.models import Exercise, ExerciseStatus, Phase
 
@@ -65,3 +67,27 @@ def schedule_phase_timers(exercise: Exercise) -> None:
 
     if moments:
         transaction.on_commit(enqueue)
+    schedule_bot_moves(exercise)
+
+
+def schedule_bot_moves(exercise: Exercise) -> None:
+    """In deliberation, after commit, queue the bot teams' moves a short while from now (so the
+    room does not feel automated); the sweep runs them too if the task is lost."""
+    if exercise.status != ExerciseStatus.RUNNING or exercise.phase != Phase.DELIBERATION:
+        return
+    if not exercise.teams.filter(ai=True).exists():
+        return
+    exercise_id, turn = exercise.pk, exercise.turn or 0
+    eta = timezone.now() + timedelta(seconds=settings.BOT_DELAY_SECONDS)
+
+    def enqueue() -> None:
+        from wargame.tasks import bot_moves
+
+        try:
+            bot_moves.apply_async((exercise_id, turn), eta=eta)
+        except Exception:  # kombu raises its transport's own errors; the sweep covers us
+            logger.warning(
+                "exercise %s: could not queue bot moves; the sweep will", exercise_id, exc_info=True
+            )
+
+    transaction.on_commit(enqueue)

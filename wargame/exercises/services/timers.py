@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from wargame.exercises.models import Exercise, ExerciseStatus, Phase
 from wargame.exercises.services.events import exercise_lock
@@ -18,9 +19,11 @@ def timers_run(*, exercise_id: int, now: datetime) -> list[str]:
     Idempotent: each step re-checks under the exercise lock, so a second run finds nothing due.
     Returns what it did, for the task log.
     """
+    from wargame.exercises.services.bots import bots_due_run
     from wargame.exercises.services.lifecycle import phase_advance
 
-    done: list[str] = []
+    # Bots first, in their own transaction: their last submit may end deliberation itself.
+    done: list[str] = bots_due_run(exercise_id=exercise_id, now=now)
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=exercise_id)
         if exercise.status != ExerciseStatus.RUNNING or exercise.phase_started_at is None:
@@ -50,9 +53,11 @@ def timers_run(*, exercise_id: int, now: datetime) -> list[str]:
 
 
 def exercises_with_timers() -> list[int]:
-    """Running exercises whose phase has a clock: what the sweep visits."""
+    """Running exercises whose phase has a clock, or with bot teams: what the sweep visits."""
+    clocked = Q(phase__in=[Phase.BRIEFING, Phase.DELIBERATION])
+    # Bot teams answer messages in every phase (services.bots.bot_replies_run).
     return list(
-        Exercise.objects.filter(
-            status=ExerciseStatus.RUNNING, phase__in=[Phase.BRIEFING, Phase.DELIBERATION]
-        ).values_list("pk", flat=True)
+        Exercise.objects.filter(clocked | Q(teams__ai=True), status=ExerciseStatus.RUNNING)
+        .distinct()
+        .values_list("pk", flat=True)
     )

@@ -1,0 +1,55 @@
+"""Bot moves through a real Celery worker: entering deliberation queues ``wargame.bot_moves`` on
+commit, and a worker consuming a private Redis broker plays the bot teams' turn."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from django.test import override_settings
+
+from tests.exercises.services.test_bot_teams import BOTS, Table
+from wargame.exercises.models import Decision, DecisionStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.services import CeleryWorker
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def redis_broker(celery_worker: CeleryWorker) -> Iterator[CeleryWorker]:
+    """Send this process's tasks to the worker's broker, then back to memory."""
+    from wargame.celery import app
+
+    def use(url: str) -> None:
+        app.conf.update(broker_url=url)
+        # the pools were built for the previous broker
+        app._pool = None  # type: ignore[attr-defined]
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+    use(celery_worker.env["CELERY_BROKER_URL"])
+    yield celery_worker
+    use("memory://")
+
+
+@override_settings(BOT_DELAY_SECONDS=0)
+def test_a_worker_submits_every_bot_teams_decision_after_deliberation_opens(
+    redis_broker: CeleryWorker,
+) -> None:
+    table = Table()
+    assert table.command("start").status_code == 200
+    assert table.command("advance").status_code == 200
+    deadline = time.monotonic() + 60
+    submitted: set[str] = set()
+    while time.monotonic() < deadline and submitted != set(BOTS):
+        time.sleep(0.5)
+        submitted = set(
+            Decision.objects.filter(
+                exercise_id=table.id, turn=1, status=DecisionStatus.SUBMITTED
+            ).values_list("team__code", flat=True)
+        )
+    assert submitted == set(BOTS), redis_broker.log()

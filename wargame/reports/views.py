@@ -1,0 +1,104 @@
+"""Export endpoints (CONTRACT.md, Exports): streamed, for the exercise's facilitators only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from wargame.api.auth import request_principal
+from wargame.api.shapes import ErrorShape
+from wargame.exercises.models import Exercise
+from wargame.reports.exports import export_csv, export_jsonl
+from wargame.reports.research import TEXT_MODES, export_research
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rest_framework.renderers import BaseRenderer
+    from rest_framework.request import Request
+
+ERRORS = {400: ErrorShape, 401: ErrorShape, 403: ErrorShape, 404: ErrorShape}
+NDJSON = "application/x-ndjson"
+CSV = "text/csv; charset=utf-8"
+
+
+def control_exercise(request: Request, exercise_id: int) -> Exercise:
+    """The exercise, for its facilitators: 404 where it is hidden, 403 for its participants."""
+    principal = request_principal(request, exercise_id)
+    if not principal.is_control:
+        raise exceptions.PermissionDenied(_("Only the exercise's facilitators may export it."))
+    return Exercise.objects.get(pk=exercise_id)
+
+
+def streamed(lines: Iterator[str], *, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse((line.encode() for line in lines), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ExportView(APIView):
+    """Errors are JSON whatever the client accepts; the export itself is its own type."""
+
+    renderer_classes = (JSONRenderer,)
+
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
+        return super().perform_content_negotiation(request, force=True)
+
+
+class JsonlExportView(ExportView):
+    @extend_schema(
+        operation_id="exercises_export_jsonl",
+        responses={(200, NDJSON): OpenApiTypes.STR, **ERRORS},
+        description="The full event log, one event a line by global seq (CONTRACT.md, Exports).",
+    )
+    def get(self, request: Request, exercise_id: int) -> StreamingHttpResponse:
+        exercise = control_exercise(request, exercise_id)
+        return streamed(
+            export_jsonl(exercise),
+            content_type=NDJSON,
+            filename=f"exercise-{exercise.pk}-events.jsonl",
+        )
+
+
+class CsvExportView(ExportView):
+    @extend_schema(
+        operation_id="exercises_export_csv",
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+        description="Decisions, messages, statements and outcomes, one row each.",
+    )
+    def get(self, request: Request, exercise_id: int) -> StreamingHttpResponse:
+        exercise = control_exercise(request, exercise_id)
+        return streamed(
+            export_csv(exercise), content_type=CSV, filename=f"exercise-{exercise.pk}.csv"
+        )
+
+
+class ResearchExportView(ExportView):
+    @extend_schema(
+        operation_id="exercises_export_research",
+        parameters=[
+            OpenApiParameter("text", str, enum=list(TEXT_MODES), default="keep"),
+        ],
+        responses={(200, NDJSON): OpenApiTypes.STR, **ERRORS},
+        description="The event log de-identified (docs/research-export.md).",
+    )
+    def get(self, request: Request, exercise_id: int) -> Any:
+        exercise = control_exercise(request, exercise_id)
+        text = request.query_params.get("text", "keep")
+        if text not in TEXT_MODES:
+            raise exceptions.ValidationError({"text": [_("Choose keep or omit.")]})
+        return streamed(
+            export_research(exercise, text=text),  # type: ignore[arg-type]
+            content_type=NDJSON,
+            filename=f"exercise-{exercise.pk}-research-{text}.jsonl",
+        )

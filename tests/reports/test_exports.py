@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 
 from tests.api.cast import facilitator_client
 from wargame.exercises.models import Channel, Event
-from wargame.reports.exports import CSV_COLUMNS, iso
+from wargame.exercises.times import iso_utc as iso
+from wargame.reports.exports import CSV_COLUMNS
 
 if TYPE_CHECKING:
     from pathlib import Path

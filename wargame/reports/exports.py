@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.core.serializers.json import DjangoJSONEncoder
 
 from wargame.exercises.models import Channel, Event, Exercise
+from wargame.exercises.times import iso_utc
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-    from datetime import datetime
 
 # Large logs are read in chunks rather than all at once (a 10-turn game is a few thousand rows).
 CHUNK = 500
@@ -61,11 +61,6 @@ class ExportLine(TypedDict, total=False):
     views: dict[str, Any]
 
 
-def iso(value: datetime) -> str:
-    """The API's time format (ISO 8601, UTC as ``Z``), as on the events list."""
-    return value.isoformat().replace("+00:00", "Z")
-
-
 def events_of(exercise: Exercise, *, up_to: int | None = None) -> Iterator[Event]:
     """The exercise's events by global ``seq``, up to ``up_to`` (default: its ``last_seq`` now)."""
     last = exercise.last_seq if up_to is None else up_to
@@ -77,7 +72,7 @@ def event_line(event: Event) -> ExportLine:
     line: ExportLine = {
         "seq": event.seq,
         "type": event.type,
-        "at": iso(event.created_at),
+        "at": iso_utc(event.created_at),
         "audience": list(event.audience),
         "actor": event.actor,
         "payload": event.payload,
@@ -119,7 +114,9 @@ def csv_row(event: Event, *, turn: int | None, channels: dict[int, str]) -> dict
     payload: dict[str, Any] = event.payload if isinstance(event.payload, dict) else {}
     kind = CSV_KINDS[event.type]
     row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
-    row.update({"kind": kind, "seq": event.seq, "at": iso(event.created_at), "turn": turn or ""})
+    row.update(
+        {"kind": kind, "seq": event.seq, "at": iso_utc(event.created_at), "turn": turn or ""}
+    )
     if kind == "decision":
         author = payload.get("updated_by") or {}
         row.update(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.models import EventView
+from wargame.exercises.times import iso_utc
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -24,7 +25,7 @@ class ViewEvent:
         return {
             "seq": self.seq,
             "type": self.type,
-            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "at": iso_utc(self.at),
             "payload": self.payload,
         }
 

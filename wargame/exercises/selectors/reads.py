@@ -30,16 +30,13 @@ from wargame.exercises.services.adjudication import proposal_payload
 from wargame.exercises.services.decisions import decision_payload, empty_decision_payload
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.messages import message_payload, statement_payload
+from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from wargame.exercises.principals import Principal
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]:
@@ -63,7 +60,7 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]
         "status": exercise.status,
         "turn": turn,
         "phase": exercise.phase,
-        "deadline": _iso(exercise.deadline),
+        "deadline": iso_utc(exercise.deadline),
         "remaining_seconds": remaining,
         "language": exercise.language,
         "seed": exercise.seed if principal.is_control else None,

@@ -27,6 +27,7 @@ from wargame.exercises.models import (
 from wargame.exercises.services.events import event_append
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
+from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def all_views(exercise: Exercise) -> list[str]:
 
 
 def phase_changed(exercise: Exercise, **extra: Any) -> None:
-    deadline = exercise.deadline.isoformat().replace("+00:00", "Z") if exercise.deadline else None
+    deadline = iso_utc(exercise.deadline)
     event_append(
         exercise=exercise,
         type="phase.changed",
@@ -215,7 +216,7 @@ def proposal_override(
                 "old": old,
                 "reason": reason.strip(),
                 "by": by,
-                "at": now.isoformat().replace("+00:00", "Z"),
+                "at": iso_utc(now),
             }
         )
     approval_rung = int(model.data["safety"]["approval_rung"])

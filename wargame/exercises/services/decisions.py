@@ -32,6 +32,7 @@ from wargame.exercises.models import (
 from wargame.exercises.services.adjudication import all_views
 from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def decision_payload(decision: Decision) -> dict[str, Any]:
         "version": decision.version,
         "actions": decision.actions,
         "rationale": decision.rationale,
-        "updated_at": decision.updated_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": iso_utc(decision.updated_at),
         "updated_by": (
             {"participant_id": author.pk, "display_name": author.display_name} if author else None
         ),

@@ -34,6 +34,7 @@ from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.injects import adhoc_inject_release, scenario_injects_release
 from wargame.exercises.services.joining import participant_move, participant_remove
 from wargame.exercises.services.scheduling import schedule_bot_moves, schedule_phase_timers
+from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -199,7 +200,7 @@ def _resume(ctx: Context) -> None:
             "phase_started_at",
         ]
     )
-    deadline = exercise.deadline.isoformat().replace("+00:00", "Z") if exercise.deadline else None
+    deadline = iso_utc(exercise.deadline)
     event_append(
         exercise=exercise,
         type="exercise.resumed",
@@ -232,7 +233,7 @@ def _extend(ctx: Context) -> None:
         if exercise.deadline is None:
             raise Conflict(_("This turn has no deadline to extend."))
         exercise.deadline = max(exercise.deadline, ctx.now) + timedelta(minutes=minutes)
-        deadline = exercise.deadline.isoformat().replace("+00:00", "Z")
+        deadline = iso_utc(exercise.deadline)
     exercise.save(update_fields=["deadline", "paused_remaining_seconds"])
     event_append(
         exercise=exercise,

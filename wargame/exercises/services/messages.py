@@ -25,6 +25,7 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.services.adjudication import all_views
 from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def message_payload(message: Message) -> dict[str, Any]:
             else {"participant_id": None, "display_name": "Control", "team": None}
         ),
         "body": message.body,
-        "at": message.at.isoformat().replace("+00:00", "Z"),
+        "at": iso_utc(message.at),
     }
 
 
@@ -123,7 +124,7 @@ def statement_payload(statement: Statement) -> dict[str, Any]:
             "display_name": statement.author.display_name,
         },
         "body": statement.body,
-        "at": statement.at.isoformat().replace("+00:00", "Z"),
+        "at": iso_utc(statement.at),
     }
 
 

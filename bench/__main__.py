@@ -11,10 +11,10 @@ import django
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
     django.setup()
-    from bench import engine
+    from bench import engine, live
     from bench.results import RESULTS_PATH, machine, render, write
 
-    rows = engine.run()
+    rows = engine.run() + live.run()
     print(f"machine: {machine()}")
     print(render(rows))
     write(rows)

@@ -1,0 +1,78 @@
+"""`python -m bench.helper`: writes made outside the servers, as a worker or a management command
+would make them (the same service functions, committed on the bench database).
+
+Reads one JSON request per line on stdin, answers one JSON line on stdout; ends with stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+import django
+
+BODY = "Satellite imagery shows movement near the DMZ; allied staff request an assessment."
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    from wargame.exercises.models import EventView
+    from wargame.exercises.principals import Principal
+    from wargame.exercises.services.lifecycle import exercise_command
+    from wargame.exercises.views_of import CONTROL
+
+    def user_token() -> dict[str, Any]:
+        user, _ = get_user_model().objects.get_or_create(username="bench")
+        return {"token": Token.objects.get_or_create(user=user)[0].key}
+
+    def burst(exercise: int, count: int, chunk: int) -> dict[str, Any]:
+        """``count`` facilitator injects, ``chunk`` per transaction: the time of the last commit."""
+        user = get_user_model().objects.get(username="bench")
+        principal = Principal(exercise_id=exercise, view=CONTROL, user=user)
+        done = 0
+        while done < count:
+            with transaction.atomic():
+                for _ in range(min(chunk, count - done)):
+                    done += 1
+                    exercise_command(
+                        principal=principal,
+                        exercise_id=exercise,
+                        command="release_inject",
+                        args={"title": f"Burst {done}", "body": BODY, "audience": "all"},
+                    )
+        return {"committed": time.time()}
+
+    def replay_sql(exercise: int, view: str) -> dict[str, Any]:
+        rows = (
+            EventView.objects.filter(exercise_id=exercise, view=view, position__gt=0)
+            .select_related("event")
+            .order_by("position")
+        )
+        sql, params = rows.query.sql_with_params()
+        return {"sql": sql, "params": list(params)}
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        op = request.pop("op")
+        if op == "user":
+            answer = user_token()
+        elif op == "burst":
+            answer = burst(**request)
+        elif op == "replay_sql":
+            answer = replay_sql(**request)
+        else:
+            answer = {"error": op}
+        sys.stdout.write(json.dumps(answer, default=str) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -111,8 +112,6 @@ class FacilitatorAddView(APIView):
 def _control(request: Request, exercise_id: int) -> Principal:
     principal = request_principal(request, exercise_id)
     if not principal.is_control:
-        from rest_framework.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Only the exercise's facilitators may do this."))
     return principal
 
@@ -127,17 +126,15 @@ class CommandView(APIView):
     @extend_schema(request=CommandInput, responses={200: ExerciseShape, 423: ErrorShape, **ERRORS})
     def post(self, request: Request, exercise_id: int) -> Response:
         principal = request_principal(request, exercise_id)
-        acting = principal if principal.is_control else None
-        if acting is None:
-            # A practice player runs its own game's pacing; every other caller is refused here.
-            command = request.data.get("command") if isinstance(request.data, dict) else None
-            acting = practice_principal(principal, str(command))
-        if acting is None:
-            _control(request, exercise_id)
         data = self.CommandInput(data=request.data)
         data.is_valid(raise_exception=True)
         given = data.validated_data
-        assert acting is not None  # noqa: S101 - _control raised otherwise
+        # Control, or the player of a practice exercise for its own game's pacing; no one else.
+        acting = (
+            principal if principal.is_control else practice_principal(principal, given["command"])
+        )
+        if acting is None:
+            raise PermissionDenied(_("Only the exercise's facilitators may do this."))
         exercise = exercise_command(
             principal=acting,
             exercise_id=exercise_id,

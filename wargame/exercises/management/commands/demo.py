@@ -127,6 +127,7 @@ class Command(BaseCommand):
                 "celery",
                 "-A",
                 "wargame",
+                "--quiet",  # no banner: the demo prints its own links
                 "worker",
                 "-B",
                 "--concurrency",

@@ -16,13 +16,14 @@ import logging
 import os
 import secrets
 import socket as socketlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from wargame.exercises.models import EventView, Exercise
@@ -69,14 +70,11 @@ def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Fr
         )
         left = payload.get("participant_id") if event.type == "participant.left" else None
         frames.append(Frame(row.position, event.type, text, left))
-    close_old_connections()
     return frames
 
 
 def _latest_sync(exercise_ids: list[int]) -> dict[int, int]:
-    found = dict(Exercise.objects.filter(pk__in=exercise_ids).values_list("pk", "last_seq"))
-    close_old_connections()
-    return found
+    return dict(Exercise.objects.filter(pk__in=exercise_ids).values_list("pk", "last_seq"))
 
 
 def _latest_position_sync(exercise_id: int, view: str) -> int:
@@ -86,13 +84,31 @@ def _latest_position_sync(exercise_id: int, view: str) -> int:
         .values_list("position", flat=True)
         .first()
     )
-    close_old_connections()
     return int(row or 0)
 
 
-fetch_frames = sync_to_async(_frames_sync, thread_sensitive=False)
-fetch_latest = sync_to_async(_latest_sync, thread_sensitive=False)
-latest_position = sync_to_async(_latest_position_sync, thread_sensitive=False)
+# The hub's reads run on two threads of their own, each keeping its database connection open
+# between reads: under CONN_MAX_AGE=0 closing after every read meant a new PostgreSQL connection
+# per pump. Two threads bound the connections a server process holds for fan-out.
+_READER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wargame-hub-db")
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _reader(read: Callable[_Params, _Result]) -> Callable[_Params, Awaitable[_Result]]:
+    def guarded(*args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        try:
+            return read(*args, **kwargs)
+        except DatabaseError:
+            connection.close()  # broken (a restarted database): the next read reconnects
+            raise
+
+    return sync_to_async(guarded, thread_sensitive=False, executor=_READER)
+
+
+fetch_frames = _reader(_frames_sync)
+fetch_latest = _reader(_latest_sync)
+latest_position = _reader(_latest_position_sync)
 
 
 @dataclass(eq=False)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+PRESENCE_COALESCE_SECONDS = 0.05
 PROCESS = f"{socketlib.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
@@ -158,6 +159,7 @@ class Room:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     pumping: bool = False
     dirty: bool = False
+    presence_pending: bool = False
 
     def live_sockets(self) -> list[Socket]:
         return [s for group in self.sockets.values() for s in group if s.live]
@@ -191,7 +193,13 @@ class Hub:
         room = self.rooms.get(exercise_id)
         if room is None:
             return
-        work = self.send_presence(room) if kind == "presence" else self.pump(room)
+        if kind == "presence":
+            if room.presence_pending:
+                return  # one update already on its way will carry this change too
+            room.presence_pending = True
+            work = self._presence_soon(room)
+        else:
+            work = self.pump(room)
         # The loop holds tasks weakly: keep each until it finishes.
         task = asyncio.ensure_future(work)
         self.inflight.add(task)
@@ -370,6 +378,13 @@ class Hub:
                 # Removed or moved: this frame is its last (CONTRACT.md 4403, at once).
                 sock.live = False
                 sock.queue.put_nowait(4403)
+
+    async def _presence_soon(self, room: Room) -> None:
+        """Coalesce: a class joining at once costs one presence update per room, not one per
+        socket each (which made a connect storm quadratic)."""
+        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+        room.presence_pending = False
+        await self.send_presence(room)
 
     async def send_presence(self, room: Room) -> None:
         live = room.live_sockets()

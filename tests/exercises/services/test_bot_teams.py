@@ -231,6 +231,29 @@ def test_it_submits_the_draft_control_wrote_for_a_bot_team_instead_of_its_own() 
     assert shown.json()["status"] == "submitted"
 
 
+def test_control_revises_a_bots_submitted_decision_until_the_lock_but_a_person_cannot() -> None:
+    table = Table()
+    table.command("start")
+    table.command("advance")
+    bot_moves(table.id, 1)
+    assert _submitted(table.id, 1)["JPN"].status == DecisionStatus.SUBMITTED
+    revised = table.control.put(
+        table.url("turns/1/decision/?team=JPN"),
+        {"actions": [{"action": "d.trilateral"}], "rationale": "Revised", "client_key": "c-2"},
+        format="json",
+    )
+    assert revised.status_code == 200, revised.content
+    assert revised.json()["status"] == "submitted"
+    assert revised.json()["rationale"] == "Revised"
+    table.us.post(table.url("turns/1/decision/submit/"), {}, format="json")
+    late = table.us.put(
+        table.url("turns/1/decision/"),
+        {"actions": [], "rationale": "changed my mind", "client_key": "u-9"},
+        format="json",
+    )
+    assert late.status_code == 423
+
+
 # --- what a bot may see --------------------------------------------------------------------------
 
 

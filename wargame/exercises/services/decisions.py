@@ -156,7 +156,9 @@ def decision_save(
             if earlier.body_hash != body_hash:
                 raise IdempotencyConflict(_("This client_key was used with another body."))
             return decision
-        if decision.status == DecisionStatus.SUBMITTED:
+        # Control reviews a bot's submitted decision and may revise it until the lock (the AI
+        # teams issue); people cannot change what their team has submitted.
+        if decision.status == DecisionStatus.SUBMITTED and not (principal.is_control and own.ai):
             raise Locked(_("Your team has already submitted this turn."))
         if expected_version is not None and expected_version != decision.version:
             raise Conflict(_("A teammate saved a newer version (%(v)d).") % {"v": decision.version})

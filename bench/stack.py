@@ -10,12 +10,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tests.realtime.harness import http
 from tests.services import PROJECT_DIR, PostgresServer, RedisServer, free_port, running
 
 if TYPE_CHECKING:
@@ -118,19 +117,6 @@ def raw_server(found: Services, frame_template: dict[str, Any]) -> Iterator[Serv
     ]
     with running(argv, env={}, port=port) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)
-
-
-def http(method: str, url: str, *, token: str, body: Any = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - loopback
-    request.add_header("Authorization", token)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-            return answer.status, json.loads(answer.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 class Helper:

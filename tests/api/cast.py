@@ -49,6 +49,19 @@ class Game:
             self.url("commands/"), {"command": command, **extra}, format="json"
         )
 
+    def events(self, client: APIClient) -> list[dict[str, Any]]:
+        """Everything a principal's own events list holds, page by page."""
+        events: list[dict[str, Any]] = []
+        since = 0
+        while True:
+            page = client.get(self.url(f"events/?since={since}&limit=100"))
+            assert page.status_code == 200, page.content
+            results = page.json()["results"]
+            if not results:
+                return events
+            events += results
+            since = results[-1]["seq"]
+
     def exercise(self) -> dict[str, Any]:
         response = self.control.get(self.url())
         assert response.status_code == 200, response.content

@@ -21,19 +21,6 @@ PLANS: dict[str, list[dict[str, Any]]] = {
 CANARY = "canary-dprk-private-7f3d"
 
 
-def _all_events(game: Game, client: Any) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    since = 0
-    while True:
-        page = client.get(game.url(f"events/?since={since}&limit=50"))
-        assert page.status_code == 200, page.content
-        results = page.json()["results"]
-        if not results:
-            return events
-        events += results
-        since = results[-1]["seq"]
-
-
 def _play_turn(game: Game, turn: int) -> None:
     assert game.command("advance", expected_turn=turn, expected_phase="briefing").status_code == 200
     for code in TEAMS:
@@ -116,7 +103,7 @@ def test_a_three_turn_exercise_runs_end_to_end_through_the_api(game: Game) -> No
         )
     assert game.exercise()["status"] == "ended"
 
-    control_events = _all_events(game, game.control)
+    control_events = game.events(game.control)
     seqs = [event["seq"] for event in control_events]
     assert seqs == list(range(1, len(seqs) + 1))
     assert (
@@ -158,7 +145,7 @@ def test_a_three_turn_exercise_runs_end_to_end_through_the_api(game: Game) -> No
 
     # Every other team's stream is gapless too, and never carries the DPRK's private text.
     for code in ("US", "ROK", "JPN"):
-        events = _all_events(game, game.players[code])
+        events = game.events(game.players[code])
         assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
         assert CANARY not in json.dumps(events)
         assert all(
@@ -166,8 +153,8 @@ def test_a_three_turn_exercise_runs_end_to_end_through_the_api(game: Game) -> No
             or e["payload"].get("team", code) == code
             for e in events
         )
-    assert CANARY in json.dumps(_all_events(game, game.players["DPRK"]))
-    assert CANARY not in json.dumps(_all_events(game, game.observer))
+    assert CANARY in json.dumps(game.events(game.players["DPRK"]))
+    assert CANARY not in json.dumps(game.events(game.observer))
 
 
 def _three_turns(game: Game) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from wargame.exercises.models import EventView, Exercise
 from wargame.exercises.selectors.presence import presence_frames
 from wargame.exercises.services.presence import presence_close, presence_open, presence_touch
-from wargame.realtime.doorbell import GROUP, layer_is_shared, register_local_hub
+from wargame.realtime.doorbell import GROUP, layer_is_shared, register_local_hub, ring
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -290,8 +290,6 @@ class Hub:
             participant_id=sock.participant_id,
             now=timezone.now(),
         )
-        from wargame.realtime.doorbell import ring
-
         await sync_to_async(ring, thread_sensitive=False)(exercise_id, "presence")
         return cursor
 
@@ -323,8 +321,6 @@ class Hub:
             sock.sender.cancel()
         try:
             await sync_to_async(presence_close, thread_sensitive=False)(socket=sock.id)
-            from wargame.realtime.doorbell import ring
-
             await sync_to_async(ring, thread_sensitive=False)(exercise_id, "presence")
         except Exception:
             logger.warning("presence not closed for socket %s", sock.id, exc_info=True)

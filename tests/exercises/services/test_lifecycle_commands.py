@@ -102,22 +102,8 @@ def _seen(game: Game, since: int) -> Seen:
     return [(event.type, frozenset(event.audience)) for event in _appended(game, since)]
 
 
-def _stream(game: Game, client: APIClient) -> list[dict[str, Any]]:
-    """Everything a principal's own events list holds, page by page."""
-    events: list[dict[str, Any]] = []
-    since = 0
-    while True:
-        page = client.get(game.url(f"events/?since={since}&limit=100"))
-        assert page.status_code == 200, page.content
-        results = page.json()["results"]
-        if not results:
-            return events
-        events += results
-        since = results[-1]["seq"]
-
-
 def _types(game: Game, client: APIClient) -> list[str]:
-    return [event["type"] for event in _stream(game, client)]
+    return [event["type"] for event in game.events(client)]
 
 
 def _ok(response: Response) -> dict[str, Any]:
@@ -259,13 +245,11 @@ def test_it_delivers_each_briefing_inject_only_to_its_audience_and_control(game:
     for team in TEAMS:
         got = {
             e["payload"]["id"]
-            for e in _stream(game, game.players[team])
+            for e in game.events(game.players[team])
             if e["type"] == "inject.released"
         }
         assert got == {e.payload["id"] for e in released if f"team:{team}" in e.audience}
-    got = {
-        e["payload"]["id"] for e in _stream(game, game.control) if e["type"] == "inject.released"
-    }
+    got = {e["payload"]["id"] for e in game.events(game.control) if e["type"] == "inject.released"}
     assert got == {e.payload["id"] for e in released}
 
 
@@ -736,7 +720,7 @@ def test_it_releases_a_scenario_inject_by_id_to_its_audience_and_control(game: G
     payload = _appended(game, mark)[0].payload
     assert (payload["id"], payload["turn"], payload["source"]) == (inject.id, 1, inject.source)
     for team in TEAMS:
-        got = inject.id in {e["payload"].get("id") for e in _stream(game, game.players[team])}
+        got = inject.id in {e["payload"].get("id") for e in game.events(game.players[team])}
         assert got == (f"team:{team}" in audience)
 
 
@@ -785,7 +769,7 @@ def test_it_releases_an_ad_hoc_inject_written_by_control(
     assert (payload["source"], payload["turn"]) == ("control", 1)
     assert frozenset(payload["audience"]) | {CONTROL} == views
     for client, view in ((game.observer, OBSERVERS), (game.players["US"], "team:US")):
-        ids = {e["payload"].get("id") for e in _stream(game, client)}
+        ids = {e["payload"].get("id") for e in game.events(client)}
         assert (payload["id"] in ids) == (view in views), view
 
 
@@ -1119,7 +1103,7 @@ def test_it_lets_observers_read_team_channels_and_later_decisions_once_set_to_te
     _ok(later)
     seen = [
         e["payload"].get("rationale")
-        for e in _stream(game, game.observer)
+        for e in game.events(game.observer)
         if e["type"] == "decision.saved"
     ]
     assert seen == ["later"]

@@ -8,13 +8,17 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 
 from wargame.exercises.models import Participant
-from wargame.exercises.principals import Principal, participant_for_token, principal_for
+from wargame.exercises.principals import (
+    PARTICIPANT_COOKIE,
+    Principal,
+    participant_for_token,
+    principal_for,
+)
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
 
-PARTICIPANT_COOKIE = "wargame_participant"
 # What the one player of a solo practice exercise may do as its control (CONTRACT.md /practice/).
 PRACTICE_COMMANDS = frozenset({"advance", "pause", "resume", "end", "publish"})
 

@@ -19,6 +19,7 @@ from wargame.engine.scenario import Scenario, ScenarioError, builtin_slugs, load
 from wargame.exercises.errors import InvalidScenario, NotFound
 from wargame.exercises.models import ScenarioUpload
 from wargame.exercises.scenarios import builtin_text, scenario_from_text
+from wargame.exercises.selectors.scenarios import builtin_scenarios, scenario_summary
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -55,19 +56,6 @@ class ScenarioShape(serializers.Serializer[Any]):
     teams = TeamSummaryShape(many=True)
     turns = serializers.IntegerField()
     languages = serializers.ListField(child=serializers.CharField())
-
-
-def scenario_summary(scenario: Scenario, lang: str) -> dict[str, Any]:
-    return {
-        "slug": scenario.slug,
-        "title": scenario.title.get(lang),
-        "summary": scenario.summary.get(lang),
-        "teams": [
-            {"code": code, "name": brief.name.get(lang)} for code, brief in scenario.teams.items()
-        ],
-        "turns": scenario.turn_count,
-        "languages": list(scenario.languages),
-    }
 
 
 def _language(request: Request) -> str:
@@ -107,10 +95,7 @@ class ScenarioListView(APIView):
     )
     def get(self, request: Request) -> Response:
         lang = _language(request)
-        found = [
-            scenario_from_text(builtin_text(slug), source_name=f"{slug}.yaml")
-            for slug in builtin_slugs()
-        ]
+        found = builtin_scenarios()
         found += [
             scenario_from_text(u.text, source_name=f"{u.slug}.yaml") for u in _uploads(request)
         ]

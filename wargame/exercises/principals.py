@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 
+# The browser keeps a participant's token in this cookie; the API and the socket read it.
+PARTICIPANT_COOKIE = "wargame_participant"
+
+
 def token_hash(token: str) -> str:
     """Tokens are high-entropy random strings: SHA-256 is enough, and fast on the event loop."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -25,7 +25,12 @@ from rest_framework.authtoken.models import Token
 
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import Exercise
-from wargame.exercises.principals import Principal, participant_for_token, principal_for
+from wargame.exercises.principals import (
+    PARTICIPANT_COOKIE,
+    Principal,
+    participant_for_token,
+    principal_for,
+)
 from wargame.realtime.hub import HUB, Socket
 
 logger = logging.getLogger(__name__)
@@ -33,7 +38,6 @@ logger = logging.getLogger(__name__)
 AUTH_TIMEOUT_SECONDS = 5
 MAX_FRAME_BYTES = 64 * 1024
 FLOOD_FRAMES, FLOOD_SECONDS = 30, 10.0
-PARTICIPANT_COOKIE = "wargame_participant"
 
 
 class Refused(Exception):  # noqa: N818 - carries the close code, it is not an error of ours

@@ -1,0 +1,44 @@
+"""The scenarios a caller may use: the built-ins for everyone, uploads for their owner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wargame.engine.scenario import builtin_slugs
+from wargame.exercises.models import ScenarioUpload
+from wargame.exercises.scenarios import builtin_text, scenario_from_text
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from wargame.engine.scenario import Scenario
+
+
+def scenario_summary(scenario: Scenario, lang: str) -> dict[str, Any]:
+    """CONTRACT.md's scenario, its texts in ``lang`` (English where a text lacks it)."""
+    return {
+        "slug": scenario.slug,
+        "title": scenario.title.get(lang),
+        "summary": scenario.summary.get(lang),
+        "teams": [
+            {"code": code, "name": brief.name.get(lang)} for code, brief in scenario.teams.items()
+        ],
+        "turns": scenario.turn_count,
+        "languages": list(scenario.languages),
+    }
+
+
+def builtin_scenarios() -> list[Scenario]:
+    return [
+        scenario_from_text(builtin_text(slug), source_name=f"{slug}.yaml")
+        for slug in builtin_slugs()
+    ]
+
+
+def scenarios_visible(user: User | AnonymousUser | None) -> list[Scenario]:
+    """Built-ins first, then the user's own uploads by slug (none for anyone not signed in)."""
+    found = builtin_scenarios()
+    if user is not None and user.is_authenticated:
+        uploads = ScenarioUpload.objects.filter(owner_id=user.pk).order_by("slug")
+        found += [scenario_from_text(u.text, source_name=f"{u.slug}.yaml") for u in uploads]
+    return found

@@ -1,0 +1,58 @@
+"""Practice alone: pick a scenario and a team; bots play the others and the game paces itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from wargame.exercises.errors import RateLimited, WargameError
+from wargame.exercises.selectors.scenarios import builtin_scenarios, scenario_summary
+from wargame.exercises.services.practice import practice_create
+from wargame.web.join_views import seat_cookie_set
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+LANGUAGES = ("en", "ja", "ko")
+
+
+def _language() -> str:
+    lang = (get_language() or "en")[:2]
+    return lang if lang in LANGUAGES else "en"
+
+
+@require_http_methods(["GET", "POST"])
+def practice(request: HttpRequest) -> HttpResponse:
+    lang = _language()
+    context: dict[str, object] = {
+        "scenarios": [scenario_summary(s, lang) for s in builtin_scenarios()],
+        "chosen": {
+            "scenario": request.POST.get("scenario", ""),
+            "team": request.POST.get("team", ""),
+        },
+        "errors": {},
+    }
+    if request.method == "GET":
+        return render(request, "web/practice.html", context)
+    scenario, _, team = request.POST.get("seat", "").partition(":")
+    context["chosen"] = {"scenario": scenario, "team": team}
+    try:
+        seat = practice_create(
+            scenario=scenario,
+            team=team,
+            language=lang,
+            address=str(request.META.get("REMOTE_ADDR") or "unknown"),
+        )
+    except WargameError as exc:
+        context["form_error"] = exc.message
+        response = render(request, "web/practice.html", context, status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    response = redirect(reverse("web:room", args=[seat.participant.exercise_id]))
+    seat_cookie_set(response, seat.token)
+    return response

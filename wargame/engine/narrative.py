@@ -1,4 +1,4 @@
-"""Narrative from data templates (EN, JA; KO carries the English text until Korean exists).
+"""Narrative from data templates (EN, JA, KO; a missing text falls back to English).
 Nuclear use is never narrated (§9): only the fixed decision-point text, to control."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
     from .proposal import OutcomeEvent, PerceivedEvent
 
-LANGS = ("en", "ja")
+LANGS = ("en", "ja", "ko")
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +106,6 @@ def public_narrative(catalogue: Catalogue, events: Sequence[OutcomeEvent]) -> di
             if line
         ]
         out[lang] = _join(lines, lang)
-    out["ko"] = out["en"]
     return out
 
 
@@ -119,7 +118,6 @@ def control_narrative(
         if decision_points:
             lines.append(_line(lang, "decision_point"))
         out[lang] = _join(lines, lang)
-    out["ko"] = out["en"]
     return out
 
 
@@ -155,5 +153,4 @@ def team_narrative(
                 if line:
                     lines.append(line)
         out[lang] = _join(lines, lang)
-    out["ko"] = out["en"]
     return out

@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps demo test lint format bench clean
+.PHONY: setup system-deps demo test lint format bench messages screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,17 @@ format: setup
 
 bench: setup
 	$(VENV_PY) -m bench
+
+# The interface's Japanese and Korean catalogues: extract new strings, then compile. Both the
+# .po and the .mo files are committed, so a fresh machine needs no gettext to run the demo.
+messages: setup
+	$(VENV_PY) manage.py makemessages -l ja -l ko --no-obsolete --add-location file \
+		-i ".venv/*" -i ".tools/*" -i "var/*" -i "tests/*" -i "bench/*" -i "docs/*"
+	$(VENV_PY) manage.py compilemessages --ignore ".venv" --ignore ".tools"
+
+# Pictures of every page for the README and the facilitator's guide, taken by the browser tests.
+screenshots: setup system-deps
+	WARGAME_SCREENSHOTS=docs/screenshots $(VENV_PY) -m pytest tests/browser -q
 
 clean:
 	rm -rf var .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

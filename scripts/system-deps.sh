@@ -4,7 +4,7 @@
 # prints the exact command to run.
 set -euo pipefail
 
-packages=(redis-server postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
+packages=(redis-server postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -33,15 +33,20 @@ class Server:
 
 @contextlib.contextmanager
 def asgi_server(
-    postgres: PostgresServer, redis: RedisServer | None, port: int | None = None
+    postgres: PostgresServer,
+    redis: RedisServer | None,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """A Uvicorn process on the test database."""
+    """A Uvicorn process on the test database (tasks it queues go nowhere unless
+    ``extra_env`` names a real broker)."""
     port = port or free_port()
     env = {
         "DATABASE_URL": database_url(postgres),
         "REDIS_URL": redis.url if redis else "",
         "CELERY_BROKER_URL": "memory://",
         "CELERY_RESULT_BACKEND": "cache+memory://",
+        **(extra_env or {}),
     }
     argv = [
         sys.executable,

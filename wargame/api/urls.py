@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.urls import path
+from django.urls import include, path
 
 from wargame.api import exercise_views, play_views, practice_views, review_views, scenario_views
 from wargame.reports import views as report_views
@@ -55,4 +55,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         report_views.ResearchExportView.as_view(),
         name="export-research",
     ),
+    # After-action reports (rendered, and jobs) and what-if branches: each area keeps its routes.
+    path("", include("wargame.reports.aar_urls")),
+    path("", include("wargame.reports.job_urls")),
+    path("", include("wargame.api.branch_urls")),
 ]

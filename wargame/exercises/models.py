@@ -61,6 +61,13 @@ class Exercise(models.Model):
     )
     # Solo practice (POST /practice/): its one player may also run the game's pacing commands.
     practice = models.BooleanField(default=False)
+    # A what-if branch (POST fork/, manage.py readjudicate): the exercise it was forked from, the
+    # turn the branch starts at, and what re-adjudication decided where the original had no answer.
+    branch_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="branches"
+    )
+    branch_from_turn = models.PositiveIntegerField(null=True, blank=True)
+    branch_log = models.JSONField(default=list, blank=True)
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.events).
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -448,3 +455,39 @@ class SocketPresence(models.Model):
 
     def __str__(self) -> str:
         return f"socket {self.socket} ({self.view}) in {self.exercise_id}"
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    HTML = "html", "HTML"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ReportJob(models.Model):
+    """One after-action report rendered by a worker (POST reports/). The file is reused while the
+    exercise's log has not grown past ``log_seq`` (the report is cached until the log changes)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="reports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(max_length=8, choices=ReportFormat.choices)
+    language = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    log_seq = models.PositiveBigIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"report {self.pk} of exercise {self.exercise_id} ({self.format}, {self.status})"

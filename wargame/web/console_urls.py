@@ -1,13 +1,21 @@
-"""Routes of the console pages (placeholder until the console views land)."""
+"""Routes of the facilitator console."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from wargame.web import console_views
 
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=503)
-
-
-urlpatterns = [path("console/", _placeholder, name="console-list")]
+urlpatterns = [
+    path("console/", console_views.console_list, name="console-list"),
+    path("console/new/", console_views.console_new, name="console-new"),
+    path("console/<int:exercise_id>/", console_views.console, name="console"),
+    path(
+        "console/<int:exercise_id>/part/<slug:name>/",
+        console_views.console_part,
+        name="console-part",
+    ),
+    path(
+        "console/<int:exercise_id>/qr/<slug:key>.svg", console_views.console_qr, name="console-qr"
+    ),
+]

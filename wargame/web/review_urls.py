@@ -1,13 +1,28 @@
-"""Routes of the review pages (placeholder until the review views land)."""
+"""Routes of the review pages: the console's adjudication review and escalation dashboard, the
+observer screen and the timeline."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from wargame.web import review_views, screen_views, timeline_views
 
-def _placeholder(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    return HttpResponse(status=503)
-
-
-urlpatterns = [path("screen/<int:exercise_id>/", _placeholder, name="screen")]
+urlpatterns = [
+    path(
+        "console/<int:exercise_id>/adjudication/part/",
+        review_views.adjudication_part,
+        name="adjudication-part",
+    ),
+    path(
+        "console/<int:exercise_id>/dashboard/part/",
+        review_views.dashboard_part,
+        name="dashboard-part",
+    ),
+    path("screen/<int:exercise_id>/", screen_views.screen, name="screen"),
+    path(
+        "screen/<int:exercise_id>/part/<slug:name>/",
+        screen_views.screen_part,
+        name="screen-part",
+    ),
+    path("exercises/<int:exercise_id>/timeline/", timeline_views.timeline, name="timeline"),
+]

@@ -1,13 +1,12 @@
-"""Routes of the room pages (placeholder until the room views land)."""
+"""Routes of the team room: the page and the fragments of its live regions."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from wargame.web import room_views
 
-def _placeholder(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    return HttpResponse(status=503)
-
-
-urlpatterns = [path("play/<int:exercise_id>/", _placeholder, name="room")]
+urlpatterns = [
+    path("play/<int:exercise_id>/", room_views.room, name="room"),
+    path("play/<int:exercise_id>/part/<slug:name>/", room_views.room_part, name="room-part"),
+]

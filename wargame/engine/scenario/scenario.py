@@ -70,6 +70,8 @@ class Scenario:
     briefing_seconds: int | None
     turn_represents: Text | None
     start_date: dt.date
+    # Scenario time one turn stands for; None leaves the game calendar at whole dates.
+    hours_per_turn: float | None
     learning_objectives: tuple[Text, ...]
     sources: tuple[str, ...]
     turns: tuple[TurnPlan, ...]
@@ -159,6 +161,10 @@ def _optional_text(raw: Any) -> Text | None:
     return None if raw is None else Text.from_raw(raw)
 
 
+def _optional_hours(raw: Any) -> float | None:
+    return None if raw is None else float(raw)
+
+
 def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
     """Turn checked data into a Scenario (call only after validation found no errors)."""
     duration = data["duration"]
@@ -197,6 +203,7 @@ def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
         briefing_seconds=duration.get("briefing_seconds"),
         turn_represents=_optional_text(duration.get("turn_represents")),
         start_date=dt.date.fromisoformat(str(data["start_date"])),
+        hours_per_turn=_optional_hours(duration.get("hours_per_turn")),
         learning_objectives=_texts(data.get("learning_objectives")),
         sources=tuple(data["sources"]),
         turns=turns,

@@ -94,11 +94,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Demo exercise     : {exercise.title} (id {exercise.pk}, {exercise.status})"
         )
+        self.stdout.write(f"  Console           : {base}/console/{exercise.pk}/")
         for name, code in codes.items():
-            self.stdout.write(f"    join code {name:<9}: {code}")
-        self.stdout.write(
-            f'  Join with a code  : POST {base}/api/v1/join/ {{"code": ..., "display_name": ...}}'
-        )
+            self.stdout.write(f"    join {name:<13}: {base}/join/?code={code}")
+        self.stdout.write(f"  Observer screen   : {base}/screen/{exercise.pk}/")
+        self.stdout.write(f"  Practise alone    : {base}/practice/")
         self.stdout.write(f"  API documentation : {base}/api/docs/")
         self.stdout.write(f"  Health            : {base}/healthz")
         self.stdout.write("")

@@ -1,0 +1,175 @@
+// The facilitator console's own behaviour: embedded panels load on arrival, checkbox groups
+// become the lists the API wants, the channel reader switches channels in place, and a
+// scenario file is checked before upload. Every visible word comes from the template.
+import { csrfToken } from "./forms.js";
+import { refreshRegion } from "./live.js";
+
+// --- checkbox groups -> one JSON list in a hidden input (forms.js sends checkboxes as booleans)
+
+function syncAiTeams(form) {
+  const hidden = form.querySelector("[data-ai-teams]");
+  if (!hidden) return;
+  const slug = form.querySelector("[data-scenario-select]")?.value;
+  const group = form.querySelector(`[data-scenario-teams="${CSS.escape(slug || "")}"]`);
+  const chosen = group ? [...group.querySelectorAll("[data-ai-team]:checked")] : [];
+  hidden.value = JSON.stringify(chosen.map((box) => box.value));
+}
+
+function syncAudience(form) {
+  const hidden = form.querySelector("[data-audience]");
+  if (!hidden) return;
+  const chosen = [...form.querySelectorAll("[data-audience-option]:checked")].map((b) => b.value);
+  hidden.value = JSON.stringify(chosen.includes("all") || chosen.length === 0 ? ["all"] : chosen);
+}
+
+function onAudienceChange(box) {
+  // "Everyone" and a list of particular views exclude each other.
+  const form = box.form;
+  if (box.value === "all" && box.checked) {
+    for (const other of form.querySelectorAll("[data-audience-option]")) {
+      if (other !== box) other.checked = false;
+    }
+  } else if (box.checked) {
+    const all = form.querySelector('[data-audience-option][value="all"]');
+    if (all) all.checked = false;
+  }
+  syncAudience(form);
+}
+
+// --- setup form: the chosen scenario's summary, default minutes and teams
+
+function showScenario(select) {
+  const form = select.form;
+  const slug = select.value;
+  for (const block of form.querySelectorAll("[data-scenario-info], [data-scenario-teams]")) {
+    const owner = block.dataset.scenarioInfo ?? block.dataset.scenarioTeams;
+    block.hidden = owner !== slug;
+  }
+  const minutes = select.selectedOptions[0]?.dataset.deliberation;
+  const input = form.querySelector("[data-minutes-input]");
+  if (input && minutes) input.value = minutes;
+  syncAiTeams(form);
+}
+
+// --- scenario upload: YAML goes as text, not JSON, so it needs its own request
+
+function detailLine(details, labels) {
+  const item = document.createElement("li");
+  const where = [];
+  if (details.line) where.push(`${labels.line} ${details.line}`);
+  if (details.column) where.push(`${labels.column} ${details.column}`);
+  const head = document.createElement("strong");
+  head.textContent = [where.join(", "), details.path].filter(Boolean).join(" · ");
+  item.append(head, document.createTextNode(` ${details.message || ""}`));
+  return item;
+}
+
+async function sendScenario(form, action) {
+  const out = form.querySelector("[data-upload-result]");
+  const text = form.querySelector("[data-upload-text]").value;
+  const url = action === "upload" ? form.dataset.uploadUrl : form.dataset.validateUrl;
+  out.replaceChildren();
+  form.setAttribute("aria-busy", "true");
+  let response;
+  let data = null;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/yaml", "X-CSRFToken": csrfToken() },
+      body: text,
+    });
+    data = await response.json();
+  } catch {
+    response = null;
+  }
+  form.removeAttribute("aria-busy");
+  const line = document.createElement("p");
+  out.append(line);
+  if (response?.ok) {
+    const summary = data?.summary || data;
+    line.className = "notice";
+    line.textContent = action === "upload"
+      ? `${form.dataset.labelUploaded} ${summary?.title || ""}`
+      : `${form.dataset.labelValid} ${summary?.title || ""}`;
+    if (action === "upload" && summary?.slug) {
+      const next = new URL(location.href);
+      next.searchParams.set("scenario", summary.slug);
+      location.assign(next.toString());
+    }
+    return;
+  }
+  line.className = "error";
+  const error = data?.error;
+  if (!error) {
+    line.textContent = form.dataset.labelFailed;
+    return;
+  }
+  line.textContent = error.details?.length ? form.dataset.labelInvalid : error.message;
+  if (error.details?.length) {
+    const list = document.createElement("ul");
+    list.className = "upload-errors";
+    const labels = { line: form.dataset.labelLine, column: form.dataset.labelColumn };
+    for (const detail of error.details) list.append(detailLine(detail, labels));
+    out.append(list);
+  }
+}
+
+// --- channel reader: switch the region's source instead of reloading the page
+
+function openChannel(link) {
+  const region = link.closest("[data-src]");
+  if (!region) return false;
+  region.dataset.src = link.dataset.part;
+  const next = new URL(location.href);
+  next.searchParams.set("channel", link.dataset.channel);
+  history.replaceState(null, "", next.toString());
+  refreshRegion(region);
+  return true;
+}
+
+// --- commands: refresh the state regions at once rather than waiting for the socket's echo
+
+function refreshAfterCommand(form) {
+  if (!form.dataset.api?.endsWith("/commands/")) return;
+  for (const region of document.querySelectorAll("[data-console-state][data-src]")) {
+    refreshRegion(region);
+  }
+}
+
+function start() {
+  for (const region of document.querySelectorAll("[data-src][data-load]")) refreshRegion(region);
+
+  // Capture phase: the lists are written before forms.js reads the form on the way up.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (form.matches?.("[data-setup-form]")) syncAiTeams(form);
+      if (form.matches?.("[data-audience-form]")) syncAudience(form);
+      if (form.matches?.("[data-scenario-upload]")) {
+        event.preventDefault();
+        sendScenario(form, event.submitter?.value || "validate");
+      }
+    },
+    true,
+  );
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target.matches?.("[data-scenario-select]")) showScenario(target);
+    else if (target.matches?.("[data-ai-team]")) syncAiTeams(target.form);
+    else if (target.matches?.("[data-audience-option]")) onAudienceChange(target);
+  });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[data-channel-link]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (openChannel(link)) event.preventDefault();
+  });
+  document.addEventListener("api:ok", (event) => refreshAfterCommand(event.target));
+
+  for (const select of document.querySelectorAll("[data-scenario-select]")) showScenario(select);
+  for (const form of document.querySelectorAll("[data-audience-form]")) syncAudience(form);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,84 @@
+// The adjudication review panel: an override goes to the API as the one-item list the contract
+// asks for (forms.js nests names into objects, not lists), Publish stays disabled until the
+// facilitator ticks the nuclear approval when one is needed, and the panel reloads after a write
+// without waiting for the socket.
+
+import { apiSend, clearErrors, showErrors } from "./forms.js";
+import { refreshRegion } from "./live.js";
+
+function valueOf(element) {
+  const raw = element.value;
+  if (element.dataset.kind === "number") return raw.trim() === "" ? null : Number(raw);
+  if (element.dataset.kind === "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function field(form, name) {
+  return form.elements.namedItem(`overrides.0.${name}`);
+}
+
+export function overrideBody(form) {
+  return {
+    overrides: [
+      {
+        path: (field(form, "path")?.value || "").trim(),
+        value: valueOf(field(form, "value")),
+        reason: field(form, "reason")?.value || "",
+      },
+    ],
+  };
+}
+
+function refreshPanel(from) {
+  const region = from.closest("[data-src]");
+  if (region) refreshRegion(region);
+}
+
+async function submitOverride(form) {
+  clearErrors(form);
+  form.setAttribute("aria-busy", "true");
+  const result = await apiSend("PATCH", form.dataset.overrideApi, overrideBody(form));
+  form.removeAttribute("aria-busy");
+  if (!result.ok) {
+    showErrors(form, result.status, result.data);
+    return;
+  }
+  refreshPanel(form);
+}
+
+function syncApproval(root) {
+  for (const form of root.querySelectorAll("form.publish-form[data-nuclear]")) {
+    const approval = form.querySelector('input[name="approve_nuclear"]');
+    const publish = form.querySelector('button[type="submit"]');
+    if (approval && publish) publish.disabled = !approval.checked;
+  }
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.override-form[data-override-api]");
+  if (!form) return;
+  event.preventDefault();
+  submitOverride(form);
+});
+
+document.addEventListener("change", (event) => {
+  if (event.target.matches('form.publish-form input[name="approve_nuclear"]')) {
+    syncApproval(document);
+  }
+});
+
+document.addEventListener("api:ok", (event) => {
+  if (event.target.closest('[data-testid="review"]')) refreshPanel(event.target);
+});
+
+document.addEventListener("wargame:refreshed", () => syncApproval(document));
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => syncApproval(document));
+} else {
+  syncApproval(document);
+}

@@ -1,0 +1,71 @@
+"""The team room in a real browser: a reload mid-draft keeps what was typed, and the Japanese
+interface shows no untranslated English."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.api.cast import facilitator_client, game_create
+from tests.browser.flows import open_context, phase_is, player_joins, watch_errors
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.browser.stack import Stack
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Latin-script words a Japanese page may show: team codes, the product's name, abbreviations
+# Japanese texts use as they are (see the action catalogue's Japanese texts), "English" as the
+# language switcher names it in its own language, and the exercise's title, which the
+# facilitator typed ("Seminar 3").
+ALLOWED_LATIN = {
+    "US", "ROK", "JPN", "DPRK", "PRC", "RUS", "wargame", "CBM", "CBMs", "DMZ", "ICBM", "SLBM",
+    "KMPR", "NCG", "EDSCG", "EDD", "NTM", "NC3", "MDL", "AAR", "IAEA", "UTC", "CVID",
+    "English", "Seminar",
+}  # fmt: skip
+
+
+def test_a_reload_mid_draft_keeps_what_was_typed(stack: Stack, chromium: Browser) -> None:
+    game = game_create(facilitator_client("control"))
+    page = open_context(chromium).new_page()
+    errors = watch_errors(page)
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes['ROK']}", "Min-ji")
+    game.command("start")
+    game.command("advance")
+    phase_is(page, "deliberation")
+
+    rationale = page.get_by_test_id("rationale")
+    rationale.fill("Half a thought about the hotline")
+    page.reload()
+    expect(page.get_by_test_id("rationale")).to_have_value("Half a thought about the hotline")
+
+    page.get_by_test_id("rationale").fill("Call Pyongyang before the drill starts")
+    expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
+    page.reload()
+    expect(page.get_by_test_id("rationale")).to_have_value("Call Pyongyang before the drill starts")
+    saved = game.players["ROK"].get(game.url("turns/1/decision/")).json()
+    assert saved["rationale"] == "Call Pyongyang before the drill starts"
+    assert errors == []
+
+
+def test_the_japanese_team_room_has_no_untranslated_english(
+    stack: Stack, chromium: Browser
+) -> None:
+    game = game_create(facilitator_client("control"))
+    page = open_context(chromium, locale="ja-JP").new_page()
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes['JPN']}", "佐藤")
+    game.command("start")
+    game.command("advance")
+    phase_is(page, "deliberation")
+    expect(page.get_by_test_id("inject-item").first).to_be_visible()
+    page.get_by_test_id("action-add").click()
+    assert page.locator("html").get_attribute("lang") == "ja"
+
+    text = page.locator("body").inner_text()
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
+    assert words - ALLOWED_LATIN == set(), sorted(words - ALLOWED_LATIN)

@@ -1,0 +1,384 @@
+"""The console's live regions: what each shows, and which events make it fetch itself again.
+
+The full page and each fragment render the same include from the same context builder, so
+the first paint and every refresh can never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wargame.exercises.errors import NotFound
+from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
+from wargame.exercises.selectors.console import (
+    event_tail,
+    proposal_needs_nuclear_approval,
+    proposal_pending,
+    scenario_injects,
+    team_rows,
+)
+from wargame.exercises.selectors.reads import (
+    channels_for,
+    exercise_payload,
+    messages_for,
+    state_for,
+    statements_for,
+)
+from wargame.exercises.services.game import exercise_scenario
+from wargame.exercises.times import iso_utc
+from wargame.web.access import view_position
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpRequest
+    from django.utils.functional import _StrPromise
+
+    from wargame.exercises.models import Exercise
+    from wargame.exercises.principals import Principal
+
+MESSAGES_SHOWN = 100
+STATEMENTS_SHOWN = 20
+
+COMMANDS = ("open_lobby", "start", "advance", "pause", "resume", "end")
+HOTLINES = ("ik", "us")
+HOTLINE_STATES = ("up", "degraded", "down")
+
+EVENT_LABELS: dict[str, _StrPromise] = {
+    "participant.joined": gettext_lazy("Participant joined"),
+    "participant.left": gettext_lazy("Participant left"),
+    "exercise.changed": gettext_lazy("Settings changed"),
+    "exercise.started": gettext_lazy("Exercise started"),
+    "exercise.paused": gettext_lazy("Paused"),
+    "exercise.resumed": gettext_lazy("Resumed"),
+    "exercise.ended": gettext_lazy("Exercise ended"),
+    "phase.changed": gettext_lazy("Phase changed"),
+    "deadline.changed": gettext_lazy("Deadline changed"),
+    "inject.released": gettext_lazy("Inject released"),
+    "decision.saved": gettext_lazy("Draft saved"),
+    "decision.submitted": gettext_lazy("Decision submitted"),
+    "message.posted": gettext_lazy("Message"),
+    "statement.published": gettext_lazy("Public statement"),
+    "channel.opened": gettext_lazy("Channel opened"),
+    "channel.closed": gettext_lazy("Channel closed"),
+    "hotline.changed": gettext_lazy("Hotline changed"),
+    "team.ai_changed": gettext_lazy("AI stand-in changed"),
+    "agreement.changed": gettext_lazy("Agreement changed"),
+    "adjudication.proposed": gettext_lazy("Outcome proposed"),
+    "adjudication.decision_point": gettext_lazy("Nuclear decision point"),
+    "adjudication.overridden": gettext_lazy("Proposal overridden"),
+    "outcome.published": gettext_lazy("Outcome published"),
+    "report.progress": gettext_lazy("Report in progress"),
+    "report.ready": gettext_lazy("Report ready"),
+}
+
+HOTLINE_LABELS: dict[str, _StrPromise] = {
+    "ik": gettext_lazy("Inter-Korean hotline"),
+    "us": gettext_lazy("US-DPRK line"),
+}
+HOTLINE_STATE_LABELS: dict[str, _StrPromise] = {
+    "up": gettext_lazy("Up"),
+    "degraded": gettext_lazy("Degraded"),
+    "down": gettext_lazy("Down"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """What every region builder gets: the request, control's principal, the exercise."""
+
+    request: HttpRequest
+    principal: Principal
+    exercise: Exercise
+    lang: str
+
+
+def _phase_label(exercise: Exercise) -> str:
+    return str(exercise.get_phase_display()) if exercise.phase else ""
+
+
+def header(ctx: Ctx) -> dict[str, Any]:
+    exercise = ctx.exercise
+    ended = exercise.status == ExerciseStatus.ENDED
+    exports = []
+    if ended:
+        base = f"/api/v1/exercises/{exercise.pk}/"
+        exports = [
+            {"label": _("Event log (JSON lines)"), "url": base + "export.jsonl"},
+            {"label": _("Spreadsheet (CSV)"), "url": base + "export.csv"},
+            {"label": _("Research export (de-identified)"), "url": base + "export.research.jsonl"},
+        ]
+    return {
+        "status_label": exercise.get_status_display(),
+        "phase_label": _phase_label(exercise),
+        "deadline": iso_utc(exercise.deadline),
+        "paused_remaining": exercise.paused_remaining_seconds,
+        "screen_url": reverse("web:screen", args=[exercise.pk]),
+        "timeline_url": reverse("web:timeline", args=[exercise.pk]),
+        "exports": exports,
+        "turn_count": exercise_scenario(exercise).turn_count,
+        "scenario_title": exercise_scenario(exercise).title.get(ctx.lang),
+    }
+
+
+def _advance_hint(ctx: Ctx, pending: bool, nuclear: bool) -> str:
+    exercise = ctx.exercise
+    status, phase = exercise.status, exercise.phase
+    if status == ExerciseStatus.DRAFT:
+        return _("Open the lobby so that teams can join with their codes.")
+    if status == ExerciseStatus.LOBBY:
+        return _("Start begins turn 1 with its briefing.")
+    if status == ExerciseStatus.ENDED:
+        return _("The exercise has ended.")
+    if status == ExerciseStatus.PAUSED:
+        return _("Paused: the clock is stopped. Resume to carry on.")
+    if phase == Phase.BRIEFING:
+        return _("Open deliberation: teams draft and submit, and the clock starts.")
+    if phase == Phase.DELIBERATION:
+        return _("Lock submissions and adjudicate.")
+    if phase == Phase.ADJUDICATION:
+        if pending:
+            return _("The engine is adjudicating; the proposal appears in the review panel.")
+        if nuclear:
+            return _(
+                "The proposal crosses the nuclear threshold: approve or change it in the "
+                "review panel before publishing."
+            )
+        return _("Publish the proposed outcome to every team.")
+    if phase == Phase.OUTCOME:
+        turn_count = exercise_scenario(exercise).turn_count
+        if (exercise.turn or 0) >= turn_count:
+            return _("End the exercise: this was the last turn.")
+        return _("Begin turn %(turn)s with its briefing.") % {"turn": (exercise.turn or 0) + 1}
+    return ""
+
+
+def controls(ctx: Ctx) -> dict[str, Any]:
+    exercise = ctx.exercise
+    status = exercise.status
+    pending = proposal_pending(ctx.principal)
+    nuclear = proposal_needs_nuclear_approval(ctx.principal)
+    running, paused = status == ExerciseStatus.RUNNING, status == ExerciseStatus.PAUSED
+    enabled = {
+        "open_lobby": status == ExerciseStatus.DRAFT,
+        "start": status == ExerciseStatus.LOBBY,
+        "advance": running and not pending and not nuclear,
+        "pause": running,
+        "resume": paused,
+        "end": status in (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED),
+    }
+    can_extend = exercise.phase == Phase.DELIBERATION and (
+        (running and exercise.deadline is not None)
+        or (paused and exercise.paused_remaining_seconds is not None)
+    )
+    return {
+        "enabled": enabled,
+        "can_extend": can_extend,
+        "advance_hint": _advance_hint(ctx, pending, nuclear),
+        "expected_turn_json": json.dumps(exercise.turn),
+        "expected_phase_json": json.dumps(exercise.phase),
+    }
+
+
+def join_link(request: HttpRequest, code: str) -> str:
+    """The absolute join link a phone opens from the QR code: the page fills in the code."""
+    return request.build_absolute_uri(f"{reverse('web:join')}?{urlencode({'code': code})}")
+
+
+def codes(ctx: Ctx) -> dict[str, Any]:
+    exercise = ctx.exercise
+    join_codes: dict[str, str] = exercise_payload(exercise, ctx.principal).get("join_codes", {})
+    scenario = exercise_scenario(exercise)
+    rows = []
+    keys = [code for code in scenario.team_codes if code in join_codes] + ["observers"]
+    for key in keys:
+        code = join_codes.get(key)
+        if code is None:
+            continue
+        brief = scenario.teams.get(key)
+        rows.append(
+            {
+                "key": key,
+                "label": brief.name.get(ctx.lang) if brief is not None else _("Observers"),
+                "code": code,
+                "link": join_link(ctx.request, code),
+                "qr_url": reverse("web:console-qr", args=[exercise.pk, key]),
+            }
+        )
+    return {"join_rows": rows}
+
+
+def teams(ctx: Ctx) -> dict[str, Any]:
+    rows = team_rows(ctx.principal, ctx.lang, timezone.now())
+    return {
+        "team_rows": rows,
+        "team_codes": [row["code"] for row in rows],
+        "has_turn": ctx.exercise.turn is not None,
+    }
+
+
+def injects(ctx: Ctx) -> dict[str, Any]:
+    phases = dict(Phase.choices)
+    rows = [
+        {**row, "phase_label": phases.get(row["phase"] or "", row["phase"] or "")}
+        for row in scenario_injects(ctx.principal, ctx.lang)
+    ]
+    scenario = exercise_scenario(ctx.exercise)
+    return {
+        "inject_rows": rows,
+        "can_release": ctx.exercise.status == ExerciseStatus.RUNNING,
+        "audience_teams": [
+            {"code": code, "name": brief.name.get(ctx.lang)}
+            for code, brief in scenario.teams.items()
+        ],
+    }
+
+
+def hotlines(ctx: Ctx) -> dict[str, Any]:
+    state = state_for(ctx.principal)
+    current: dict[str, str] = dict(state.get("hotline") or {})
+    rows = [
+        {
+            "key": key,
+            "label": HOTLINE_LABELS.get(key, key),
+            "state": current[key],
+            "state_label": HOTLINE_STATE_LABELS.get(current[key], current[key]),
+            "choices": [
+                {"value": value, "label": HOTLINE_STATE_LABELS[value]} for value in HOTLINE_STATES
+            ],
+        }
+        for key in HOTLINES
+        if key in current
+    ]
+    return {
+        "hotline_rows": rows,
+        "can_set_hotline": ctx.exercise.status == ExerciseStatus.RUNNING,
+    }
+
+
+def settings(ctx: Ctx) -> dict[str, Any]:
+    exercise = ctx.exercise
+    return {
+        "auto_advance": exercise.auto_advance,
+        "auto_publish": exercise.auto_publish,
+        "observer_view": exercise.observer_view,
+        "observer_choices": ObserverView.choices,
+    }
+
+
+def _selected_channel(ctx: Ctx, channels: list[dict[str, Any]]) -> dict[str, Any] | None:
+    wanted = ctx.request.GET.get("channel", "")
+    chosen = next((c for c in channels if str(c["id"]) == wanted), None)
+    return chosen or (channels[0] if channels else None)
+
+
+def channels(ctx: Ctx) -> dict[str, Any]:
+    visible = channels_for(ctx.principal)
+    selected = _selected_channel(ctx, visible)
+    messages: list[dict[str, Any]] = []
+    if selected is not None:
+        try:
+            messages = messages_for(ctx.principal, channel_id=selected["id"], after=0, limit=500)
+        except NotFound:
+            messages = []
+    statements = statements_for(ctx.principal, after=0, limit=500)
+    part = reverse("web:console-part", args=[ctx.exercise.pk, "channels"])
+    return {
+        "channel_list": [
+            {**c, "part_url": f"{part}?{urlencode({'channel': c['id']})}"} for c in visible
+        ],
+        "selected": selected,
+        "messages": messages[-MESSAGES_SHOWN:],
+        "statements": list(reversed(statements[-STATEMENTS_SHOWN:])),
+        "can_post": selected is not None and selected["kind"] == "control" and selected["open"],
+    }
+
+
+def _event_summary(event_type: str, payload: Any, lang: str) -> str:
+    if not isinstance(payload, dict):
+        return ""
+    if event_type == "phase.changed":
+        phase = payload.get("phase") or ""
+        label = dict(Phase.choices).get(phase, phase)
+        return _("turn %(turn)s · %(phase)s") % {"turn": payload.get("turn"), "phase": label}
+    if event_type in ("participant.joined", "participant.left"):
+        name = payload.get("display_name") or ""
+        team = payload.get("team") or ""
+        return f"{name} {team}".strip()
+    if event_type == "inject.released":
+        title = payload.get("title")
+        if isinstance(title, dict):
+            return str(title.get(lang) or title.get("en") or "")
+        return str(title or "")
+    if event_type in ("decision.submitted", "decision.saved", "team.ai_changed"):
+        return str(payload.get("team") or "")
+    if event_type == "hotline.changed":
+        return f"{payload.get('hotline', '')}: {payload.get('state', '')}"
+    if event_type == "exercise.changed":
+        return str(payload.get("change") or "")
+    return ""
+
+
+def events(ctx: Ctx) -> dict[str, Any]:
+    latest = view_position(ctx.exercise, "control")
+    tail = event_tail(ctx.principal, latest)
+    return {
+        "event_rows": [
+            {
+                "seq": event.seq,
+                "type": event.type,
+                "label": EVENT_LABELS.get(event.type, event.type),
+                "summary": _event_summary(event.type, event.payload, ctx.lang),
+                "at": event.at,
+            }
+            for event in tail
+        ]
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    build: Callable[[Ctx], dict[str, Any]]
+    refresh: str
+
+
+REGIONS: dict[str, Region] = {
+    "header": Region(
+        header,
+        "exercise.started exercise.paused exercise.resumed exercise.ended phase.changed "
+        "deadline.changed exercise.changed",
+    ),
+    "controls": Region(
+        controls,
+        "exercise.started exercise.paused exercise.resumed exercise.ended phase.changed "
+        "deadline.changed exercise.changed adjudication.proposed adjudication.overridden "
+        "adjudication.decision_point outcome.published",
+    ),
+    "codes": Region(codes, "exercise.changed"),
+    "teams": Region(
+        teams,
+        "presence participant.joined participant.left decision.saved decision.submitted "
+        "phase.changed team.ai_changed exercise.started",
+    ),
+    "injects": Region(
+        injects,
+        "inject.released phase.changed exercise.started exercise.paused exercise.resumed "
+        "exercise.ended",
+    ),
+    "hotlines": Region(
+        hotlines, "hotline.changed exercise.started exercise.ended outcome.published phase.changed"
+    ),
+    "settings": Region(settings, "exercise.changed"),
+    "channels": Region(
+        channels, "message.posted statement.published channel.opened channel.closed"
+    ),
+    "events": Region(events, "*"),
+}

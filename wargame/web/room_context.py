@@ -1,0 +1,349 @@
+"""What each region of the team room shows, read through the selectors from the team's own view.
+
+Every region has a builder here; the page renders them all, a fragment URL one of them, with the
+same template, so the page and a refreshed region never differ.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from wargame.exercises.selectors.reads import (
+    actions_available,
+    agreements_visible,
+    channels_for,
+    decision_for,
+    exercise_payload,
+    messages_for,
+    state_for,
+    statements_for,
+)
+from wargame.exercises.selectors.room import (
+    channel_message_ids,
+    practice_approval_waiting,
+    view_events_of,
+)
+from wargame.exercises.times import iso_utc
+from wargame.web import room_forms, room_situation
+from wargame.web.room_labels import (
+    AGREEMENT_STATUS,
+    CHANNEL_KIND_NAMES,
+    PHASE_NAMES,
+    PLACE_NAMES,
+    measure_name,
+)
+from wargame.web.scenario_clock import scenario_time
+
+if TYPE_CHECKING:
+    from wargame.engine.scenario import Scenario
+    from wargame.exercises.models import Exercise
+    from wargame.exercises.principals import Principal
+
+LANGUAGES = ("en", "ja", "ko")
+MESSAGES_SHOWN = 100
+STATEMENTS_SHOWN = 100
+OPEN_PHASES = ("briefing", "deliberation")
+
+# Which events change which region (CONTRACT.md event types); live.js refetches on these.
+REFRESH: dict[str, str] = {
+    "header": "exercise.started phase.changed exercise.paused exercise.resumed deadline.changed "
+    "exercise.ended decision.submitted team.ai_changed",
+    "briefing": "",
+    "injects": "inject.released",
+    "situation": "outcome.published hotline.changed",
+    "agreements": "agreement.changed outcome.published",
+    "decision": "decision.saved decision.submitted phase.changed exercise.started "
+    "exercise.paused exercise.resumed deadline.changed exercise.ended agreement.changed "
+    "outcome.published",
+    "channels": "message.posted channel.opened channel.closed hotline.changed",
+    "statements": "statement.published",
+    "outcome": "outcome.published",
+    "practice": "exercise.started phase.changed exercise.paused exercise.resumed exercise.ended "
+    "outcome.published",
+}
+PARTS = tuple(REFRESH)
+
+
+def language() -> str:
+    lang = (get_language() or "en")[:2]
+    return lang if lang in LANGUAGES else "en"
+
+
+def in_language(texts: Any, lang: str) -> str:
+    """A {en, ja, ko} text in ``lang``, falling back to English."""
+    if isinstance(texts, dict):
+        return str(texts.get(lang) or texts.get("en") or "")
+    return "" if texts is None else str(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """The caller and the game, read once per request."""
+
+    principal: Principal
+    exercise: Exercise
+    scenario: Scenario
+    team: str
+    lang: str
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        return {code: t.name.get(self.lang) for code, t in self.scenario.teams.items()}
+
+    def base(self) -> dict[str, Any]:
+        exercise = self.exercise
+        return {
+            "exercise": exercise,
+            "team": self.team,
+            "team_name": self.team_names.get(self.team, self.team),
+            "storage_key": f"{exercise.pk}:{self.team}",
+            "refresh": REFRESH,
+        }
+
+
+def header(room: Room) -> dict[str, Any]:
+    exercise = room.exercise
+    payload = exercise_payload(exercise, room.principal)
+    moment = scenario_time(room.scenario.start_date, exercise.turn, room.scenario.hours_per_turn)
+    places = [
+        {
+            "name": PLACE_NAMES[p.place],
+            "iso": p.local.isoformat(),
+            "text": p.local.strftime("%Y-%m-%d %H:%M"),
+            "zone": p.zone,
+        }
+        for p in moment.places
+    ]
+    represents = room.scenario.turn_represents
+    return {
+        "payload": payload,
+        "phase_name": PHASE_NAMES.get(exercise.phase or "", ""),
+        "paused": exercise.status == "paused",
+        "deadline": iso_utc(exercise.deadline),
+        "remaining": payload["remaining_seconds"],
+        "scenario_date": moment.date.isoformat(),
+        "turn_count": room.scenario.turn_count,
+        "scenario_places": places,
+        "turn_represents": represents.get(room.lang) if represents else "",
+        "display_name": (
+            room.principal.participant.display_name if room.principal.participant else ""
+        ),
+        "teams": [
+            {**t, "name": room.team_names.get(t["code"], t["name"])} for t in payload["teams"]
+        ],
+    }
+
+
+def briefing(room: Room) -> dict[str, Any]:
+    brief = room.scenario.teams[room.team]
+    return {
+        "briefing_text": brief.briefing.get(room.lang),
+        "objectives": [o.get(room.lang) for o in brief.objectives],
+        "red_lines": [r.get(room.lang) for r in brief.red_lines],
+        "learning_objectives": [o.get(room.lang) for o in room.scenario.learning_objectives],
+        "scenario_title": room.scenario.title.get(room.lang),
+        "scenario_summary": room.scenario.summary.get(room.lang),
+    }
+
+
+def injects(room: Room) -> dict[str, Any]:
+    items = [
+        {
+            "seq": event.seq,
+            "turn": event.payload.get("turn"),
+            "at": iso_utc(event.at),
+            "title": in_language(event.payload.get("title"), room.lang),
+            "body": in_language(event.payload.get("body"), room.lang),
+        }
+        for event in view_events_of(room.principal, ["inject.released"])
+    ]
+    items.reverse()
+    return {"injects": items}
+
+
+def situation(room: Room) -> dict[str, Any]:
+    return {"situation": room_situation.situation(state_for(room.principal), room.team_names)}
+
+
+def agreements(room: Room) -> dict[str, Any]:
+    rows = []
+    for a in agreements_visible(room.principal):
+        steps = a.get("steps") or {}
+        rows.append(
+            {
+                "id": a["id"],
+                "measure": measure_name(str(a["measure"])),
+                "measure_id": a["measure"],
+                "status": a["status"],
+                "status_name": AGREEMENT_STATUS.get(a["status"], a["status"]),
+                "parties": a["parties"],
+                "proposed_by": a.get("proposed_by"),
+                "proposed_turn": a.get("proposed_turn"),
+                "accepted": a.get("accepted") or [],
+                "steps": [{"team": t, "turn": steps.get(t)} for t in a["parties"]],
+            }
+        )
+    return {"agreements": rows}
+
+
+def _decision_status(exercise: Exercise, decision: dict[str, Any]) -> tuple[str, str]:
+    """none, draft, submitted or locked, and why it is locked."""
+    if decision["status"] == "submitted":
+        return "submitted", ""
+    if exercise.status == "paused":
+        return "locked", "paused"
+    if exercise.status != "running" or exercise.turn is None:
+        return "locked", "not_running"
+    if exercise.phase not in OPEN_PHASES:
+        return "locked", "phase"
+    if exercise.deadline is not None and exercise.deadline <= timezone.now():
+        return "locked", "deadline"
+    return str(decision["status"]), ""
+
+
+def decision(room: Room) -> dict[str, Any]:
+    exercise = room.exercise
+    turn = exercise.turn
+    if turn is None:
+        return {"turn": None, "status": "locked", "locked_reason": "not_running"}
+    current = decision_for(room.principal, turn=turn, team=None)
+    status, reason = _decision_status(exercise, current)
+    catalogue = room.scenario.catalogue()
+    available = actions_available(room.principal)
+    for action in available:
+        adef = catalogue.actions.get(action["id"])
+        if adef is not None:
+            action["title"] = adef.text("title", room.lang)
+            action["help"] = adef.text("help", room.lang)
+    specs = room_forms.action_specs(available, room.team_names)
+    choices = room_forms.agreement_choices(agreements_visible(room.principal), room.team)
+    teams = list(room.scenario.team_codes)
+    budget = room.scenario.model().data["budget"]
+    rows = room_forms.decision_rows(specs, current, choices, teams)
+    return {
+        "turn": turn,
+        "decision": current,
+        "status": status,
+        "locked_reason": reason,
+        "editable": status in ("none", "draft"),
+        "groups": room_forms.grouped(specs),
+        "specs": specs,
+        "blank_rows": [room_forms.action_row(s, {}, choices, teams) for s in specs],
+        "rows": rows,
+        "budget": int(budget["actions_per_turn"]),
+        "free_budget": int(budget["free_per_turn"]),
+        "max_rows": int(budget["actions_per_turn"]) + int(budget["free_per_turn"]),
+        "budget_used": sum(1 for r in rows if r.action_id not in room_forms.FREE_ACTIONS),
+        "rationale_max": int(budget["rationale_max"]),
+        "draft_key": f"{exercise.pk}:{room.team}:{turn}",
+        "me": room.principal.participant.pk if room.principal.participant else "",
+    }
+
+
+def channels(room: Room, selected: int | None) -> dict[str, Any]:
+    listed = channels_for(room.principal)
+    ids = channel_message_ids(room.principal)
+    chosen = next((c for c in listed if c["id"] == selected), None)
+    if chosen is None:
+        chosen = next((c for c in listed if c["kind"] == "team"), listed[0] if listed else None)
+    messages: list[dict[str, Any]] = []
+    if chosen is not None:
+        known = ids.get(chosen["id"], [])
+        after = known[-MESSAGES_SHOWN - 1] if len(known) > MESSAGES_SHOWN else 0
+        messages = messages_for(
+            room.principal, channel_id=chosen["id"], after=after, limit=MESSAGES_SHOWN
+        )
+    return {
+        "channels": [
+            {
+                **c,
+                "kind_name": CHANNEL_KIND_NAMES.get(c["kind"], c["kind"]),
+                "message_ids": ",".join(str(i) for i in ids.get(c["id"], [])),
+                "last_id": (ids.get(c["id"]) or [0])[-1],
+                "selected": chosen is not None and c["id"] == chosen["id"],
+            }
+            for c in listed
+        ],
+        "channel": chosen,
+        "messages": messages,
+        "can_post": chosen is not None
+        and chosen["open"]
+        and room.exercise.status in ("lobby", "running", "paused"),
+    }
+
+
+def statements(room: Room) -> dict[str, Any]:
+    rows = statements_for(room.principal, after=0, limit=500)[-STATEMENTS_SHOWN:]
+    return {
+        "statements": [{**s, "team_name": room.team_names.get(s["team"], s["team"])} for s in rows],
+        "can_state": room.exercise.status in ("lobby", "running", "paused"),
+    }
+
+
+def outcome(room: Room) -> dict[str, Any]:
+    catalogue = room.scenario.catalogue()
+    names = room.team_names
+
+    def title(action: str) -> str:
+        adef = catalogue.actions.get(action)
+        return adef.text("title", room.lang) if adef is not None else action
+
+    published = []
+    for event in view_events_of(room.principal, ["outcome.published"]):
+        payload = event.payload or {}
+        published.append(
+            {
+                "turn": payload.get("turn"),
+                "narrative": in_language(payload.get("narrative"), room.lang),
+                "events": [
+                    {
+                        "actor": names.get(str(e.get("actor")), e.get("actor")),
+                        "action": title(str(e.get("action") or "")),
+                        "target": names.get(str(e.get("target")), e.get("target") or ""),
+                    }
+                    for e in payload.get("events") or ()
+                    if e.get("action")
+                ],
+            }
+        )
+    published.reverse()
+    return {"outcomes": published}
+
+
+def practice(room: Room) -> dict[str, Any]:
+    exercise = room.exercise
+    return {
+        "practice": exercise.practice,
+        "approval_waiting": practice_approval_waiting(room.principal),
+        "command_body": json.dumps(
+            {"expected_turn": exercise.turn, "expected_phase": exercise.phase}
+        ),
+        "phase_name": PHASE_NAMES.get(exercise.phase or "", ""),
+    }
+
+
+def part_context(room: Room, name: str, *, channel: int | None = None) -> dict[str, Any]:
+    context = room.base()
+    if name == "channels":
+        context.update(channels(room, channel))
+    else:
+        context.update(BUILDERS[name](room))
+    return context
+
+
+BUILDERS = {
+    "header": header,
+    "briefing": briefing,
+    "injects": injects,
+    "situation": situation,
+    "agreements": agreements,
+    "decision": decision,
+    "statements": statements,
+    "outcome": outcome,
+    "practice": practice,
+}

@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps demo test lint format bench messages screenshots clean
+.PHONY: setup system-deps demo test reliability lint format bench messages screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,10 @@ demo: setup
 
 test: setup system-deps
 	$(VENV_PY) -m pytest
+
+# Fault injection on the production topology (RELIABILITY.md R1-R4, R8); prints the table.
+reliability: setup system-deps
+	$(VENV_PY) -m pytest tests/reliability -m reliability -q -p no:cacheprovider
 
 lint: setup
 	.venv/bin/ruff format --check .

@@ -17,9 +17,16 @@ from tests.services import CeleryWorker, PostgresServer, RedisServer, ServiceUna
 def pytest_configure(config: pytest.Config) -> None:
     """Tasks queued by the code under test go to memory, not the developer's embedded broker;
     tests that need a real queue start a worker on a private Redis (``celery_worker``)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
     from wargame.celery import app
 
     app.conf.update(broker_url="memory://", result_backend="cache+memory://")
+    # Files the code under test writes at run time (rendered reports) stay out of var/.
+    settings.VAR_DIR = Path(tempfile.mkdtemp(prefix="wargame-test-var-"))
 
 
 if TYPE_CHECKING:
@@ -68,12 +75,15 @@ def django_db_modify_db_settings(postgres_server: PostgresServer) -> None:
 def celery_worker(
     redis_server: RedisServer, postgres_server: PostgresServer, transactional_db: None
 ) -> Iterator[CeleryWorker]:
-    """A real worker consuming a private Redis broker, on the test database."""
+    """A real worker consuming a private Redis broker, on the test database, writing its files
+    where this process reads them."""
+    from django.conf import settings
     from django.db import connection
 
     worker = CeleryWorker.start(
         {
             "WARGAME_ENV": "dev",
+            "WARGAME_VAR_DIR": str(settings.VAR_DIR),
             "REDIS_URL": redis_server.url,
             "CELERY_BROKER_URL": redis_server.url,
             "CELERY_RESULT_BACKEND": redis_server.url,

@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Bot-played teams move this long after deliberation opens, so the room does not feel automated.
 BOT_DELAY_SECONDS = env_int("BOT_DELAY_SECONDS", 5, minimum=0)
+# How long a bot team takes to answer a message on a hotline or an allied line.
+BOT_REPLY_SECONDS = env_int("BOT_REPLY_SECONDS", 3, minimum=0)
 # Solo practice exercises one client address may create per hour (POST /api/v1/practice/).
 PRACTICE_PER_ADDRESS = env_int("PRACTICE_PER_ADDRESS", 10, minimum=1)
 

@@ -38,6 +38,17 @@ def bot_moves(exercise_id: int, turn: int) -> list[str]:
     return done
 
 
+@shared_task(name="wargame.bot_replies", ignore_result=True)
+def bot_replies(exercise_id: int) -> list[str]:
+    """Bot teams answer what people just said to them on hotlines and allied lines."""
+    from wargame.exercises.services.bots import bot_replies_run
+
+    done = bot_replies_run(exercise_id)
+    if done:
+        logger.info("exercise %s bot replies: %s", exercise_id, ", ".join(done))
+    return done
+
+
 @shared_task(name="wargame.timers_sweep", ignore_result=True)
 def timers_sweep() -> int:
     """The safety net for lost timer tasks (a killed worker, a restarted broker)."""

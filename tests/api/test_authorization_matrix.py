@@ -29,7 +29,7 @@ from rest_framework.test import APIClient
 
 from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from wargame.engine.scenario.schema import scenarios_dir
-from wargame.exercises.models import Exercise, Team
+from wargame.exercises.models import Exercise, ReportJob, Team
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -117,6 +117,7 @@ class Side:
     game: Game
     channels: dict[str, int] = field(default_factory=dict)
     turn: int = 0
+    report: int = 0
 
 
 @dataclass(slots=True)
@@ -218,6 +219,9 @@ def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
         _draft(game, team, 2, [], mark(f"{team} rationale, turn 2", {team}))
     side.turn = 2
     assert game.exercise()["phase"] == "deliberation"
+    side.report = ReportJob.objects.create(
+        exercise_id=game.exercise_id, format="pdf", language="en"
+    ).pk
 
 
 def _world_build() -> World:
@@ -312,6 +316,11 @@ def _path(case: dict[str, Any], obj: str, world: World, params: set[str]) -> str
         foreign = name.startswith("foreign:")
         owner = (world.own if obj == "other" else world.other) if foreign else side
         kwargs["channel_id"] = owner.channels[name.removeprefix("foreign:")]
+    if "rid" in params:
+        kwargs["rid"] = side.report
+    if "other_id" in params:
+        named = _per_object(case["compare_with"], obj)
+        kwargs["other_id"] = (world.other if named == "other" else world.own).game.exercise_id
     if "slug" in params:
         kwargs["slug"] = _fill(case["slug"], obj, world)
     path = reverse(f"api:{case['route']}", kwargs=kwargs)
@@ -593,6 +602,7 @@ def test_it_lists_every_method_of_every_api_route_in_the_matrix() -> None:
         "turn",
         "query",
         "prepare",
+        "compare_with",
         "expect",
     }
     assert [set(case) - known for case in CASES if set(case) - known] == []

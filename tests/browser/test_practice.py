@@ -1,5 +1,5 @@
 """Practice alone in a real browser: pick a team, play two turns against AI teams with no clock,
-end the game and land on its review page, turn by turn."""
+end the game, read its review page turn by turn, then its after-action report."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def play_a_turn(page: Page, turn: int) -> None:
     expect(page.get_by_test_id("outcome")).to_contain_text(str(turn))
 
 
-def test_a_practice_game_ends_on_its_review_page(stack: Stack, chromium: Browser) -> None:
+def test_a_practice_game_ends_on_its_review_page_and_report(
+    stack: Stack, chromium: Browser
+) -> None:
     page = open_context(chromium).new_page()
     errors = watch_errors(page)
     page.goto(f"{stack.base}/practice/")
@@ -54,4 +56,11 @@ def test_a_practice_game_ends_on_its_review_page(stack: Stack, chromium: Browser
     turns = page.get_by_test_id("timeline-turn")
     expect(turns).to_have_count(2)
     expect(turns.nth(1)).to_contain_text("Turn 2: keep the line open")
+    shot(page, "practice-timeline")
+
+    page.get_by_test_id("report-link").click()
+    expect(page.locator("h1").first).to_be_visible(timeout=60_000)
+    report = page.locator("body").inner_text()
+    assert "After-action review" in report
+    assert "Turn 2: keep the line open" in report
     assert errors == []

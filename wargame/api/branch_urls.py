@@ -1,10 +1,14 @@
-"""Routes: filled in by the area that owns them."""
+"""Routes of what-if branches (CONTRACT.md `POST fork/`, `GET compare/{other}/`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.urls import path
 
-if TYPE_CHECKING:
-    from django.urls import URLPattern
+from wargame.api.branch_views import CompareView, ForkView
 
-urlpatterns: list[URLPattern] = []
+EX = "exercises/<int:exercise_id>/"
+
+urlpatterns = [
+    path(EX + "fork/", ForkView.as_view(), name="fork"),
+    path(EX + "compare/<int:other_id>/", CompareView.as_view(), name="compare"),
+]

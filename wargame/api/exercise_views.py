@@ -59,13 +59,14 @@ class ExerciseListView(APIView):
     @extend_schema(
         operation_id="exercises_list",
         responses={
+            401: ErrorShape,
             200: inline_serializer(
                 "ExerciseList",
                 {
                     "results": ExerciseShape(many=True),
                     "next": serializers.URLField(allow_null=True),
                 },
-            )
+            ),
         },
     )
     def get(self, request: Request) -> Response:

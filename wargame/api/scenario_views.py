@@ -103,7 +103,7 @@ class ScenarioListView(APIView):
 
     @extend_schema(
         request={"application/yaml": OpenApiTypes.STR},
-        responses={201: ScenarioShape, 400: ErrorShape, 403: ErrorShape, 413: ErrorShape},
+        responses={201: ScenarioShape, **dict.fromkeys((400, 401, 403, 413), ErrorShape)},
     )
     def post(self, request: Request) -> Response:
         user = facilitator_user(request)
@@ -132,7 +132,7 @@ class ScenarioValidateView(APIView):
 
     @extend_schema(
         request={"application/yaml": OpenApiTypes.STR},
-        responses={200: OpenApiTypes.OBJECT, 400: ErrorShape, 413: ErrorShape},
+        responses={200: OpenApiTypes.OBJECT, **dict.fromkeys((400, 401, 403, 413), ErrorShape)},
     )
     def post(self, request: Request) -> Response:
         facilitator_user(request)

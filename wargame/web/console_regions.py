@@ -34,6 +34,7 @@ from wargame.exercises.selectors.reads import (
 )
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
+from wargame.reports.job_console import REPORTS_REFRESH, reports_region
 from wargame.web.access import view_position
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ HOTLINE_STATES = ("up", "degraded", "down")
 
 EVENT_LABELS: dict[str, _StrPromise] = {
     "participant.joined": gettext_lazy("Participant joined"),
+    "report.failed": gettext_lazy("Report failed"),
     "participant.left": gettext_lazy("Participant left"),
     "exercise.changed": gettext_lazy("Settings changed"),
     "exercise.started": gettext_lazy("Exercise started"),
@@ -381,4 +383,5 @@ REGIONS: dict[str, Region] = {
         channels, "message.posted statement.published channel.opened channel.closed"
     ),
     "events": Region(events, "*"),
+    "reports": Region(reports_region, REPORTS_REFRESH),
 }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.services.game import exercise_scenario
+from wargame.reports.aar.access import report_readable
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
 from wargame.web.review_labels import active_language, in_language, status_name
@@ -149,10 +150,12 @@ def timeline(request: HttpRequest, exercise_id: int) -> HttpResponse:
             history, ladder_scale(principal), dom_id="timeline", with_ci=principal.is_control
         ),
         "is_control": principal.is_control,
+        "report_readable": report_readable(principal, exercise),
         "own_team": principal.team_code,
         "view": principal.view,
         "links": {
             "report": f"{api}report.html",
+            "report_pdf": f"{api}report.pdf",
             "jsonl": f"{api}export.jsonl",
             "csv": f"{api}export.csv",
             "research": f"{api}export.research.jsonl",

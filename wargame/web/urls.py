@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("wargame.web.console_urls")),
     path("", include("wargame.web.review_urls")),
     path("", include("wargame.web.practice_urls")),
+    path("", include("wargame.web.compare_urls")),
 ]

@@ -25,6 +25,7 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.services.adjudication import all_views
 from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.scheduling import schedule_bot_replies
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
@@ -112,6 +113,8 @@ def message_post(
             payload=message_payload(message),
             actor=principal.actor(),
         )
+        if author is None or not author.bot:
+            schedule_bot_replies(exercise, channel)
     return message, True
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from wargame.exercises.models import Exercise, ExerciseStatus, Phase
+from wargame.exercises.models import Channel, ChannelKind, Exercise, ExerciseStatus, Phase
 
 if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
@@ -88,6 +88,30 @@ def schedule_bot_moves(exercise: Exercise) -> None:
         except Exception:  # kombu raises its transport's own errors; the sweep covers us
             logger.warning(
                 "exercise %s: could not queue bot moves; the sweep will", exercise_id, exc_info=True
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def schedule_bot_replies(exercise: Exercise, channel: Channel) -> None:
+    """After commit, queue the bot teams' answers to a message a person posted on a line a bot team
+    is on, a few seconds from now; the sweep answers too if the task is lost."""
+    bots_on_line = exercise.teams.filter(ai=True, code__in=channel.members).exists()
+    if channel.kind not in (ChannelKind.HOTLINE, ChannelKind.ALLIED) or not bots_on_line:
+        return
+    exercise_id = exercise.pk
+    eta = timezone.now() + timedelta(seconds=settings.BOT_REPLY_SECONDS)
+
+    def enqueue() -> None:
+        from wargame.tasks import bot_replies
+
+        try:
+            bot_replies.apply_async((exercise_id,), eta=eta)
+        except Exception:  # kombu raises its transport's own errors; the sweep covers us
+            logger.warning(
+                "exercise %s: could not queue bot replies; the sweep will",
+                exercise_id,
+                exc_info=True,
             )
 
     transaction.on_commit(enqueue)

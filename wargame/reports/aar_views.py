@@ -1,0 +1,92 @@
+"""The after-action review as a page and as a PDF (CONTRACT.md: ``report.html``, ``report.pdf``).
+
+Who may read it: ``aar/access.py``. Anyone else: not found."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from wargame.api.auth import request_principal
+from wargame.exercises.errors import InvalidInput, NotFound
+from wargame.exercises.models import Exercise
+from wargame.reports.aar.access import report_readable
+from wargame.reports.aar.cache import cached_report
+from wargame.reports.aar.text import LANGUAGES, report_language
+from wargame.reports.views import ERRORS, ExportView
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rest_framework.request import Request
+
+# The page loads nothing: its styles and charts are inline, and it runs no script.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "language", str, enum=list(LANGUAGES), description="default: the exercise's language"
+)
+
+
+def report_exercise(request: Request, exercise_id: int) -> Exercise:
+    """The exercise, for whoever may read its report; NotFound for everyone else."""
+    principal = request_principal(request, exercise_id)
+    exercise = Exercise.objects.get(pk=exercise_id)
+    if report_readable(principal, exercise):
+        return exercise
+    raise NotFound(_("Exercise not found."))
+
+
+def requested_language(request: Request, exercise: Exercise) -> str:
+    asked = request.query_params.get("language")
+    if asked is not None and asked not in LANGUAGES:
+        raise InvalidInput(
+            _("Choose a report language."), fields={"language": [_("Choose en, ja or ko.")]}
+        )
+    return report_language(asked, exercise.language)
+
+
+def _report_file(request: Request, exercise_id: int, fmt: str) -> tuple[Exercise, str, Path]:
+    exercise = report_exercise(request, exercise_id)
+    lang = requested_language(request, exercise)
+    return exercise, lang, cached_report(exercise, lang, fmt)
+
+
+class ReportHtmlView(ExportView):
+    @extend_schema(
+        operation_id="exercises_report_html",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={(200, "text/html"): OpenApiTypes.STR, **ERRORS},
+        description="The after-action review as one self-contained page (cached until the log "
+        "changes).",
+    )
+    def get(self, request: Request, exercise_id: int) -> HttpResponse:
+        _exercise, lang, path = _report_file(request, exercise_id, "html")
+        response = HttpResponse(path.read_bytes(), content_type="text/html; charset=utf-8")
+        response["Content-Language"] = lang
+        response["Content-Security-Policy"] = REPORT_CSP
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class ReportPdfView(ExportView):
+    @extend_schema(
+        operation_id="exercises_report_pdf",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+        description="The after-action review as a PDF (cached until the log changes).",
+    )
+    def get(self, request: Request, exercise_id: int) -> FileResponse:
+        exercise, lang, path = _report_file(request, exercise_id, "pdf")
+        response = FileResponse(
+            path.open("rb"),
+            content_type="application/pdf",
+            as_attachment=False,
+            filename=f"exercise-{exercise.pk}-report-{lang}.pdf",
+        )
+        response["Content-Language"] = lang
+        response["Cache-Control"] = "private, no-cache"
+        return response

@@ -1,0 +1,54 @@
+"""The console's reports panel: the form's choices and control's latest report jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from wargame.exercises.models import ReportStatus
+from wargame.reports.jobs import LANGUAGES, report_job_payload, report_jobs_recent
+
+if TYPE_CHECKING:
+    from wargame.exercises.models import Exercise
+    from wargame.exercises.principals import Principal
+
+# Refetched on these: the bar itself moves in the browser on report.progress (reports.js).
+REPORTS_REFRESH = "report.ready report.failed exercise.ended"
+
+
+class ConsoleCtx(Protocol):
+    """What the console's region builders get (wargame.web.console_regions.Ctx)."""
+
+    @property
+    def principal(self) -> Principal: ...
+
+    @property
+    def exercise(self) -> Exercise: ...
+
+
+def _language_labels() -> dict[str, str]:
+    return {"en": _("English"), "ja": _("Japanese"), "ko": _("Korean")}
+
+
+def reports_region(ctx: ConsoleCtx) -> dict[str, Any]:
+    labels = _language_labels()
+    statuses = dict(ReportStatus.choices)
+    jobs = [
+        {
+            **report_job_payload(job),
+            "format": job.format,
+            "language": job.language,
+            "language_label": labels.get(job.language, job.language),
+            "status_label": statuses.get(job.status, job.status),
+            "error": job.error,
+            "created_at": job.created_at,
+        }
+        for job in report_jobs_recent(ctx.principal)
+    ]
+    return {
+        "report_formats": [("pdf", "PDF"), ("html", "HTML")],
+        "report_languages": [(code, labels[code]) for code in LANGUAGES],
+        "report_language": ctx.exercise.language,
+        "report_jobs": jobs,
+    }

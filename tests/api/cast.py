@@ -32,6 +32,20 @@ def participant_client(token: str) -> APIClient:
     return client
 
 
+def view_events(client: APIClient, exercise_url: str) -> list[dict[str, Any]]:
+    """Everything a principal's own events list holds, page by page."""
+    events: list[dict[str, Any]] = []
+    since = 0
+    while True:
+        page = client.get(f"{exercise_url}events/?since={since}&limit=100")
+        assert page.status_code == 200, page.content
+        results = page.json()["results"]
+        if not results:
+            return events
+        events += results
+        since = results[-1]["seq"]
+
+
 @dataclass
 class Game:
     exercise_id: int
@@ -50,17 +64,7 @@ class Game:
         )
 
     def events(self, client: APIClient) -> list[dict[str, Any]]:
-        """Everything a principal's own events list holds, page by page."""
-        events: list[dict[str, Any]] = []
-        since = 0
-        while True:
-            page = client.get(self.url(f"events/?since={since}&limit=100"))
-            assert page.status_code == 200, page.content
-            results = page.json()["results"]
-            if not results:
-                return events
-            events += results
-            since = results[-1]["seq"]
+        return view_events(client, self.url())
 
     def exercise(self) -> dict[str, Any]:
         response = self.control.get(self.url())

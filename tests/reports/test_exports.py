@@ -167,11 +167,14 @@ def test_the_export_command_writes_the_same_bytes_as_the_api(
     assert printed.getvalue().encode() == served
 
 
-def test_the_export_command_says_pdf_comes_later_and_refuses_unknown_exercises(
-    played: Played,
+def test_the_export_command_writes_the_report_pdf_and_refuses_unknown_exercises(
+    played: Played, tmp_path: Path
 ) -> None:
-    with pytest.raises(CommandError, match="PDF"):
-        call_command("export", str(played.exercise_id), "--format", "pdf")
+    out = tmp_path / "report.pdf"
+    call_command("export", str(played.exercise_id), "--format", "pdf", "--output", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="pdf only"):
+        call_command("export", str(played.exercise_id), "--format", "csv", "--language", "ja")
     with pytest.raises(CommandError, match="No exercise"):
         call_command("export", str(played.exercise_id + 999), "--format", "jsonl")
     with pytest.raises(CommandError, match="research only"):

@@ -14,7 +14,7 @@ import pytest
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
-from tests.api.cast import client_key, facilitator_client
+from tests.api.cast import client_key, facilitator_client, view_events
 from tests.reports.play import Played, play
 from wargame.exercises.models import Event, Exercise, ReportJob
 from wargame.exercises.principals import Principal
@@ -22,7 +22,7 @@ from wargame.reports import jobs
 from wargame.reports.job_console import reports_region
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
 
     from tests.services import CeleryWorker
@@ -33,16 +33,7 @@ STAGES = ("data", "charts", "layout", "pdf")
 
 
 def _events(game: Played, client: APIClient) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    since = 0
-    while True:
-        page = client.get(game.url(f"events/?since={since}&limit=100"))
-        assert page.status_code == 200, page.content
-        results = page.json()["results"]
-        if not results:
-            return events
-        events += results
-        since = results[-1]["seq"]
+    return view_events(client, game.url())
 
 
 def _report_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -247,21 +238,6 @@ def test_the_console_panel_offers_the_form_and_links_a_finished_report(
 
 
 # --- a real worker, the real renderer -------------------------------------------------------
-
-
-@pytest.fixture
-def redis_broker(celery_worker: CeleryWorker) -> Iterator[CeleryWorker]:
-    """Send this process's tasks to the worker's broker, then back to memory."""
-    from wargame.celery import app
-
-    def use(url: str) -> None:
-        app.conf.update(broker_url=url)
-        app._pool = None  # type: ignore[attr-defined]
-        app.amqp._producer_pool = None  # type: ignore[attr-defined]
-
-    use(celery_worker.env["CELERY_BROKER_URL"])
-    yield celery_worker
-    use("memory://")
 
 
 @pytest.mark.services

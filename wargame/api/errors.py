@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,6 +86,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             error_body("service_unavailable", UNAVAILABLE_MESSAGE),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, DataError):
+        # The database refused a value no validator caught (a NUL character, an integer out of
+        # range): the input is bad, not the server.
+        logger.warning("input the database refused: %s", exc)
+        return Response(
+            error_body("invalid", _("A value in this request cannot be stored.")),
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

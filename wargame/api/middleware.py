@@ -29,6 +29,11 @@ class RequestSizeLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
+        stream = getattr(request, "_stream", None)
+        if not declared and stream is not None and stream.seekable():
+            # Under ASGI a chunked body (no Content-Length) is already spooled: measure it.
+            declared = stream.seek(0, 2)
+            stream.seek(0)
         if declared > limit:
             return JsonResponse(
                 error_body(

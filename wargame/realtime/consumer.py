@@ -48,6 +48,8 @@ class Refused(Exception):  # noqa: N818 - carries the close code, it is not an e
 
 def _principal_from_token(exercise_id: int, token: str) -> Principal:
     try:
+        if "\x00" in token:
+            raise Refused(4401)  # PostgreSQL text cannot hold NUL: no such token
         participant = participant_for_token(token)
         if participant is not None:
             if participant.exercise_id != exercise_id:
@@ -102,7 +104,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self.accept()
         since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
         raw = since[-1] if since else "0"
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             await self.close(4400)
             return
         self.since = int(raw)
@@ -158,7 +160,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             frame = None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.close(4400)

@@ -13,27 +13,9 @@ from tests.exercises.services.test_bot_teams import BOTS, Table
 from wargame.exercises.models import Decision, DecisionStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from tests.services import CeleryWorker
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def redis_broker(celery_worker: CeleryWorker) -> Iterator[CeleryWorker]:
-    """Send this process's tasks to the worker's broker, then back to memory."""
-    from wargame.celery import app
-
-    def use(url: str) -> None:
-        app.conf.update(broker_url=url)
-        # the pools were built for the previous broker
-        app._pool = None  # type: ignore[attr-defined]
-        app.amqp._producer_pool = None  # type: ignore[attr-defined]
-
-    use(celery_worker.env["CELERY_BROKER_URL"])
-    yield celery_worker
-    use("memory://")
 
 
 @override_settings(BOT_DELAY_SECONDS=0)

@@ -1,5 +1,6 @@
-"""``manage.py export EXERCISE --format jsonl|csv|research [--text keep|omit] [--output PATH]``:
-the same bytes as the API's export endpoints, to standard output or a file."""
+"""``manage.py export EXERCISE --format jsonl|csv|research|pdf [--text keep|omit] [--language L]
+[--output PATH]``: the same bytes as the API's export endpoints (the PDF: the after-action report),
+to standard output or a file."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ FORMATS = ("jsonl", "csv", "research", "pdf")
 
 
 class Command(BaseCommand):
-    help = "Export an exercise's event log: jsonl, csv, or the de-identified research jsonl."
+    help = (
+        "Export an exercise's event log (jsonl, csv, the de-identified research jsonl) or its "
+        "after-action report (pdf)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("exercise", type=int, help="The exercise id.")
@@ -31,6 +35,9 @@ class Command(BaseCommand):
             default="keep",
             help="research only: keep free text (masked) or omit it (replaced by its length).",
         )
+        parser.add_argument(
+            "--language", choices=("en", "ja", "ko"), help="pdf only: default, the exercise's."
+        )
         parser.add_argument("--output", help="Write to this file instead of standard output.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,14 +45,20 @@ class Command(BaseCommand):
         if exercise is None:
             raise CommandError(f"No exercise {options['exercise']}.")
         fmt = options["format"]
-        if fmt == "pdf":
-            raise CommandError(
-                "The PDF report is not available yet: it comes with the after-action report. "
-                "Use --format jsonl, csv or research."
-            )
         if fmt != "research" and options["text"] != "keep":
             raise CommandError("--text applies to --format research only.")
+        if fmt != "pdf" and options["language"]:
+            raise CommandError("--language applies to --format pdf only.")
         lines: Iterator[str]
+        if fmt == "pdf":
+            from wargame.reports.aar.render import report_pdf
+
+            pdf = report_pdf(exercise, options["language"] or exercise.language)
+            if options["output"]:
+                Path(options["output"]).write_bytes(pdf)
+            else:
+                self._binary_stdout().write(pdf)
+            return
         if fmt == "jsonl":
             lines = export_jsonl(exercise)
         elif fmt == "csv":

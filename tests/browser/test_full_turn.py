@@ -67,6 +67,7 @@ def test_a_facilitator_and_four_teams_play_a_whole_turn(stack: Stack, chromium: 
     expect(control.locator('[data-testid="team-status"][data-team="DPRK"]')).to_have_attribute(
         "data-connected", "1"
     )
+    control.locator('[data-testid="qr"][data-team="US"]').scroll_into_view_if_needed()
     shot(control, "console-lobby")
 
     command(control, "start")

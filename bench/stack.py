@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.realtime.harness import http
-from tests.services import PROJECT_DIR, PostgresServer, RedisServer, free_port, running
+from tests.services import (
+    PROJECT_DIR,
+    PostgresServer,
+    RedisServer,
+    free_port,
+    running,
+    uvicorn_argv,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -89,17 +96,7 @@ class Server:
 @contextlib.contextmanager
 def asgi_server(found: Services, *, redis: bool) -> Iterator[Server]:
     port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "wargame.asgi:application",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    argv = uvicorn_argv(port)
     with running(argv, env=found.env(redis=redis), port=port) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)
 

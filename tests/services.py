@@ -256,6 +256,21 @@ class CeleryWorker:
             self.process.wait(timeout=10)
 
 
+def uvicorn_argv(port: int) -> list[str]:
+    """The product's ASGI server as production runs it, quiet, on a loopback port."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "wargame.asgi:application",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+
+
 @contextlib.contextmanager
 def running(
     process_argv: list[str], *, env: Mapping[str, str], port: int, timeout: float = 60

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import websockets
 from django.db import connection
 
-from tests.services import PostgresServer, RedisServer, free_port, running
+from tests.services import PostgresServer, RedisServer, free_port, running, uvicorn_argv
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,17 +47,7 @@ def asgi_server(
         "CELERY_RESULT_BACKEND": "cache+memory://",
         **(extra_env or {}),
     }
-    argv = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "wargame.asgi:application",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    argv = uvicorn_argv(port)
     with running(argv, env=env, port=port) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)
 

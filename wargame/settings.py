@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wargame.logs.ExerciseLogContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wargame.api.middleware.RequestSizeLimitMiddleware",
     "wargame.api.middleware.ServiceUnavailableMiddleware",
@@ -169,6 +170,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below, so their lines are structured like the servers'.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # kombu's SQLAlchemy transport hands its options to create_engine, which rejects this one.
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
@@ -281,13 +284,23 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# json: one object a line for log shippers (the production default); plain: for people.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "wargame.logs.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "wargame.logs.JsonFormatter"},
+        "plain": {"()": "wargame.logs.PlainFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

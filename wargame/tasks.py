@@ -23,7 +23,7 @@ def exercise_timers(exercise_id: int) -> list[str]:
 
     done = timers_run(exercise_id=exercise_id, now=timezone.now())
     if done:
-        logger.info("exercise %s timers: %s", exercise_id, ", ".join(done))
+        logger.info("timers: %s", ", ".join(done), extra={"exercise": exercise_id})
     return done
 
 
@@ -34,7 +34,7 @@ def bot_moves(exercise_id: int, turn: int) -> list[str]:
 
     done = bot_moves_run(exercise_id, turn, timezone.now()) + bot_replies_run(exercise_id)
     if done:
-        logger.info("exercise %s bots: %s", exercise_id, ", ".join(done))
+        logger.info("bots: %s", ", ".join(done), extra={"exercise": exercise_id, "turn": turn})
     return done
 
 
@@ -45,7 +45,7 @@ def bot_replies(exercise_id: int) -> list[str]:
 
     done = bot_replies_run(exercise_id)
     if done:
-        logger.info("exercise %s bot replies: %s", exercise_id, ", ".join(done))
+        logger.info("bot replies: %s", ", ".join(done), extra={"exercise": exercise_id})
     return done
 
 

@@ -41,5 +41,8 @@ def ring(exercise_id: int, kind: str = "log") -> None:
         )
     except Exception:
         logger.warning(
-            "doorbell for exercise %s not sent; the tick will deliver", exercise_id, exc_info=True
+            "doorbell for exercise %s not sent; the tick will deliver",
+            exercise_id,
+            exc_info=True,
+            extra={"exercise": exercise_id},
         )

@@ -212,7 +212,7 @@ def report_job_run(job_id: int) -> str:
         reporter(0, "start")
         path = report_render_file(exercise, job.language, job.format, reporter)
     except Exception as exc:
-        logger.exception("report job %s failed", job_id)
+        logger.exception("report job %s failed", job_id, extra={"exercise": job.exercise_id})
         job.status = ReportStatus.FAILED
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
         job.finished_at = timezone.now()

@@ -79,6 +79,7 @@ def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> d
                 exercise.turn,
                 row.team.code,
                 exc_info=True,
+                extra={"exercise": exercise.pk, "turn": exercise.turn, "team": row.team.code},
             )
     return decisions
 

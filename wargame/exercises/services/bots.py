@@ -131,7 +131,13 @@ def _valid_actions(
                 catalogue, state, team, {"actions": [*kept, action], "rationale": ""}, model
             )
         except EngineError:
-            logger.info("exercise %s: %s bot drops %s", exercise.pk, team, action["action"])
+            logger.info(
+                "exercise %s: %s bot drops %s",
+                exercise.pk,
+                team,
+                action["action"],
+                extra={"exercise": exercise.pk, "team": team},
+            )
             continue
         kept.append(action)
     return kept
@@ -286,7 +292,12 @@ def bot_replies_run(exercise_id: int) -> list[str]:
                             client_key=key,
                         )
                     except WargameError:
-                        logger.info("exercise %s: %s bot could not reply", exercise_id, team.code)
+                        logger.info(
+                            "exercise %s: %s bot could not reply",
+                            exercise_id,
+                            team.code,
+                            extra={"exercise": exercise_id, "team": team.code},
+                        )
                         continue
                     done.append(f"{team.code} reply {message.pk}")
     return done

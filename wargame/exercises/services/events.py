@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -12,6 +13,9 @@ from wargame.exercises.views_of import CONTROL, is_view
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+
+# One line per committed event: the operator's audit trail, joinable to the log by exercise and seq.
+logger = logging.getLogger("wargame.events")
 
 
 class EventAudienceError(ValueError):
@@ -73,5 +77,7 @@ def event_append(
         for view in views
     )
     exercise_id = exercise.pk
+    logged = {"exercise": exercise_id, "seq": event.seq, "type": type}
+    transaction.on_commit(lambda: logger.info("event %s", type, extra=logged))
     transaction.on_commit(lambda: log_grew(exercise_id))
     return event

@@ -63,6 +63,7 @@ def schedule_phase_timers(exercise: Exercise) -> None:
                     exercise_id,
                     moment,
                     exc_info=True,
+                    extra={"exercise": exercise_id},
                 )
 
     if moments:
@@ -87,7 +88,10 @@ def schedule_bot_moves(exercise: Exercise) -> None:
             bot_moves.apply_async((exercise_id, turn), eta=eta)
         except Exception:  # kombu raises its transport's own errors; the sweep covers us
             logger.warning(
-                "exercise %s: could not queue bot moves; the sweep will", exercise_id, exc_info=True
+                "exercise %s: could not queue bot moves; the sweep will",
+                exercise_id,
+                exc_info=True,
+                extra={"exercise": exercise_id},
             )
 
     transaction.on_commit(enqueue)
@@ -112,6 +116,7 @@ def schedule_bot_replies(exercise: Exercise, channel: Channel) -> None:
                 "exercise %s: could not queue bot replies; the sweep will",
                 exercise_id,
                 exc_info=True,
+                extra={"exercise": exercise_id},
             )
 
     transaction.on_commit(enqueue)

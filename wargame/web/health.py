@@ -33,9 +33,12 @@ async def _channel_layer_answers() -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
-    probe = f"healthz.{secrets.token_hex(8)}"
+    # A plain channel, not a process-specific one from new_channel(): channels_redis serves all
+    # of a process's specific channels through one receive lock, which the realtime hub holds
+    # while it waits for doorbells, so a probe on such a channel timed out whenever a socket
+    # was open.
+    channel = f"wargame.healthz.{secrets.token_hex(8)}"
     try:
-        channel = await layer.new_channel(prefix=probe)
         await asyncio.wait_for(
             layer.send(channel, {"type": "healthz.probe"}), LAYER_TIMEOUT_SECONDS
         )

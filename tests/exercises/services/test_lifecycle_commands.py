@@ -830,7 +830,9 @@ def test_it_brings_a_hotline_up_and_opens_its_channel_to_its_two_members(game: G
     members = frozenset({CONTROL, "team:ROK", "team:DPRK"})
     assert _seen(game, mark) == [("hotline.changed", ALL), ("channel.opened", members)]
     events = _appended(game, mark)
-    assert events[0].payload == {"hotline": "ik", "state": "up"}
+    # control's payload adds the crisis instability the line moves; no other view gets it
+    assert events[0].payload == {"hotline": "ik", "state": "up", "ci": events[0].payload["ci"]}
+    assert events[0].view_payloads["team:ROK"] == {"hotline": "ik", "state": "up"}
     assert events[1].payload["id"] == line["id"]
     assert _ok(game.control.get(game.url("state/")))["hotline"]["ik"] == "up"
     assert _channel(game, game.players["DPRK"], "ROK-DPRK")["open"] is True

@@ -19,7 +19,6 @@ from wargame.exercises.models import (
     Decision,
     DecisionStatus,
     Exercise,
-    ExerciseStatus,
     JoinCode,
     Message,
     ObserverView,
@@ -223,8 +222,9 @@ def adjudication_for(principal: Principal, *, turn: int) -> dict[str, Any] | Non
         raise NotFound(_("Not found."))
     row = Adjudication.objects.filter(exercise=exercise, turn=turn).first()
     if row is None:
-        in_review = exercise.turn == turn and exercise.phase == "adjudication"
-        if in_review or (exercise.status == ExerciseStatus.PAUSED and exercise.turn == turn):
+        # A pause keeps the phase, so this also covers a pause while the engine works; a pause
+        # in briefing or deliberation has no proposal coming.
+        if exercise.turn == turn and exercise.phase == "adjudication":
             return None
         raise NotFound(_("No adjudication for that turn."))
     return proposal_payload(row)

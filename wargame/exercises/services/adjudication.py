@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import validate_decision
+from wargame.engine.crisis import crisis_instability
 from wargame.engine.errors import EngineError
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
@@ -94,6 +95,8 @@ def _propose(exercise: Exercise, *, attempt: int, seed: int | None = None) -> Ad
         state, decisions, seed=used_seed, model=scenario.model(), catalogue=scenario.catalogue()
     )
     body = proposal.to_dict()
+    if attempt:
+        body["attempt"] = attempt  # in the stored proposal and in the event alike
     adjudication, _created = Adjudication.objects.update_or_create(
         exercise=exercise,
         turn=turn,
@@ -242,10 +245,7 @@ def proposal_reroll(exercise: Exercise, *, turn: int, seed: int | None) -> Adjud
     """A fresh proposal with other dice; earlier overrides are dropped with the old proposal."""
     current = current_adjudication(exercise, turn)
     attempts = current.proposal.get("attempt", 0) + 1
-    adjudication = _propose(exercise, attempt=attempts, seed=seed)
-    adjudication.proposal["attempt"] = attempts
-    adjudication.save(update_fields=["proposal"])
-    return adjudication
+    return _propose(exercise, attempt=attempts, seed=seed)
 
 
 def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime) -> Adjudication:
@@ -278,7 +278,7 @@ def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime)
     for key in sorted(new_lines):
         old, new = old_lines.get(key, "down"), new_lines[key]
         if old != new:
-            hotline_changed(exercise, key=key, state=new)
+            hotline_changed(exercise, key=key, state=new, new_state=after)
     exercise.state = after.to_dict()
     adjudication.status = AdjudicationStatus.PUBLISHED
     adjudication.approved_nuclear = approve_nuclear
@@ -312,13 +312,24 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
         )
 
 
-def hotline_changed(exercise: Exercise, *, key: str, state: str) -> None:
-    """Announce a hotline's new state and open or close its channel (caller holds the lock)."""
+def hotline_changed(
+    exercise: Exercise, *, key: str, state: str, new_state: State | None = None
+) -> None:
+    """Announce a hotline's new state and open or close its channel (caller holds the lock).
+
+    ``new_state`` is the game state with the change (default: the exercise's saved state).
+    Control's payload also carries the crisis instability it implies, which a hotline moves:
+    without it control's ``ci`` could not follow the stream (RELIABILITY.md R10)."""
+    public = {"hotline": key, "state": state}
+    views = all_views(exercise)
+    model = exercise_scenario(exercise).model()
+    ci = crisis_instability(new_state or exercise_state(exercise), model)
     event_append(
         exercise=exercise,
         type="hotline.changed",
-        audience=all_views(exercise),
-        payload={"hotline": key, "state": state},
+        audience=views,
+        payload={**public, "ci": ci},
+        view_payloads={view: public for view in views if view != CONTROL},
     )
     channel = Channel.objects.filter(
         exercise=exercise, kind=ChannelKind.HOTLINE, hotline=key

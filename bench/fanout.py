@@ -21,6 +21,7 @@ ISOLATED_GAP_S = 0.2
 BURST = 200
 RUNS = 3
 DELIVERY_TIMEOUT_S = 120.0
+STALL_BODY = "Intercepted traffic, full text follows. " * 100  # ~4 KB a frame
 
 
 @dataclass
@@ -87,6 +88,7 @@ class StackTarget(Target):
         super().__init__(servers, game.observer, game.exercise_id)
         self.game = game
         self.helper = helper
+        self.burst_body: str | None = None  # None: the helper's ordinary inject text
 
     async def emit(self, count: int) -> float:
         started = time.time()
@@ -97,6 +99,7 @@ class StackTarget(Target):
                 exercise=self.game.exercise_id,
                 count=count - 1,
                 chunk=count - 1,
+                **({"body": self.burst_body} if self.burst_body else {}),
             )
             started = float(answer["committed"])
         await asyncio.to_thread(
@@ -158,6 +161,9 @@ async def stalled_client(target: StackTarget, clients: list[Client], events: int
     await slow.start(rcvbuf=4096)
     await asyncio.wait_for(slow.ready.wait(), 30)
     slow.stalled = True
+    # Large frames: the kernel holds a few MB for a socket that does not read before the
+    # server's sends wait, and only then does the server-side backlog fill up to its cut-off.
+    target.burst_body = STALL_BODY
     pid = target.servers[0].pid
     before = rss_kb(pid)
     peak = before
@@ -173,6 +179,7 @@ async def stalled_client(target: StackTarget, clients: list[Client], events: int
             break
         await asyncio.sleep(0.05)
     await emitting
+    target.burst_body = None
     slow.stalled = False
     if slow.task is not None:
         await asyncio.wait([slow.task], timeout=15)

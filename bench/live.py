@@ -27,7 +27,7 @@ from bench.results import Row
 from bench.stack import Helper, Services, asgi_server, raw_server, running_game, services
 
 REPLAY_EVENTS = 5000
-STALL_EVENTS = 1500
+STALL_EVENTS = 2500
 WARM = 10
 ISOLATED_GOAL, RATE_GOAL, SCALE_GOAL, REPLAY_GOAL, RSS_GOAL_KB = 2.0, 0.5, 1.25, 2.0, 24.0
 STALL_RSS_GOAL_MB = 64.0
@@ -43,6 +43,7 @@ class Run:
         self.found, self.helper, self.token = found, helper, token
         self.numbers: dict[tuple[str, int], Numbers] = {}
         self.rss: dict[str, float] = {}
+        self.rss_step: dict[str, str] = {}
         self.replay: dict[str, float] = {}
         self.template: dict[str, Any] = {}
         self.stall: Any = None
@@ -56,7 +57,10 @@ class Run:
             target.since = clients[0].last_seq()
             more = target.clients(n - len(clients), len(clients))
             per_client, clients = await idle_rss_per_client(target, more, clients)
-            self.rss.setdefault(name, per_client)  # the first step: from WARM idle to N
+            # The last step wins: from the first N to the largest, the cost of one more client
+            # without what the first connections pay once (imports, threads, pools).
+            self.rss[name] = per_client
+            self.rss_step[name] = f"{len(clients) - len(more)} -> {len(clients)}"
             numbers = self.numbers.setdefault((name, n), Numbers())
             await measure_runs(target, clients, numbers)
             if not self.template and name == "memory":
@@ -170,7 +174,7 @@ def rows_of(run: Run) -> list[Row]:
         kb = run.rss[layer]
         rows.append(
             Row(
-                f"memory: server RSS per idle client, {layer} layer",
+                f"memory: server RSS per idle client ({run.rss_step[layer]}), {layer} layer",
                 kb,
                 "KB",
                 f"<= {RSS_GOAL_KB} KB",

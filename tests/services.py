@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wargame.realtime.serving import UVICORN_WEBSOCKET_OPTIONS
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -268,6 +270,7 @@ def uvicorn_argv(port: int) -> list[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        *UVICORN_WEBSOCKET_OPTIONS,
     ]
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import close_old_connections, connection, transaction
 
 from tests.exercises.factories import exercise_create
+from wargame.exercises import notify
 from wargame.exercises.models import Event, EventView, Exercise
 from wargame.exercises.selectors.events import events_since_for
 from wargame.exercises.services.events import EventAudienceError, event_append, exercise_lock
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def _append(exercise_id: int, audience: list[str], **payload: object) -> None:
@@ -128,3 +133,42 @@ def test_concurrent_writers_produce_gapless_streams_in_commit_order() -> None:
             .values_list("position", flat=True)
         )
         assert positions == list(range(1, total // 4 + 1))
+
+
+@pytest.fixture
+def rings() -> Iterator[list[int]]:
+    """Every "log grew" announcement made after a commit, by exercise id."""
+    heard: list[int] = []
+    notify.subscribe(heard.append)
+    yield heard
+    notify.unsubscribe(heard.append)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_announces_its_events_once_however_many_it_appends(
+    rings: list[int],
+) -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        for n in range(50):
+            event_append(exercise=locked, type="test.event", audience=["team:US"], payload={"n": n})
+        assert rings == [], "nothing is announced before the commit"
+    _append(exercise.pk, ["team:US"], n=50)
+    assert rings == [exercise.pk, exercise.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_after_a_rolled_back_savepoint_is_still_announced(rings: list[int]) -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        try:
+            with transaction.atomic():
+                event_append(exercise=locked, type="test.event", audience=["team:US"], payload={})
+                raise RuntimeError("the inner write fails")
+        except RuntimeError:
+            pass
+        locked = exercise_lock(exercise_id=exercise.pk)
+        event_append(exercise=locked, type="test.event", audience=["team:US"], payload={})
+    assert rings == [exercise.pk]

@@ -14,6 +14,11 @@ def subscribe(subscriber: Subscriber) -> None:
         _subscribers.append(subscriber)
 
 
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber in _subscribers:
+        _subscribers.remove(subscriber)
+
+
 def log_grew(exercise_id: int) -> None:
     """Called on commit of every write that appended events."""
     for subscriber in _subscribers:

@@ -10,12 +10,12 @@ import asyncio
 import json
 import logging
 import time
-from collections import deque
 from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user
@@ -31,7 +31,8 @@ from wargame.exercises.principals import (
     participant_for_token,
     principal_for,
 )
-from wargame.realtime.hub import HUB, Socket
+from wargame.realtime.hub import HUB
+from wargame.realtime.outbox import Socket
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +94,29 @@ def _exercise_exists(exercise_id: int) -> bool:
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
-    # No per-socket channel on the layer: the process hub receives one doorbell per event.
-    channel_layer_alias = "__wargame_no_layer__"
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' consumer loop without its per-message task and wait set. No socket has a
+        channel of its own on the layer (the process hub receives one doorbell per event), so
+        the ASGI receive is all there is to wait for, and an idle connection costs less
+        (PERFORMANCE.md)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def connect(self) -> None:
         self.exercise_id = int(self.scope["url_route"]["kwargs"]["exercise_id"])
         self.socket: Socket | None = None
-        self.recent: deque[float] = deque()
-        self.auth_timer: asyncio.Task[None] | None = None
+        # A token bucket (two numbers, not a list of times): FLOOD_FRAMES at once, then
+        # FLOOD_FRAMES per FLOOD_SECONDS.
+        self.allowance, self.allowance_at = float(FLOOD_FRAMES), time.monotonic()
+        # A timer, not a task: most sockets authenticate at once, and a task each costs memory.
+        self.auth_timer: asyncio.TimerHandle | None = None
+        self.expiring: asyncio.Task[None] | None = None
         await self.accept()
         since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
         raw = since[-1] if since else "0"
@@ -120,7 +136,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             if principal is not None:
                 await self._start(principal)
                 return
-        self.auth_timer = asyncio.ensure_future(self._auth_deadline())
+        self.auth_timer = asyncio.get_running_loop().call_later(
+            AUTH_TIMEOUT_SECONDS, self._auth_expired
+        )
 
     def _header(self, name: bytes) -> str:
         for key, value in self.scope.get("headers", []):
@@ -128,10 +146,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 return str(value.decode("latin-1"))
         return ""
 
-    async def _auth_deadline(self) -> None:
-        await asyncio.sleep(AUTH_TIMEOUT_SECONDS)
+    def _auth_expired(self) -> None:
         if self.socket is None:
-            await self.close(4401)
+            self.expiring = asyncio.ensure_future(self.close(4401))
 
     async def _start(self, principal: Principal) -> None:
         if self.auth_timer is not None:
@@ -188,10 +205,10 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
 
     def _flooding(self) -> bool:
         now = time.monotonic()
-        self.recent.append(now)
-        while self.recent and self.recent[0] < now - FLOOD_SECONDS:
-            self.recent.popleft()
-        return len(self.recent) > FLOOD_FRAMES
+        refill = (now - self.allowance_at) * FLOOD_FRAMES / FLOOD_SECONDS
+        self.allowance = min(float(FLOOD_FRAMES), self.allowance + refill) - 1
+        self.allowance_at = now
+        return self.allowance < 0
 
     async def _receive_auth(self, frame: dict[str, Any]) -> None:
         if self.socket is not None:

@@ -34,6 +34,8 @@ from wargame.realtime.doorbell import GROUP, layer_is_shared, register_local_hub
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from wargame.realtime.outbox import Socket
+
 logger = logging.getLogger(__name__)
 
 BATCH = 500
@@ -74,6 +76,17 @@ def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Fr
     return frames
 
 
+def _news_sync(
+    exercise_id: int, cursors: dict[str, int], limit: int
+) -> tuple[int, dict[str, list[Frame]]]:
+    """One pump's reads in one trip to the reader thread: the log's last ``seq`` (what the tick
+    compares) and each view's frames after its cursor."""
+    latest = _latest_sync([exercise_id]).get(exercise_id, 0)
+    return latest, {
+        view: _frames_sync(exercise_id, view, since, limit) for view, since in cursors.items()
+    }
+
+
 def _latest_sync(exercise_ids: list[int]) -> dict[int, int]:
     return dict(Exercise.objects.filter(pk__in=exercise_ids).values_list("pk", "last_seq"))
 
@@ -109,45 +122,8 @@ def _reader(read: Callable[_Params, _Result]) -> Callable[_Params, Awaitable[_Re
 
 fetch_frames = _reader(_frames_sync)
 fetch_latest = _reader(_latest_sync)
+fetch_news = _reader(_news_sync)
 latest_position = _reader(_latest_position_sync)
-
-
-@dataclass(eq=False)
-class Socket:
-    """A connected client as the hub sees it: where it is in its view's stream, and its buffer."""
-
-    view: str
-    participant_id: int | None
-    send_text: Callable[[str], Awaitable[None]]
-    close: Callable[[int], Awaitable[None]]
-    cursor: int = 0
-    live: bool = False
-    id: str = field(default_factory=lambda: secrets.token_hex(12))
-    queue: asyncio.Queue[str | int] = field(default_factory=asyncio.Queue)
-    sender: asyncio.Task[None] | None = None
-
-    def push(self, text: str, limit: int) -> bool:
-        """Queue a frame; False when the buffer is full (the client reads too slowly)."""
-        if self.queue.qsize() >= limit:
-            return False
-        self.queue.put_nowait(text)
-        return True
-
-    def abort(self, code: int) -> None:
-        """Drop the backlog and close with ``code`` next (the client resumes from its seq)."""
-        self.live = False
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(code)
-
-    async def drain(self) -> None:
-        """Send queued frames in order; an int in the queue is a close code."""
-        while True:
-            item = await self.queue.get()
-            if isinstance(item, int):
-                await self.close(item)
-                return
-            await self.send_text(item)
 
 
 @dataclass(eq=False)
@@ -241,7 +217,11 @@ class Hub:
         )
         while True:
             try:
-                self.channel = await layer.new_channel(prefix="wargame.hub.")
+                if self.channel is None:
+                    # One channel for the process's life: a new one after a layer error (a
+                    # read timeout is enough) left the old one in the group until group_expiry,
+                    # a day by default, collecting doorbells nobody reads.
+                    self.channel = await layer.new_channel(prefix="wargame.hub.")
                 await layer.group_add(GROUP, self.channel)
                 joined = asyncio.get_running_loop().time()
                 for room in list(self.rooms.values()):
@@ -281,7 +261,6 @@ class Hub:
             await sock.send_text(json.dumps({"type": "replay.done", "seq": cursor}))
             sock.live = True
             room.delivered.setdefault(sock.view, cursor)
-            sock.sender = asyncio.ensure_future(sock.drain())
         await sync_to_async(presence_open, thread_sensitive=False)(
             exercise_id=exercise_id,
             socket=sock.id,
@@ -344,21 +323,26 @@ class Hub:
             room.pumping = False
 
     async def _pump_once(self, room: Room) -> None:
-        latest = await fetch_latest([room.exercise_id])
-        room.seen_seq = max(room.seen_seq, latest.get(room.exercise_id, 0))
-        for view, group in list(room.sockets.items()):
-            live = [s for s in group if s.live]
-            if not live:
-                continue
-            since = room.delivered.get(view, min(s.cursor for s in live))
-            while True:
-                frames = await fetch_frames(room.exercise_id, view, since, BATCH)
-                for frame in frames:
-                    self._deliver(live, frame)
-                    since = frame.position
-                if len(frames) < BATCH:
-                    break
-            room.delivered[view] = since
+        views = {view: [s for s in group if s.live] for view, group in room.sockets.items()}
+        cursors = {
+            view: room.delivered.get(view, min(s.cursor for s in live))
+            for view, live in views.items()
+            if live
+        }
+        while cursors:
+            latest, news = await fetch_news(room.exercise_id, cursors, BATCH)
+            room.seen_seq = max(room.seen_seq, latest)
+            for view, frames in news.items():
+                for index, frame in enumerate(frames, 1):
+                    self._deliver(views[view], frame)
+                    cursors[view] = frame.position
+                    if index % max(1, self.buffer // 2) == 0:
+                        # Let each socket's sender pass on what its client takes now: without
+                        # this, a burst over WS_SEND_BUFFER frames cut every socket of the view
+                        # with 4409, not only the ones that fell behind.
+                        await asyncio.sleep(0)
+                room.delivered[view] = cursors[view]
+            cursors = {view: cursors[view] for view, frames in news.items() if len(frames) == BATCH}
 
     def _deliver(self, live: list[Socket], frame: Frame) -> None:
         for sock in live:
@@ -373,7 +357,7 @@ class Hub:
             ):
                 # Removed or moved: this frame is its last (CONTRACT.md 4403, at once).
                 sock.live = False
-                sock.queue.put_nowait(4403)
+                sock.push(4403, self.buffer)
 
     async def _presence_soon(self, room: Room) -> None:
         """Coalesce: a class joining at once costs one presence update per room, not one per

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -79,5 +80,24 @@ def event_append(
     exercise_id = exercise.pk
     logged = {"exercise": exercise_id, "seq": event.seq, "type": type}
     transaction.on_commit(lambda: logger.info("event %s", type, extra=logged))
-    transaction.on_commit(lambda: log_grew(exercise_id))
+    _announce_on_commit(exercise_id)
     return event
+
+
+@dataclass(frozen=True, slots=True)
+class _LogGrew:
+    exercise_id: int
+
+    def __call__(self) -> None:
+        log_grew(self.exercise_id)
+
+
+def _announce_on_commit(exercise_id: int) -> None:
+    """Once per transaction and exercise, however many events it appends: a burst of 200
+    events committed together rang 200 doorbells, and each woke every server process to read
+    the log again. A hook dropped with a rolled-back savepoint is no longer pending, so the next
+    append registers it again."""
+    hook = _LogGrew(exercise_id)
+    pending = transaction.get_connection().run_on_commit
+    if not any(func == hook for _savepoints, func, _robust in pending):
+        transaction.on_commit(hook)

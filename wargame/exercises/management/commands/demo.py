@@ -21,6 +21,7 @@ from wargame.exercises.principals import Principal
 from wargame.exercises.services.exercises import exercise_create
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.views_of import CONTROL
+from wargame.realtime.serving import UVICORN_WEBSOCKET_OPTIONS
 
 DEMO_USERNAME = "facilitator"
 DEMO_SCENARIO = "exercise_season"
@@ -116,6 +117,7 @@ class Command(BaseCommand):
                 "--port",
                 str(port),
                 "--no-access-log",
+                *UVICORN_WEBSOCKET_OPTIONS,
             ],
             start_new_session=True,
         )

@@ -88,7 +88,6 @@ class StackTarget(Target):
         super().__init__(servers, game.observer, game.exercise_id)
         self.game = game
         self.helper = helper
-        self.burst_body: str | None = None  # None: the helper's ordinary inject text
 
     async def emit(self, count: int) -> float:
         started = time.time()
@@ -99,7 +98,6 @@ class StackTarget(Target):
                 exercise=self.game.exercise_id,
                 count=count - 1,
                 chunk=count - 1,
-                **({"body": self.burst_body} if self.burst_body else {}),
             )
             started = float(answer["committed"])
         await asyncio.to_thread(
@@ -150,42 +148,53 @@ async def idle_rss_per_client(
 @dataclass(frozen=True)
 class Stall:
     cut_code: int | None
+    lost_by_readers: int
     lost_by_others: int
     rss_growth_mb: float
 
 
-async def stalled_client(target: StackTarget, clients: list[Client], events: int) -> Stall:
-    """One client stops reading while ``events`` arrive: it is cut off with 4409, the others
-    lose nothing, and the server's memory stays bounded."""
+async def stalled_client(
+    target: StackTarget, others: list[Client], readers: list[Client], events: int
+) -> Stall:
+    """In an exercise of its own, one client stops reading while ``events`` large frames
+    arrive: it is cut off (4409 once its backlog overflows, after the few MB the kernel holds
+    for it), its exercise's ``readers`` lose nothing, the ``others`` (the idle audience of the
+    other exercise) get no frame of it, and the server's memory stays bounded."""
     slow = Client(target.url(0), target.token)
     await slow.start(rcvbuf=4096)
     await asyncio.wait_for(slow.ready.wait(), 30)
     slow.stalled = True
-    # Large frames: the kernel holds a few MB for a socket that does not read before the
-    # server's sends wait, and only then does the server-side backlog fill up to its cut-off.
-    target.burst_body = STALL_BODY
     pid = target.servers[0].pid
     before = rss_kb(pid)
     peak = before
-    from_seq = clients[0].last_seq()
-    emitting = asyncio.ensure_future(target.emit(events))
+    from_seq = readers[0].last_seq()
+    others_before = sum(len(c.arrivals) for c in others)
+    emitting = asyncio.ensure_future(
+        asyncio.to_thread(
+            target.helper.ask,
+            op="append_burst",
+            exercise=target.game.exercise_id,
+            count=events,
+            body=STALL_BODY,
+        )
+    )
     deadline = time.monotonic() + DELIVERY_TIMEOUT_S
     needle = f'"seq":{from_seq + events},'
     while time.monotonic() < deadline:
         peak = max(peak, rss_kb(pid))
         if emitting.done() and all(
-            any(needle in raw for _w, raw in c.arrivals[-3:]) for c in clients
+            any(needle in raw for _w, raw in c.arrivals[-3:]) for c in readers
         ):
             break
         await asyncio.sleep(0.05)
     await emitting
-    target.burst_body = None
-    slow.stalled = False
+    slow.stalled = False  # it reads again: what the server queued for it ends in its close
     if slow.task is not None:
         await asyncio.wait([slow.task], timeout=15)
-    lost = collect(clients, from_seq, events).lost
+    lost = collect(readers, from_seq, events).lost
     await slow.stop()
-    return Stall(slow.close_code, lost, (peak - before) / 1024)
+    others_got = sum(len(c.arrivals) for c in others) - others_before
+    return Stall(slow.close_code, lost, others_got, (peak - before) / 1024)
 
 
 async def replay_seconds(url: str, token: str | None, request: dict[str, Any] | None) -> float:

@@ -25,8 +25,9 @@ def main() -> int:
 
     from wargame.exercises.models import EventView
     from wargame.exercises.principals import Principal
+    from wargame.exercises.services.events import event_append, exercise_lock
     from wargame.exercises.services.lifecycle import exercise_command
-    from wargame.exercises.views_of import CONTROL
+    from wargame.exercises.views_of import CONTROL, OBSERVERS
 
     def user_token() -> dict[str, Any]:
         user, _ = get_user_model().objects.get_or_create(username="bench")
@@ -53,11 +54,41 @@ def main() -> int:
                     )
         return {"committed": committed[-1]}
 
+    def append_burst(exercise: int, count: int, body: str) -> dict[str, Any]:
+        """``count`` large inject events appended straight to the log (no command validation:
+        what is measured is the fan-out, and a stall needs megabytes quickly)."""
+        done = 0
+        committed: list[float] = []
+        while done < count:
+            with transaction.atomic():
+                transaction.on_commit(lambda: committed.append(time.time()))
+                locked = exercise_lock(exercise_id=exercise)
+                for _ in range(min(500, count - done)):
+                    done += 1
+                    event_append(
+                        exercise=locked,
+                        type="inject.released",
+                        audience=[OBSERVERS],
+                        payload={
+                            "id": f"stall-{done}",
+                            "title": {"en": "Stall"},
+                            "body": {"en": body},
+                        },
+                    )
+        return {"committed": committed[-1]}
+
     def replay_sql(exercise: int, view: str) -> dict[str, Any]:
+        """The hub's own replay query (wargame.realtime.hub), for the raw baseline to run."""
         rows = (
             EventView.objects.filter(exercise_id=exercise, view=view, position__gt=0)
-            .select_related("event")
             .order_by("position")
+            .values_list(
+                "position",
+                "event__type",
+                "event__created_at",
+                "event__payload",
+                "event__view_payloads",
+            )
         )
         sql, params = rows.query.sql_with_params()
         return {"sql": sql, "params": list(params)}
@@ -69,6 +100,8 @@ def main() -> int:
             answer = user_token()
         elif op == "burst":
             answer = burst(**request)
+        elif op == "append_burst":
+            answer = append_burst(**request)
         elif op == "replay_sql":
             answer = replay_sql(**request)
         else:

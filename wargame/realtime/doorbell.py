@@ -8,6 +8,9 @@ periodic tick does so too, so a lost ring costs at most a tick of latency.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,6 +19,8 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger(__name__)
 
 GROUP = "wargame.log"
+# Names this process in its doorbells: its own hub was poked directly and skips them.
+PROCESS = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 _local_hubs: list[Any] = []
 
 
@@ -37,7 +42,7 @@ def ring(exercise_id: int, kind: str = "log") -> None:
         return  # one process only: the local poke (or the tick, for a worker) suffices
     try:
         async_to_sync(get_channel_layer().group_send)(
-            GROUP, {"type": "log.grew", "exercise": exercise_id, "kind": kind}
+            GROUP, {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
         )
     except Exception:
         logger.warning(

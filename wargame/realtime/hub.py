@@ -13,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import secrets
-import socket as socketlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -29,7 +26,13 @@ from django.utils import timezone
 from wargame.exercises.models import EventView, Exercise
 from wargame.exercises.selectors.presence import presence_frames
 from wargame.exercises.services.presence import presence_close, presence_open, presence_touch
-from wargame.realtime.doorbell import GROUP, layer_is_shared, register_local_hub, ring
+from wargame.realtime.doorbell import (
+    GROUP,
+    PROCESS,
+    layer_is_shared,
+    register_local_hub,
+    ring,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -40,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500
 PRESENCE_COALESCE_SECONDS = 0.05
-PROCESS = f"{socketlib.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,39 +54,36 @@ class Frame:
 
 
 def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Frame]:
+    # Plain rows, not model instances: building two models per event was most of a replay's
+    # cost (PERFORMANCE.md, replay against raw SQL + encode).
     rows = (
         EventView.objects.filter(exercise_id=exercise_id, view=view, position__gt=since)
-        .select_related("event")
-        .order_by("position")[:limit]
+        .order_by("position")
+        .values_list(
+            "position", "event__type", "event__created_at", "event__payload", "event__view_payloads"
+        )[:limit]
     )
     frames = []
-    for row in rows:
-        event = row.event
-        payload = event.view_payloads.get(view, event.payload)
+    for position, kind, created_at, shared, per_view in rows:
+        payload = per_view.get(view, shared)
         text = json.dumps(
             {
-                "seq": row.position,
-                "type": event.type,
-                "at": event.created_at.isoformat().replace("+00:00", "Z"),
+                "seq": position,
+                "type": kind,
+                "at": created_at.isoformat().replace("+00:00", "Z"),
                 "payload": payload,
             },
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        left = payload.get("participant_id") if event.type == "participant.left" else None
-        frames.append(Frame(row.position, event.type, text, left))
+        left = payload.get("participant_id") if kind == "participant.left" else None
+        frames.append(Frame(position, kind, text, left))
     return frames
 
 
-def _news_sync(
-    exercise_id: int, cursors: dict[str, int], limit: int
-) -> tuple[int, dict[str, list[Frame]]]:
-    """One pump's reads in one trip to the reader thread: the log's last ``seq`` (what the tick
-    compares) and each view's frames after its cursor."""
-    latest = _latest_sync([exercise_id]).get(exercise_id, 0)
-    return latest, {
-        view: _frames_sync(exercise_id, view, since, limit) for view, since in cursors.items()
-    }
+def _news_sync(exercise_id: int, cursors: dict[str, int], limit: int) -> dict[str, list[Frame]]:
+    """One pump's reads in one trip to the reader thread: each view's frames after its cursor."""
+    return {view: _frames_sync(exercise_id, view, since, limit) for view, since in cursors.items()}
 
 
 def _latest_sync(exercise_ids: list[int]) -> dict[int, int]:
@@ -205,6 +204,8 @@ class Hub:
             room = self.rooms.get(exercise_id)
             if room is not None and seq > room.seen_seq:
                 await self.pump(room)
+                # Read before the pump, so the pump (or the one it joined) read at least this far.
+                room.seen_seq = seq
 
     async def _listen_forever(self) -> None:
         """Receive doorbells; after a layer error, rejoin the group (Redis may have restarted
@@ -234,6 +235,8 @@ class Hub:
                         message = await asyncio.wait_for(layer.receive(self.channel), 5)
                     except TimeoutError:
                         continue
+                    if message.get("from") == PROCESS:
+                        continue  # rung by this process, whose hub was poked at the commit
                     self.poke(int(message.get("exercise", 0)), str(message.get("kind", "log")))
             except asyncio.CancelledError:
                 raise
@@ -330,8 +333,7 @@ class Hub:
             if live
         }
         while cursors:
-            latest, news = await fetch_news(room.exercise_id, cursors, BATCH)
-            room.seen_seq = max(room.seen_seq, latest)
+            news = await fetch_news(room.exercise_id, cursors, BATCH)
             for view, frames in news.items():
                 for index, frame in enumerate(frames, 1):
                     self._deliver(views[view], frame)

@@ -31,8 +31,10 @@ test: setup system-deps
 	$(VENV_PY) -m pytest
 
 # Fault injection on the production topology (RELIABILITY.md R1-R4, R8); prints the table.
+# FULL=1 adds the load and soak runs, the full-size lifecycle machine and 1000 fuzz examples
+# per operation (hours; by hand, its table goes into docs/reliability.md).
 reliability: setup system-deps
-	$(VENV_PY) -m pytest tests/reliability -m reliability -q -p no:cacheprovider
+	FULL=$(FULL) $(VENV_PY) -m pytest tests/reliability $(if $(filter 1,$(FULL)),tests/api/test_lifecycle_machine.py) -m "reliability$(if $(filter 1,$(FULL)), or not reliability)" -q -p no:cacheprovider
 
 lint: setup
 	.venv/bin/ruff format --check .

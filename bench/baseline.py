@@ -18,7 +18,6 @@ from typing import Any
 
 import psycopg
 import websockets
-from psycopg.rows import dict_row
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 UTC = dt.UTC
@@ -63,15 +62,16 @@ class Baseline:
 
     async def replay(self, ws: ServerConnection, request: dict[str, Any]) -> None:
         view = request["view"]
-        with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
+        with psycopg.connect(self.database_url) as conn:
             rows = conn.execute(request["sql"], request["params"]).fetchall()
-        for row in rows:
-            payload = (row["view_payloads"] or {}).get(view, row["payload"])
+        # The hub's query: position, type, created_at, payload, view_payloads.
+        for position, kind, created_at, shared, per_view in rows:
+            payload = (per_view or {}).get(view, shared)
             text = json.dumps(
                 {
-                    "seq": row["position"],
-                    "type": row["type"],
-                    "at": row["created_at"].isoformat().replace("+00:00", "Z"),
+                    "seq": position,
+                    "type": kind,
+                    "at": created_at.isoformat().replace("+00:00", "Z"),
                     "payload": payload,
                 },
                 separators=(",", ":"),

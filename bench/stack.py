@@ -123,7 +123,8 @@ class Helper:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.helper"],
             cwd=PROJECT_DIR,
-            env={**os.environ, **found.env(redis=True)},
+            # Quiet: it writes thousands of events, each of which logs a line at INFO.
+            env={**os.environ, **found.env(redis=True), "LOG_LEVEL": "WARNING"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

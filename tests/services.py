@@ -276,10 +276,16 @@ def uvicorn_argv(port: int) -> list[str]:
 
 @contextlib.contextmanager
 def running(
-    process_argv: list[str], *, env: Mapping[str, str], port: int, timeout: float = 60
+    process_argv: list[str],
+    *,
+    env: Mapping[str, str],
+    port: int,
+    timeout: float = 60,
+    log_path: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a server process from the project directory until the block ends."""
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the process
+    """Run a server process from the project directory until the block ends; its output goes
+    to ``log_path`` when given (to read after it ends), else to a file that goes with it."""
+    log = log_path.open("w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen(
         process_argv,
         cwd=PROJECT_DIR,

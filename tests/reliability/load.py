@@ -29,12 +29,11 @@ from bench.loadclient import CONNECT_BATCH, at_seconds
 from bench.stack import rss_kb
 from tests.realtime.harness import database_url, http, stream
 from tests.services import (
-    PROJECT_DIR,
     PostgresServer,
     RedisServer,
     free_port,
+    running,
     uvicorn_argv,
-    wait_for_port,
 )
 
 if TYPE_CHECKING:
@@ -107,30 +106,14 @@ def logged_asgi_server(
         "CELERY_RESULT_BACKEND": "cache+memory://",
         **(extra_env or {}),
     }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            uvicorn_argv(port),
-            cwd=PROJECT_DIR,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     try:
-        wait_for_port(port, timeout=60, process=process)
-        server = LoggedServer(f"http://127.0.0.1:{port}", process.pid, log_path)
-        # A fresh Uvicorn's first request pays seconds of imports on 2 cores: not load.
-        status, _body = http("GET", f"{server.base}/healthz", token="")
-        assert status < 500, server.log()[-3000:]
-        yield server
+        with running(uvicorn_argv(port), env=env, port=port, log_path=log_path) as process:
+            server = LoggedServer(f"http://127.0.0.1:{port}", process.pid, log_path)
+            # A fresh Uvicorn's first request pays seconds of imports on 2 cores: not load.
+            status, _body = http("GET", f"{server.base}/healthz", token="")
+            assert status < 500, server.log()[-3000:]
+            yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, 15)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait(timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
 
 

@@ -35,7 +35,7 @@ from tests.reliability.attackers import (
     rss_bytes,
 )
 from tests.reliability.live import comparable
-from tests.reliability.schema_fuzz import fuzz_role
+from tests.security.schema_fuzz import fuzz_role
 from tests.security.ws_probe import probe
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from tests.reliability.load import (
     Game,
     LoadSocket,
     LoggedServer,
+    Run,
     Writes,
     expected_pool,
     facilitator_token,
@@ -76,26 +77,37 @@ def _database() -> str:
     return str(connection.settings_dict["NAME"])
 
 
-def test_it_delivers_every_event_to_a_thousand_playing_sockets_without_a_gap(
-    postgres_server: PostgresServer, redis_server: RedisServer, table_row: Row
-) -> None:
+def _played(
+    postgres: PostgresServer, layer: RedisServer, facilitator: str, minutes: float, churn: float
+) -> tuple[Run, list[LoggedServer]]:
+    """The load run on two servers: every exercise playing for ``minutes``, with ``churn`` of
+    the clients reconnecting each minute."""
     exercises, clients, per_second = _sizes()
-    minutes = knob("LOAD_MINUTES", 10)
-    table_row.fault = f"L1 load {exercises} ex x {clients} clients, {minutes:g} min"
     with (
-        logged_asgi_server(postgres_server, redis_server) as one,
-        logged_asgi_server(postgres_server, redis_server) as two,
+        logged_asgi_server(postgres, layer) as one,
+        logged_asgi_server(postgres, layer) as two,
     ):
         servers = [one, two]
-        games = open_games([one.base, two.base], facilitator_token("load-l1"), exercises, clients)
+        games = open_games([one.base, two.base], facilitator_token(facilitator), exercises, clients)
         run = run_load(
             games,
             servers,
-            postgres_server,
+            postgres,
             _database(),
             seconds=minutes * 60,
             per_second=per_second,
+            churn_per_minute=churn,
         )
+    return run, servers
+
+
+def test_it_delivers_every_event_to_a_thousand_playing_sockets_without_a_gap(
+    postgres_server: PostgresServer, redis_server: RedisServer, table_row: Row
+) -> None:
+    exercises, clients, _rate = _sizes()
+    minutes = knob("LOAD_MINUTES", 10)
+    table_row.fault = f"L1 load {exercises} ex x {clients} clients, {minutes:g} min"
+    run, servers = _played(postgres_server, redis_server, "load-l1", minutes, churn=0.0)
     latencies = run.latencies_ms
     p95 = statistics.quantiles(latencies, n=100)[94] if len(latencies) > 1 else float("nan")
     p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else float("nan")
@@ -121,24 +133,10 @@ def test_it_delivers_every_event_to_a_thousand_playing_sockets_without_a_gap(
 def test_it_loses_nothing_over_a_soak_while_clients_keep_reconnecting(
     postgres_server: PostgresServer, redis_server: RedisServer, table_row: Row
 ) -> None:
-    exercises, clients, per_second = _sizes()
+    exercises, clients, _rate = _sizes()
     minutes = knob("SOAK_MINUTES", 60)
     table_row.fault = f"L2 soak {exercises} ex x {clients} clients, {minutes:g} min, 5%/min rejoin"
-    with (
-        logged_asgi_server(postgres_server, redis_server) as one,
-        logged_asgi_server(postgres_server, redis_server) as two,
-    ):
-        servers = [one, two]
-        games = open_games([one.base, two.base], facilitator_token("load-l2"), exercises, clients)
-        run = run_load(
-            games,
-            servers,
-            postgres_server,
-            _database(),
-            seconds=minutes * 60,
-            per_second=per_second,
-            churn_per_minute=0.05,
-        )
+    run, servers = _played(postgres_server, redis_server, "load-l2", minutes, churn=0.05)
     table_row.checked = run.figures(len(servers))
     table_row.lost = run.score.lost
     table_row.duplicates = run.score.duplicates

@@ -3,10 +3,29 @@ so that this app never imports it (the arrow of imports points from realtime to 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """One event as its views see it, handed over after its transaction committed."""
+
+    type: str
+    created_at: datetime
+    payload: Mapping[str, Any]
+    view_payloads: Mapping[str, Mapping[str, Any]]
+    positions: Mapping[str, int]  # view -> the event's position in that view's stream
+
 
 Subscriber = Callable[[int], None]
+EventSubscriber = Callable[[int, Committed], None]
 _subscribers: list[Subscriber] = []
+_event_subscribers: list[EventSubscriber] = []
 
 
 def subscribe(subscriber: Subscriber) -> None:
@@ -19,7 +38,18 @@ def unsubscribe(subscriber: Subscriber) -> None:
         _subscribers.remove(subscriber)
 
 
+def subscribe_events(subscriber: EventSubscriber) -> None:
+    if subscriber not in _event_subscribers:
+        _event_subscribers.append(subscriber)
+
+
 def log_grew(exercise_id: int) -> None:
-    """Called on commit of every write that appended events."""
+    """Called once on commit of each transaction that appended events to an exercise."""
     for subscriber in _subscribers:
         subscriber(exercise_id)
+
+
+def event_committed(exercise_id: int, event: Committed) -> None:
+    """Called on commit for each event, in the order of the log."""
+    for subscriber in _event_subscribers:
+        subscriber(exercise_id, event)

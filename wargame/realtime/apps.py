@@ -8,7 +8,8 @@ class RealtimeConfig(AppConfig):
     label = "realtime"
 
     def ready(self) -> None:
-        from wargame.exercises.notify import subscribe
-        from wargame.realtime.doorbell import ring
+        from wargame.exercises.notify import subscribe, subscribe_events
+        from wargame.realtime.doorbell import hand_over, ring
 
         subscribe(ring)
+        subscribe_events(hand_over)

@@ -11,10 +11,13 @@ import logging
 import os
 import secrets
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+if TYPE_CHECKING:
+    from wargame.exercises.notify import Committed
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +37,19 @@ def layer_is_shared() -> bool:
     return layer is not None and type(layer).__name__ != "InMemoryChannelLayer"
 
 
-def ring(exercise_id: int, kind: str = "log") -> None:
-    """Called on commit, from whichever thread committed."""
+def hand_over(exercise_id: int, event: Committed) -> None:
+    """Called on commit for each event, from the thread that committed: this process's hub gets
+    the event itself (the other processes get the doorbell ``ring`` sends)."""
     for hub in _local_hubs:
-        hub.poke_threadsafe(exercise_id, kind)
+        hub.take_threadsafe(exercise_id, event)
+
+
+def ring(exercise_id: int, kind: str = "log") -> None:
+    """Called on commit, from whichever thread committed. The local hub already has a new
+    event from ``hand_over``; presence has no event, so the local hub is poked for it."""
+    if kind != "log":
+        for hub in _local_hubs:
+            hub.poke_threadsafe(exercise_id, kind)
     if not layer_is_shared():
         return  # one process only: the local poke (or the tick, for a worker) suffices
     try:

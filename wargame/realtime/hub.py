@@ -15,7 +15,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -35,8 +35,10 @@ from wargame.realtime.doorbell import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Mapping
+    from datetime import datetime
 
+    from wargame.exercises.notify import Committed
     from wargame.realtime.outbox import Socket
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,29 @@ class Frame:
     participant_left: int | None = None
 
 
+def _frame(
+    view: str,
+    position: int,
+    kind: str,
+    created_at: datetime,
+    shared: Mapping[str, Any],
+    per_view: Mapping[str, Mapping[str, Any]],
+) -> Frame:
+    payload = per_view.get(view, shared)
+    text = json.dumps(
+        {
+            "seq": position,
+            "type": kind,
+            "at": created_at.isoformat().replace("+00:00", "Z"),
+            "payload": payload,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    left = payload.get("participant_id") if kind == "participant.left" else None
+    return Frame(position, kind, text, left)
+
+
 def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Frame]:
     # Plain rows, not model instances: building two models per event was most of a replay's
     # cost (PERFORMANCE.md, replay against raw SQL + encode).
@@ -63,22 +88,7 @@ def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Fr
             "position", "event__type", "event__created_at", "event__payload", "event__view_payloads"
         )[:limit]
     )
-    frames = []
-    for position, kind, created_at, shared, per_view in rows:
-        payload = per_view.get(view, shared)
-        text = json.dumps(
-            {
-                "seq": position,
-                "type": kind,
-                "at": created_at.isoformat().replace("+00:00", "Z"),
-                "payload": payload,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        left = payload.get("participant_id") if kind == "participant.left" else None
-        frames.append(Frame(position, kind, text, left))
-    return frames
+    return [_frame(view, *row) for row in rows]
 
 
 def _news_sync(exercise_id: int, cursors: dict[str, int], limit: int) -> dict[str, list[Frame]]:
@@ -163,6 +173,51 @@ class Hub:
     def poke_threadsafe(self, exercise_id: int, kind: str = "log") -> None:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.poke, exercise_id, kind)
+
+    def take_threadsafe(self, exercise_id: int, event: Committed) -> None:
+        """An event just committed in this process: encode it here, in the writer's thread, for
+        the views this process has sockets of, and hand it to the loop without a database read.
+        The loop falls back to a pump whenever that would not be exact."""
+        if self.loop is None or self.loop.is_closed():
+            return
+        room = self.rooms.get(exercise_id)
+        if room is None:
+            return
+        wanted = [view for view in list(room.sockets) if view in event.positions]
+        frames = {
+            view: _frame(
+                view,
+                event.positions[view],
+                event.type,
+                event.created_at,
+                event.payload,
+                event.view_payloads,
+            )
+            for view in wanted
+        }
+        self.loop.call_soon_threadsafe(self._take, exercise_id, frames)
+
+    def _take(self, exercise_id: int, frames: dict[str, Frame]) -> None:
+        room = self.rooms.get(exercise_id)
+        if room is None:
+            return
+        ready = not room.lock.locked() and not room.pumping
+        views = {view: [s for s in group if s.live] for view, group in room.sockets.items()}
+        for view, live in views.items():
+            if not live:
+                continue
+            frame = frames.get(view)
+            delivered = room.delivered.get(view)
+            if not ready or frame is None or delivered is None or frame.position != delivered + 1:
+                # Someone is reading the log (a pump, a replay seam), or this frame is not the
+                # next one: the pump reads what is due, in order, from the database.
+                self.poke(exercise_id)
+                return
+        for view, frame in frames.items():
+            sockets = views.get(view)
+            if sockets:
+                self._deliver(sockets, frame)
+                room.delivered[view] = frame.position
 
     def poke(self, exercise_id: int, kind: str = "log") -> None:
         room = self.rooms.get(exercise_id)
@@ -343,7 +398,7 @@ class Hub:
                         # this, a burst over WS_SEND_BUFFER frames cut every socket of the view
                         # with 4409, not only the ones that fell behind.
                         await asyncio.sleep(0)
-                room.delivered[view] = cursors[view]
+                room.delivered[view] = max(room.delivered.get(view, 0), cursors[view])
             cursors = {view: cursors[view] for view, frames in news.items() if len(frames) == BATCH}
 
     def _deliver(self, live: list[Socket], frame: Frame) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from wargame.exercises.models import Event, EventView, Exercise
-from wargame.exercises.notify import log_grew
+from wargame.exercises.notify import Committed, event_committed, log_grew
 from wargame.exercises.views_of import CONTROL, is_view
 
 if TYPE_CHECKING:
@@ -79,7 +79,19 @@ def event_append(
     )
     exercise_id = exercise.pk
     logged = {"exercise": exercise_id, "seq": event.seq, "type": type}
-    transaction.on_commit(lambda: logger.info("event %s", type, extra=logged))
+    committed = Committed(
+        type=type,
+        created_at=event.created_at,
+        payload=event.payload,
+        view_payloads=event.view_payloads,
+        positions={view: positions[view] for view in views},
+    )
+
+    def on_commit() -> None:
+        logger.info("event %s", type, extra=logged)
+        event_committed(exercise_id, committed)
+
+    transaction.on_commit(on_commit)
     _announce_on_commit(exercise_id)
     return event
 

@@ -1,33 +1,79 @@
-"""Schemathesis over every operation and role at a chosen scale (RELIABILITY.md S9): the quick
-form in tests/security/test_api_fuzz.py with the example count as a parameter and every case
-counted, so the table can show how many ran."""
+"""Schemathesis over every operation of ``/api/schema/`` with one role's credentials, at a chosen
+scale (RELIABILITY.md S9): 10 examples per operation in `make test`
+(tests/security/test_api_fuzz.py), 25 in `make reliability`, 1000 with `FULL=1`. Every case is
+counted, so the reliability table can show how many ran."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
-
-from tests.api.cast import facilitator_client, game_create
-from tests.security.test_api_fuzz import (
-    CHECKS,
-    _authorization,
-    _connection_kept_across_requests,
-    _known_ids,
-    _summary,
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
+from tests.api.cast import facilitator_client, game_create
+
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from schemathesis.schemas import APIOperation
 
     from tests.api.cast import Game
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def _authorization(game: Game, role: str) -> dict[str, str]:
+    clients = {"facilitator": game.control, "player": game.players["US"], "observer": game.observer}
+    if role not in clients:
+        return {}
+    credentials: dict[str, str] = clients[role]._credentials  # type: ignore[attr-defined]
+    return {"Authorization": credentials["HTTP_AUTHORIZATION"]}
+
+
+def _known_ids(game: Game, operation: APIOperation[Any, Any, Any, Any]) -> dict[str, Any]:
+    """Path parameters that name things in the built world, so examples reach the views' bodies
+    rather than stopping at 404; the free strategy still tries foreign and absurd ids."""
+    names = {p.name for p in operation.path_parameters}
+    known: dict[str, Any] = {"exercise_id": game.exercise_id, "turn": 1}
+    return {name: value for name, value in known.items() if name in names}
+
+
+def _summary(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return "\n".join(f"    {line}" for line in lines[:14])
+
+
+@contextlib.contextmanager
+def _connection_kept_across_requests() -> Iterator[None]:
+    """Django's WSGI handler closes the database connection after each request; the test's
+    transaction lives on that connection, so the test client's trick is repeated here."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @dataclass

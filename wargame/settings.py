@@ -146,7 +146,9 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000, minimum=1),
-                "group_expiry": env_int("CHANNEL_LAYER_GROUP_EXPIRY", 86400, minimum=1),
+                # Each live hub rejoins its group every half of this; a process that died stops
+                # receiving (and Redis stops keeping) its doorbells after it, not after a day.
+                "group_expiry": env_int("CHANNEL_LAYER_GROUP_EXPIRY", 300, minimum=20),
             },
         }
     }

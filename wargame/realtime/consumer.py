@@ -32,6 +32,7 @@ from wargame.exercises.principals import (
     principal_for,
 )
 from wargame.realtime.hub import HUB
+from wargame.realtime.origin import cookies_count
 from wargame.realtime.outbox import Socket
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self.close(4400)
             return
         self.since = int(raw)
-        if not self.scope.get("wargame_cookies_ignored"):
+        if cookies_count(self.scope):
             cookies = parse_cookie(self._header(b"cookie"))
             try:
                 principal = await sync_to_async(_principal_from_cookies, thread_sensitive=False)(

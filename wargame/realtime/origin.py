@@ -1,8 +1,9 @@
 """The WebSocket handshake's Origin check (CONTRACT.md, cross-site WebSocket hijacking).
 
 Channels' AllowedHostsOriginValidator refuses a handshake without Origin; scripts and bots send
-none, so this validator lets them through but marks the scope so that cookies are ignored: such a
-socket can only authenticate with a token in its first frame.
+none, so this validator lets them through, and the consumer ignores the cookies of a socket
+without Origin (``cookies_count``): such a socket can only authenticate with a token in its first
+frame.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ def origin_of(scope: Scope) -> str | None:
     return None
 
 
+def cookies_count(scope: Scope) -> bool:
+    """A browser always sends Origin; without one, cookies could be a stolen session's, so they
+    authenticate nothing (OriginCheck has refused every foreign Origin already)."""
+    return origin_of(scope) is not None
+
+
 def origin_allowed(origin: str) -> bool:
     host = urlsplit(origin).hostname
     if not host:
@@ -33,7 +40,7 @@ def origin_allowed(origin: str) -> bool:
 
 
 class OriginCheck:
-    """Refuse a foreign Origin with HTTP 403; mark a missing one as cookie-less."""
+    """Refuse a foreign Origin with HTTP 403 (a missing one passes, without its cookies)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -41,9 +48,7 @@ class OriginCheck:
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> Any:
         if scope["type"] == "websocket":
             origin = origin_of(scope)
-            if origin is None:
-                scope = {**scope, "wargame_cookies_ignored": True}
-            elif not origin_allowed(origin):
+            if origin is not None and not origin_allowed(origin):
                 await receive()  # the websocket.connect message
                 await send({"type": "websocket.close", "code": 403})
                 return None

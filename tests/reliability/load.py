@@ -533,8 +533,18 @@ def over_capacity_lines(servers: list[LoggedServer]) -> int:
     return sum(server.log().count("over capacity") for server in servers)
 
 
-def server_errors_logged(servers: list[LoggedServer]) -> int:
-    return sum(server.log().count("Traceback") for server in servers)
+def server_errors_logged(servers: list[LoggedServer]) -> list[str]:
+    """One line per traceback in the servers' logs: the line logged with it and the exception,
+    so a failed run says what went wrong after its logs are gone."""
+    found = []
+    for server in servers:
+        before, *blocks = server.log().split("Traceback (most recent call last):")
+        for block in blocks:
+            said = before.rstrip().rsplit("\n", 1)[-1][:160]
+            raised = next((ln for ln in block.splitlines() if ln and not ln[0].isspace()), "?")
+            found.append(f"{said} | {raised[:160]}")
+            before = block
+    return found
 
 
 # --- one run --------------------------------------------------------------------------------------
@@ -552,7 +562,7 @@ class Run:
     connect_seconds: float
     planned_reconnects: int
     over_capacity: int
-    tracebacks: int
+    tracebacks: list[str]
     pinning: str
     seconds: float
 

@@ -46,7 +46,7 @@ format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: setup
+bench: setup system-deps
 	$(VENV_PY) -m bench
 
 # The interface's Japanese and Korean catalogues: extract new strings, then compile. Both the

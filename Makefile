@@ -30,7 +30,7 @@ demo: setup
 test: setup system-deps
 	$(VENV_PY) -m pytest
 
-# Fault injection on the production topology (RELIABILITY.md R1-R4, R8); prints the table.
+# Fault injection on the production topology (docs/reliability.md#goals: R1-R4, R8); prints the table.
 # FULL=1 adds the load and soak runs, the full-size lifecycle machine and 1000 fuzz examples
 # per operation (hours; by hand, its table goes into docs/reliability.md).
 reliability: setup system-deps

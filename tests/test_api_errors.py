@@ -1,4 +1,4 @@
-"""Every API error leaves in CONTRACT.md's shape, with the contract's codes and statuses."""
+"""Every API error leaves in the documented shape, codes and statuses (docs/interface.md#errors)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The fixed cast of an API test (STYLE.md): control, a co-facilitator-to-be, an outsider
-facilitator, a player per team, an observer, and anonymous."""
+"""The fixed cast of an API test (docs/architecture.md#house-style): control, a
+co-facilitator-to-be, an outsider facilitator, a player per team, an observer, and anonymous."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""The reference model behind the lifecycle state machine (RELIABILITY.md R9).
+"""The reference model behind the lifecycle state machine (docs/reliability.md#r9).
 
-It holds what CONTRACT.md promises, written independently of the product: which views each event
-type reaches, which events each kind of write appends, and how a principal reads its stream.
-"""
+It holds what docs/interface.md promises, written independently of the product: which views each
+event type reaches, which events each kind of write appends, and how a principal reads its
+stream."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ JOINABLE = ("lobby", "running", "paused")
 TALK_OPEN = JOINABLE
 DECISIONS_OPEN = ("briefing", "deliberation")
 
-# CONTRACT.md, "What each write appends to the log, in this order, and which views see it".
+# docs/interface.md#what-each-write-logs: what each write appends, in order, and which views see it.
 TO_ALL = frozenset(
     {
         "exercise.started",
@@ -83,7 +83,7 @@ def contract_audience(
     teams: Sequence[str],
     channel_members: Mapping[int, Sequence[str]],
 ) -> Audience:
-    """The audience CONTRACT.md gives an event of this type with this (control's) payload.
+    """The audience docs/interface.md gives an event of this type with this (control's) payload.
     An event type without a rule here fails the test: a new type needs a deliberate answer."""
     if event_type in TO_ALL:
         return Audience(all_views(teams))

@@ -1,4 +1,4 @@
-"""Who may do what to which exercise (CONTRACT.md, Roles and Endpoints): every route of
+"""Who may do what to which exercise (docs/interface.md#roles-and-views, #endpoints): every route of
 wargame/api/urls.py, each method it allows, every role and object, against authz_matrix.yaml;
 and the fog of war over every answer: no principal ever receives another team's private text,
 the seed, the join codes or a hidden state variable it may not see.
@@ -388,7 +388,8 @@ def _run_case(case: dict[str, Any], world: World, params: set[str]) -> None:
 
 
 def _not_allowed(world: World, params: dict[str, set[str]]) -> None:
-    """A method no route allows, once per route: 405 method_not_allowed (CONTRACT.md)."""
+    """A method no route allows, once per route: 405 method_not_allowed
+    (docs/interface.md#errors)."""
     first = {case["route"]: case for case in reversed(CASES)}
     for route, case in first.items():
         path = _path(case, "own", world, params[route])
@@ -462,8 +463,9 @@ def _epilogue(world: World) -> None:
 
 
 def _bad_credentials(world: World) -> None:
-    """A removed participant's token stops working at once (REST 401, CONTRACT.md); so does a
-    made-up token of either kind, whatever the exercise."""
+    """A removed participant's token stops working at once (REST 401,
+    docs/interface.md#authentication); so does a made-up token of either kind, whatever the
+    exercise."""
     game = world.own.game
     code = game.exercise()["join_codes"]["US"]
     joined = _ok(
@@ -494,8 +496,9 @@ def _bad_credentials(world: World) -> None:
 
 
 def _teaching(world: World) -> None:
-    """observer_view teams lets observers read team channels and decisions (CONTRACT.md), for
-    later events; the private line between control and a team stays private."""
+    """observer_view teams lets observers read team channels and decisions
+    (docs/interface.md#roles-and-views), for later events; the private line between control and a
+    team stays private."""
     side, game = world.own, world.own.game
     _command(game, "set_observer_view", args={"view": "teams"})
     dprk, control = game.players["DPRK"], game.control

@@ -62,7 +62,7 @@ def _two_facilitators() -> tuple[Game, APIClient]:
 
 
 def test_two_facilitators_pressing_advance_together_advance_once_per_round() -> None:
-    """RELIABILITY.md R5: 100 rounds, exactly one 200 and one 409 each, phases contiguous."""
+    """docs/reliability.md#r5: 100 rounds, exactly one 200 and one 409 each, phases contiguous."""
     assert connection.vendor == "postgresql"
     game, co = _two_facilitators()
     assert game.command("start").status_code == 200
@@ -86,7 +86,7 @@ def test_two_facilitators_pressing_advance_together_advance_once_per_round() -> 
 
 
 def test_a_decision_retried_concurrently_with_one_key_is_stored_once() -> None:
-    """RELIABILITY.md R6: one key x 20 concurrent PUTs: one write, one event, same answers."""
+    """docs/reliability.md#r6: one key x 20 concurrent PUTs: one write, one event, same answers."""
     control = facilitator_client("control")
     game = game_create(control)
     assert game.command("start").status_code == 200

@@ -1,5 +1,5 @@
 """A deadline whose task was lost is still enforced: the periodic sweep on a real worker locks
-the turn (RELIABILITY.md R3, quick form), once."""
+the turn (docs/reliability.md#r3, quick form), once."""
 
 from __future__ import annotations
 

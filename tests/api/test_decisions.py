@@ -1,5 +1,5 @@
 """A team's decision: the shared draft, its checks, versions and keys, the submit, and who hears
-of it (CONTRACT.md: decision, decision writes, events)."""
+of it (docs/interface.md#shapes, #idempotency, #what-each-write-logs)."""
 
 from __future__ import annotations
 

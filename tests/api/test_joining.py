@@ -1,5 +1,5 @@
 """Joining with a code, the join limiter, participant tokens, CSRF on join, facilitator tokens
-(CONTRACT.md: roles and authentication, POST /join/, join limiter, POST /auth/token/)."""
+(docs/interface.md#authentication, #join-limiter, #endpoints: POST /join/, POST /auth/token/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The exercise lifecycle as a stateful property (RELIABILITY.md R9, issue 11).
+"""The exercise lifecycle as a stateful property (docs/reliability.md#r9).
 
 A hypothesis state machine plays one exercise through the REST API: people join, teams draft and
 submit, members chat, control advances, locks, pauses, resumes, extends, publishes and removes
@@ -319,7 +319,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         )
         assert response.status_code == 200, response.content
         seat.revoked = True
-        # the token stops working at once (CONTRACT.md, remove_participant)
+        # the token stops working at once (docs/interface.md#commands, remove_participant)
         assert seat.client.get(f"{self.events_url}?since={seat.last_seq}").status_code == 401
         self._step(Growth((*joined, "participant.left")))
 
@@ -477,7 +477,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.status == "running" and self.phase == "deliberation")
     @rule(stale=STALENESS)
     def lock(self, stale: str) -> None:
-        """Advance out of deliberation: submissions lock (RELIABILITY.md R9, "no decision after
+        """Advance out of deliberation: submissions lock (docs/reliability.md#r9, "no decision after
         lock")."""
         self._advance(stale)
 
@@ -646,7 +646,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         return events
 
     def _check_audiences(self, rows: list[tuple[int, str, list[str], Any, Any]]) -> None:
-        """Each new event reaches exactly the views CONTRACT.md names for it; the other teams
+        """Each new event reaches exactly the views docs/interface.md names for it; the other teams
         learn only that a decision was submitted."""
         for seq, kind, audience, payload, view_payloads in rows:
             expected = contract_audience(

@@ -1,5 +1,5 @@
 """Paging (events by ``since``, messages by ``after``) and the error shape of the whole API
-(CONTRACT.md: REST, paging)."""
+(docs/interface.md#errors, #paging)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Solo practice (CONTRACT.md `POST /practice/`): no account, the other teams are bots, the game
-paces itself, and the token runs this one exercise's pacing and publishing, nothing more."""
+"""Solo practice (docs/interface.md#endpoints, `POST /practice/`): no account, the other teams are
+bots, the game paces itself, and the token runs this one exercise's pacing and publishing, nothing
+more."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Scenarios over the API: the built-ins for anyone, validation with line and field, a
-facilitator's private uploads, and hostile or oversized bodies (CONTRACT.md: scenario)."""
+facilitator's private uploads, and hostile or oversized bodies (docs/interface.md#endpoints,
+#shapes: scenario)."""
 
 from __future__ import annotations
 

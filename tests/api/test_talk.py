@@ -1,5 +1,5 @@
 """Talk: channels as each role may see them, messages, control lines, statements, and who hears
-of them (CONTRACT.md: channel, message, statement, message.posted)."""
+of them (docs/interface.md#shapes: channel, message, statement; message.posted)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
     from rest_framework.test import APIClient
 
-# CONTRACT.md, channel: a team's own channel, the allied lines it belongs to, both hotlines it
-# is a member of, and its private line to control.
+# docs/interface.md#shapes, channel: a team's own channel, the allied lines it belongs to, both
+# hotlines it is a member of, and its private line to control.
 SEES = {
     "US": {"US", "US-ROK", "US-JPN", "US-ROK-JPN", "US-DPRK", "control-US"},
     "ROK": {"ROK", "US-ROK", "ROK-JPN", "US-ROK-JPN", "ROK-DPRK", "control-ROK"},

@@ -94,7 +94,7 @@ def test_it_produces_legal_decisions_for_every_team_and_turn(policy: str, team: 
 
 
 def test_it_never_proposes_nuclear_use_unless_the_model_allows_it() -> None:
-    """ADJUDICATION.md §9: bots propose nuclear use only if bots.allow_nuclear_proposals."""
+    """docs/model.md#safety: bots propose nuclear use only if bots.allow_nuclear_proposals."""
     state = initial_state(MODEL, overrides={"rung/DPRK/US": 8})
     view = _view(state, "DPRK")
     for seed in range(200):
@@ -212,7 +212,7 @@ def test_the_2017_script_has_twelve_sourced_turns_of_legal_decisions() -> None:
 
 
 def test_the_2017_script_pairs_every_joint_action_with_its_partner() -> None:
-    """A joint action happens only if every named party takes it (ADJUDICATION.md §5)."""
+    """A joint action happens only if every named party takes it (docs/model.md#actions)."""
     for turn, step in default_script()["turns"].items():
         for team in CORE_TEAMS:
             for entry in step.get(team, []):

@@ -1,4 +1,5 @@
-"""CBM registry cases (ADJUDICATION.md §6): one per transition, plus verification and detection."""
+"""CBM registry cases (docs/model.md#cbm-registry): one per transition, plus verification and
+detection."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plausibility checks E1-E4 and sanity (ADJUDICATION.md §11) over 200 paired seeds.
+"""Plausibility checks E1-E4 and sanity (docs/model.md#validation) over 200 paired seeds.
 
 Each check plays the same seeds with and without its condition; the verdicts and their numbers come
 from wargame.engine.checks, the thresholds from data/bots.yaml.

@@ -1,4 +1,4 @@
-"""Properties (ADJUDICATION.md §11): determinism, bounds, monotonicity, the ratchet, the safety
+"""Properties (docs/model.md#validation): determinism, bounds, monotonicity, the ratchet, the safety
 gate, fog of war and lossless round-trips, over random legal decisions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Adjudication cases, one or more per rule R01-R19 (ADJUDICATION.md §7).
+"""Adjudication cases, one or more per rule R01-R19 (docs/model.md#rules).
 
 Each docstring states the rule and the expected result; each body fails if the rule is removed."""
 

@@ -96,7 +96,7 @@ def test_the_lock_needs_a_transaction() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_produce_gapless_streams_in_commit_order() -> None:
-    """RELIABILITY.md R7 (quick form): 8 writers x 25 events, every stream 1..N with no gap."""
+    """docs/reliability.md#r7 (quick form): 8 writers x 25 events, every stream 1..N with no gap."""
     assert connection.vendor == "postgresql"
     exercise = exercise_create()
     writers, per_writer = 8, 25

@@ -1,4 +1,4 @@
-"""A small client-side reducer over one view's snapshot (RELIABILITY.md R10, Zulip's
+"""A small client-side reducer over one view's snapshot (docs/reliability.md#r10, Zulip's
 ``apply_events``): the snapshot a role reads over REST, plus the events its stream carries, must
 equal what it reads afterwards.
 
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 JSON = dict[str, Any]
 
-# The channel shape does not say which hotline a hotline channel carries; CONTRACT.md names them
-# (``set_hotline {hotline: ik or us}``: the inter-Korean and the US-DPRK line).
+# The channel shape does not say which hotline a hotline channel carries; docs/interface.md names
+# them (``set_hotline {hotline: ik or us}``: the inter-Korean and the US-DPRK line).
 HOTLINE_MEMBERS: dict[str, frozenset[str]] = {
     "ik": frozenset({"ROK", "DPRK"}),
     "us": frozenset({"US", "DPRK"}),
@@ -250,8 +250,8 @@ def _hotline_changed(snapshot: Snapshot, payload: JSON) -> None:
     members = HOTLINE_MEMBERS[key]
     for channel in snapshot["channels"]:
         if channel["kind"] == "hotline" and frozenset(channel["members"]) == members:
-            # open while up or degraded (CONTRACT.md); views outside the channel's audience get
-            # no channel.opened/closed, so this event alone must keep their list right
+            # open while up or degraded (docs/interface.md#shapes); views outside the channel's
+            # audience get no channel.opened/closed, so this event alone must keep their list right
             channel["state"] = line_state
             channel["open"] = line_state != "down"
     if "ci" in payload:

@@ -1,4 +1,4 @@
-"""Replay equivalence per event type and role (RELIABILITY.md R10, Zulip's ``verify_action``).
+"""Replay equivalence per event type and role (docs/reliability.md#r10, Zulip's ``verify_action``).
 
 For every event type the server can emit, a case performs an action that emits it; for every role
 (control, each team, an observer under ``observer_view`` public and teams) the snapshot read before,

@@ -1,6 +1,6 @@
-"""Load and soak machinery for RELIABILITY.md L1, L2 and the group-expiry check: many exercises
-being played over HTTP while hundreds of WebSockets record what reaches them, with the servers'
-memory, their PostgreSQL connections and their logs sampled as it runs."""
+"""Load and soak machinery for docs/reliability.md#l1, #l2 and the group-expiry check: many
+exercises being played over HTTP while hundreds of WebSockets record what reaches them, with the
+servers' memory, their PostgreSQL connections and their logs sampled as it runs."""
 
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ _keys = itertools.count(1)
 
 
 def knob(name: str, default: float) -> float:
-    """A size or duration from the environment, RELIABILITY.md's value when unset."""
+    """A size or duration from the environment, the goal's value (docs/reliability.md#load) when
+    unset."""
     raw = os.environ.get(name, "").strip()
     return float(raw) if raw else default
 

@@ -1,6 +1,6 @@
-"""Attacks on the production topology (RELIABILITY.md S4, S6, S8, S9, S10 and §3 failures 1
-and 4): a real Uvicorn process on the private PostgreSQL and Redis, hostile clients, and the
-server's resident memory read from /proc before and after. Every test fills one table row."""
+"""Attacks on the production topology (docs/reliability.md#goals: S4, S6, S8, S9, S10 and known
+failures 1 and 4): a real Uvicorn process on the private PostgreSQL and Redis, hostile clients, and
+the server's resident memory read from /proc before and after. Every test fills one table row."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
 ]
-# Bounds from RELIABILITY.md S8/S10: others' p95 under 2x during a flood, RSS growth < 50 MB,
-# hostile YAML refused within 2 s.
+# Bounds from docs/reliability.md#s8 and #s10: others' p95 under 2x during a flood, RSS growth
+# < 50 MB, hostile YAML refused within 2 s.
 FLOOD_P95_RATIO = 2.0
 RSS_GROWTH_BOUND = 50 * MB
 FLOOD_SECONDS = 4.0
@@ -625,7 +625,7 @@ def test_hostile_yaml_over_http_is_refused_quickly_without_memory_growth(
     assert health == 200
 
 
-# CI scale; FULL=1 is RELIABILITY.md's full run (by hand: about an hour on 2 cores).
+# CI scale; FULL=1 is the full run of docs/reliability.md#s9 (by hand: about an hour on 2 cores).
 SCHEMA_EXAMPLES = 1000 if os.environ.get("FULL") == "1" else 25
 ROLES = ("facilitator", "player", "observer", "anonymous")
 

@@ -1,6 +1,6 @@
-"""Fault injection against the production topology started on this machine (RELIABILITY.md
-R1-R4, R8): PostgreSQL, Redis, two Uvicorn processes and a Celery worker with beat, each killed
-on purpose. Every test fills one row of the table the run prints at the end."""
+"""Fault injection against the production topology started on this machine (R1-R4 and R8 of
+docs/reliability.md#goals): PostgreSQL, Redis, two Uvicorn processes and a Celery worker with beat,
+each killed on purpose. Every test fills one row of the table the run prints at the end."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 PRINCIPALS = ("control", *TEAMS, "observers")
-# Bounds from RELIABILITY.md: R1 caught up <= 10 s after Redis returns, R2 <= 5 s, R3 the sweep
-# locks <= 30 s after the deadline, R8 recovered <= 5 s once PostgreSQL is back.
+# Bounds from docs/reliability.md#goals: R1 caught up <= 10 s after Redis returns, R2 <= 5 s, R3 the
+# sweep locks <= 30 s after the deadline, R8 recovered <= 5 s once PostgreSQL is back.
 REDIS_RECOVERY_BOUND = 10.0
 ASGI_RECOVERY_BOUND = 5.0
 SWEEP_BOUND = 30.0

@@ -1,11 +1,11 @@
-"""Load, soak and group expiry on the production topology (RELIABILITY.md L1, L2; §3 failures 3
-and 5): two Uvicorn processes on one Redis channel layer and PostgreSQL, many exercises played
-over HTTP while every seat's WebSocket records what reaches it.
+"""Load, soak and group expiry on the production topology (docs/reliability.md#l1, #l2; known
+failures 3 and 5): two Uvicorn processes on one Redis channel layer and PostgreSQL, many exercises
+played over HTTP while every seat's WebSocket records what reaches it.
 
 These are the ``FULL=1`` runs of ``make reliability``; sizes and durations come from the
 environment (``LOAD_EXERCISES``, ``LOAD_CLIENTS``, ``LOAD_MINUTES``, ``SOAK_MINUTES``,
 ``LOAD_STEPS_PER_SECOND``, ``GROUP_EXPIRY_SECONDS``, ``GROUP_EXPIRY_HOLD_MINUTES``) with
-RELIABILITY.md's values as defaults."""
+the goals' values (docs/reliability.md#load) as defaults."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ pytestmark = [
         reason="L1/L2 load, soak and group expiry run for minutes: set FULL=1 to run them",
     ),
 ]
-# RELIABILITY.md L1: commit-to-receive p95 < 100 ms, p99 < 250 ms; RSS growth < 10% over the
+# docs/reliability.md#l1: commit-to-receive p95 < 100 ms, p99 < 250 ms; RSS growth < 10% over the
 # last half of the run.
 P95_MS, P99_MS = 100.0, 250.0
 RSS_GROWTH = 0.10

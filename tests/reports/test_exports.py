@@ -1,5 +1,6 @@
-"""Exports of the event log (CONTRACT.md, Exports): JSONL round-trips, CSV rows per kind,
-streamed answers for facilitators only, and the command line writing the API's bytes."""
+"""Exports of the event log (docs/interface.md#exports, docs/research-export.md): JSONL round-trips,
+CSV rows per kind, streamed answers for facilitators only, and the command line writing the API's
+bytes."""
 
 from __future__ import annotations
 

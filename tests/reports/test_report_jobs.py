@@ -1,5 +1,6 @@
-"""Report jobs (CONTRACT.md: POST reports/, GET reports/{rid}/): a facilitator asks, a worker
-renders with progress shown to control only, the file downloads, an unchanged log reuses it.
+"""Report jobs (docs/interface.md#endpoints: POST reports/, GET reports/{rid}/): a facilitator asks,
+a worker renders with progress shown to control only, the file downloads, an unchanged log reuses
+it.
 
 Most tests here check the job mechanics with the renderer replaced at its edge
 (``jobs.report_render_file``); the one marked REAL RENDERER runs a real Celery worker on Redis

@@ -1,4 +1,4 @@
-"""Every built-in scenario is playable end to end by bots (the scenarios issue)."""
+"""Every built-in scenario is playable end to end by bots."""
 
 from __future__ import annotations
 

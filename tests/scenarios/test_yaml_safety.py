@@ -1,4 +1,4 @@
-"""Hostile YAML is refused quickly, with a clear error and a place (RELIABILITY.md S10)."""
+"""Hostile YAML is refused quickly, with a clear error and a place (docs/reliability.md#s10)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Schemathesis over every operation of ``/api/schema/`` with one role's credentials, at a chosen
-scale (RELIABILITY.md S9): 10 examples per operation in `make test`
+scale (docs/reliability.md#s9): 10 examples per operation in `make test`
 (tests/security/test_api_fuzz.py), 25 in `make reliability`, 1000 with `FULL=1`. Every case is
 counted, so the reliability table can show how many ran."""
 

@@ -1,5 +1,5 @@
 """Every API operation, fuzzed from its own OpenAPI schema with each role's credentials, answers
-without a server error and within its documented responses (RELIABILITY.md S9, quick form).
+without a server error and within its documented responses (docs/reliability.md#s9, quick form).
 
 The Django app runs in-process through WSGI on the test database; the examples are derandomized
 so a failure reproduces, and the run is bounded per operation so it fits the quick profile

@@ -1,4 +1,4 @@
-"""Hostile scenario YAML sent over the API is refused quickly (RELIABILITY.md S10).
+"""Hostile scenario YAML sent over the API is refused quickly (docs/reliability.md#s10).
 
 Billion laughs, python tags, the broken fixture files and a declared body over the cap are
 covered in tests/api/test_scenarios_api.py and tests/scenarios/test_yaml_safety.py; these add

@@ -1,7 +1,8 @@
 """Malformed, oversized and flooding WebSocket clients end in a contract close code or an error
-frame, never a stuck socket, while a well-behaved client keeps getting its events (RELIABILITY.md
-S8). The close codes of single hand-picked frames are in tests/realtime/test_live_streams.py;
-these add generated frames, nesting, 1 MiB frames, 100-frame floods and invalid UTF-8."""
+frame, never a stuck socket, while a well-behaved client keeps getting its events
+(docs/reliability.md#s8). The close codes of single hand-picked frames are in
+tests/realtime/test_live_streams.py; these add generated frames, nesting, 1 MiB frames, 100-frame
+floods and invalid UTF-8."""
 
 from __future__ import annotations
 
@@ -116,7 +117,8 @@ def _attacks_handled_today(auth: str) -> list[Attack]:
         ("100 pings", _flood(auth, ping), {4429}, FLOOD),
         ("100 unknown types", _flood(auth, json.dumps({"type": "zz"})), {4429}, FLOOD),
         ("100 garbage frames", _flood(auth, "{"), {4400}, FLOOD),
-        # Auth frames do not count toward the flood limit (CONTRACT.md): each gets an error frame.
+        # Auth frames do not count toward the flood limit (docs/interface.md#frames): each gets an
+        # error frame.
         ("100 auth frames", [auth] * 100, {None}, {}),
         ("a token that is an object", [json.dumps({"type": "auth", "token": {}})], {4401}, {}),
         ("a 60 KiB token", [json.dumps({"type": "auth", "token": "t" * 61_000})], {4401}, {}),

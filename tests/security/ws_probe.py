@@ -9,7 +9,7 @@ from typing import Any
 
 import websockets
 
-# What the contract allows a hostile frame to end in (CONTRACT.md, close codes).
+# What the contract allows a hostile frame to end in (docs/interface.md#close-codes).
 REFUSALS = frozenset({4400, 4401, 4413, 1009, 1003, 1007, 4429})
 ANSWER_SECONDS = 10.0
 

@@ -1,5 +1,6 @@
-"""Browsers of the fixed cast (STYLE.md), as Django test clients: control signed in with a
-session, each team's player and the observer holding the participant cookie the join page sets."""
+"""Browsers of the fixed cast (docs/architecture.md#house-style), as Django test clients: control
+signed in with a session, each team's player and the observer holding the participant cookie the
+join page sets."""
 
 from __future__ import annotations
 

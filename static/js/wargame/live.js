@@ -1,4 +1,5 @@
-// The live page: one WebSocket per page (CONTRACT.md), resumed from the last view position seen.
+// The live page: one WebSocket per page (docs/interface.md#websocket), resumed from the last view
+// position seen.
 // Server-rendered regions name the event types that change them; on such an event the region is
 // fetched again and swapped in. A region the user is typing in waits until focus leaves it, so
 // nobody loses what they typed to a teammate's update.
@@ -74,7 +75,8 @@ export function startLive(root) {
     if (frame.type === "replay.done") {
       replaying = false;
       if (frame.seq < since) {
-        // Our numbers are from a stream that no longer exists (CONTRACT.md): start afresh.
+        // Our numbers are from a stream that no longer exists (docs/interface.md#writing-a-client):
+        // start afresh.
         location.reload();
       }
       return;

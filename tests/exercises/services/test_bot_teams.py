@@ -1,4 +1,4 @@
-"""Bot-played teams (CONTRACT.md `set_ai`; the AI-teams issue): they decide from their own team's
+"""Bot-played teams (docs/interface.md#commands, `set_ai`): they decide from their own team's
 view, submit through the same services as people after a short delay, announce public steps,
 answer hotline and allied messages, and can be swapped in and out by the facilitator.
 

@@ -1,5 +1,6 @@
-"""What-if branches (issue 9): a fork of an unmodified exercise reproduces it; an override in the
-original is dropped from the branch, and logged; a replaced decision changes its turn."""
+"""What-if branches (docs/interface.md#endpoints, `POST fork/`): a fork of an unmodified exercise
+reproduces it; an override in the original is dropped from the branch, and logged; a replaced
+decision changes its turn."""
 
 from __future__ import annotations
 

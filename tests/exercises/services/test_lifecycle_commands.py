@@ -1,4 +1,4 @@
-"""Every facilitator command of CONTRACT.md's Lifecycle table, driven through
+"""Every facilitator command of docs/interface.md#commands, driven through
 ``POST /exercises/{id}/commands/``: the effect on status, turn, phase and clock, the refusals
 (409 ``conflict`` out of place, 400 ``invalid`` naming ``args.<field>``, stale ``expected_*``),
 and exactly the events each write appends, in order, with their audiences.

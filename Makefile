@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps demo test reliability lint format bench messages screenshots clean
+.PHONY: setup system-deps demo test reliability lint format bench messages screenshots fonts clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -55,6 +55,13 @@ messages: setup
 	$(VENV_PY) manage.py makemessages -l ja -l ko --no-obsolete --add-location file \
 		-i ".venv/*" -i ".tools/*" -i "var/*" -i "tests/*" -i "bench/*" -i "docs/*"
 	$(VENV_PY) manage.py compilemessages --ignore ".venv" --ignore ".tools"
+
+# The Japanese and Korean fonts in static/fonts/ are committed, so nothing needs this. It remakes
+# them from Noto Sans CJK 2.004 (a PyPI wheel carrying the upstream file; its digest is checked).
+fonts: setup
+	.tools/bin/pip download --quiet --disable-pip-version-check --no-deps --dest var/fonts \
+		noto-cjk-sans-otc==0.0.1
+	$(VENV_PY) scripts/build_fonts.py var/fonts/noto_cjk_sans_otc-0.0.1-py3-none-any.whl
 
 # Pictures of every page for the README and the facilitator's guide, taken by the browser tests.
 screenshots: setup system-deps

@@ -3,16 +3,18 @@ self-contained HTML, the cache that keeps it until the log changes, and who may 
 
 from __future__ import annotations
 
+import base64
+import io
 import re
-import zlib
 from typing import TYPE_CHECKING, Any
 
-import pypdfium2 as pdfium
 import pytest
 import yaml
+from fontTools.ttLib import TTFont
 from rest_framework.test import APIClient
 
 from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
 from wargame.exercises.models import Exercise
 from wargame.reports.aar.cache import cached_report
 from wargame.reports.aar.render import report_html, report_pdf
@@ -107,31 +109,13 @@ def play_turn(game: Game, turn: int) -> None:
     assert game.command("advance", expected_turn=turn, expected_phase="outcome").status_code == 200
 
 
-def pdf_pages(content: bytes) -> list[str]:
-    document = pdfium.PdfDocument(content)
-    try:
-        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    finally:
-        document.close()
-
-
-def squeezed(text: str) -> str:
-    """Extracted text breaks lines and may split words: compare without any whitespace."""
-    return re.sub(r"\s+", "", text)
-
-
-def embedded_font_names(content: bytes) -> set[str]:
-    """/BaseFont names, also those inside compressed object streams."""
-    chunks = [content]
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.DOTALL):
-        try:
-            chunks.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
+def embedded_faces(html: str) -> dict[str, set[int]]:
+    """The faces a report page carries, each with the characters its embedded font maps."""
+    face = r'@font-face \{ font-family: "([^"]+)"; src: url\(data:font/woff;base64,([^)]+)\)'
+    rules = re.findall(face, html)
     return {
-        name.decode()
-        for chunk in chunks
-        for name in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-_]+)", chunk)
+        family: set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+        for family, data in rules
     }
 
 
@@ -177,12 +161,9 @@ def test_it_writes_every_section_chart_and_rationale_in_english_and_japanese(
     for heading in (*SECTIONS_JA, *CHARTS_JA):
         assert heading in whole_ja, heading
     assert "北朝鮮" in whole_ja  # team names in Japanese, from the engine's texts
-    fonts = {name.replace("-", "").lower() for name in embedded_font_names(japanese)}
-    assert any("notosanscjkjp" in name for name in fonts), fonts
-    assert not any(
-        "notosanscjk" in name
-        for name in (n.replace("-", "").lower() for n in embedded_font_names(english))
-    )
+    fonts = {font_key(name) for name in embedded_font_names(japanese)}
+    assert "wargamesansjp" in fonts, fonts
+    assert not any("wargamesans" in font_key(name) for name in embedded_font_names(english))
 
     html = report_html(exercise, "en")
     kinds = re.findall(r'<svg class="chart-svg" data-chart="(\w+)"', html)
@@ -192,6 +173,7 @@ def test_it_writes_every_section_chart_and_rationale_in_english_and_japanese(
     for external in ("http://", "https://", "<link", "<script", "<img", "@import"):
         assert external not in html, external
     assert rationale("US", 1) in html
+    assert "@font-face" not in html  # no CJK text, no embedded font
     # the report shows no participant's display name
     assert "US lead" not in html
 
@@ -270,3 +252,8 @@ def test_it_reports_an_exercise_with_nothing_published_yet_in_korean(control: AP
     assert "토의 질문" in html
     assert "미국" in html  # team names in Korean, from the engine where the scenario has none
     assert len(re.findall(r'<svg class="chart-svg"', html)) == 4
+    # A reader's machine may have no Korean font: the page carries the glyphs it uses.
+    faces = embedded_faces(html)
+    hangul = {ord(c) for c in html if 0xAC00 <= ord(c) <= 0xD7A3}
+    assert hangul <= faces["Wargame Sans KR"]
+    assert {ord(c) for c in html if ord(c) >= 0x2E80} <= set().union(*faces.values())

@@ -10,8 +10,10 @@ import matplotlib as mpl
 mpl.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-from wargame.reports.aar.charts import chart_fonts, inline_svg
+from wargame.reports.aar.charts import inline_svg
+from wargame.reports.aar.fonts import JAPANESE_FACE, KOREAN_FACE, chart_families
 
 
 def _matplotlib_svg() -> str:
@@ -50,7 +52,11 @@ def test_it_writes_stroke_and_fill_as_attributes_not_css() -> None:
     assert 'stroke-dasharray="' in svg
 
 
-def test_it_draws_japanese_and_korean_labels_with_their_cjk_faces() -> None:
-    assert chart_fonts("ja")[0] == "Noto Sans CJK JP"
-    assert chart_fonts("ko")[0] == "Noto Sans CJK KR"
-    assert chart_fonts("en")[0] in ("Noto Sans", "DejaVu Sans")
+def test_it_draws_japanese_and_korean_labels_with_the_bundled_faces() -> None:
+    def first_file(lang: str) -> str:
+        properties = font_manager.FontProperties(family=chart_families(lang)[0])
+        return font_manager.findfont(properties, fallback_to_default=False)
+
+    assert first_file("ja") == str(JAPANESE_FACE.path)
+    assert first_file("ko") == str(KOREAN_FACE.path)
+    assert chart_families("en")[0] == "DejaVu Sans"

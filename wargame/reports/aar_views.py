@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
     from rest_framework.request import Request
 
-# The page loads nothing: its styles and charts are inline, and it runs no script.
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+# The page loads nothing: its styles, charts and CJK glyphs are inline, and it runs no script.
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'"
+)
 LANGUAGE_PARAMETER = OpenApiParameter(
     "language", str, enum=list(LANGUAGES), description="default: the exercise's language"
 )

@@ -1,13 +1,14 @@
 """The report's charts: matplotlib (Agg) line charts written as SVG, to be inlined in the HTML.
 
 Text is drawn as glyph outlines (``svg.fonttype: path``) from the report language's font, so a
-chart needs no font of its own in a browser or in WeasyPrint, whose PDF keeps it as vectors."""
+chart needs no font of its own in a browser or in WeasyPrint, whose PDF keeps it as vectors. The
+project's CJK fonts are registered by path when this module loads: matplotlib's font cache is
+built once per machine and never sees a font installed later."""
 
 from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,9 @@ import matplotlib as mpl
 mpl.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 from matplotlib.ticker import MaxNLocator
+
+from wargame.reports.aar.fonts import chart_families, register_with_matplotlib
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,29 +27,14 @@ if TYPE_CHECKING:
     from wargame.reports.aar.shapes import ChartData, Series
     from wargame.reports.aar.text import Words
 
-# The same families as the report's CSS stack, in order of preference.
-FONT_FAMILIES: dict[str, tuple[str, ...]] = {
-    "ja": ("Noto Sans CJK JP", "Noto Sans CJK KR", "DejaVu Sans"),
-    "ko": ("Noto Sans CJK KR", "Noto Sans CJK JP", "DejaVu Sans"),
-    "en": ("Noto Sans", "DejaVu Sans", "Noto Sans CJK JP"),
-}
+register_with_matplotlib()
+
 CHART_KINDS = ("rung", "ci", "threat", "assurance")
 # Colour-blind-safe (Okabe-Ito), and distinct in grey print through the line styles.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 SIZE_INCHES = (6.6, 2.9)
-
-
-@lru_cache(maxsize=1)
-def _installed() -> frozenset[str]:
-    return frozenset(f.name for f in font_manager.fontManager.ttflist)
-
-
-def chart_fonts(lang: str) -> list[str]:
-    """The families of ``lang``'s stack that this machine has (DejaVu ships with matplotlib)."""
-    found = [f for f in FONT_FAMILIES.get(lang, FONT_FAMILIES["en"]) if f in _installed()]
-    return found or ["DejaVu Sans"]
 
 
 _DROP = (
@@ -136,7 +123,7 @@ def chart_svg(
 ) -> str:
     with mpl.rc_context(
         {
-            "font.family": chart_fonts(words.lang),
+            "font.family": chart_families(words.lang),
             "svg.fonttype": "path",
             # Fixed ids: the same data gives the same bytes, and charts differ in their ids.
             "svg.hashsalt": f"aar-{kind}",

@@ -1,6 +1,6 @@
-"""The after-action review as one self-contained HTML page (inline CSS and SVG, no external
-resource) and as a PDF of that page (WeasyPrint, which keeps the SVG charts as vectors and
-embeds the subset of each font it uses)."""
+"""The after-action review as one self-contained HTML page (inline CSS and SVG, the CJK glyphs it
+uses embedded, no external resource) and as a PDF of that page (WeasyPrint, which keeps the SVG
+charts as vectors and embeds the subset of each font it uses, the project's CJK fonts included)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from wargame.reports.aar import fonts
 from wargame.reports.aar.charts import CHART_KINDS, report_charts
 from wargame.reports.aar.data import ReportData, report_data
 from wargame.reports.aar.text import report_language
@@ -21,13 +22,6 @@ if TYPE_CHECKING:
     Progress = Callable[[int, str], None]
 
 TEMPLATE = "reports/aar.html"
-# CSS stacks: the language's CJK face first where it has one, so that its glyph forms win
-# (Japanese and Korean share code points but not shapes); DejaVu covers what Noto lacks.
-FONT_STACKS = {
-    "ja": '"Noto Sans CJK JP", "Noto Sans JP", "Noto Sans", "DejaVu Sans", sans-serif',
-    "ko": '"Noto Sans CJK KR", "Noto Sans KR", "Noto Sans", "DejaVu Sans", sans-serif',
-    "en": '"Noto Sans", "DejaVu Sans", "Noto Sans CJK JP", sans-serif',
-}
 
 
 class ReportFetchRefusedError(ValueError):
@@ -39,12 +33,13 @@ def _step(progress: Progress | None, percent: int, stage: str) -> None:
         progress(percent, stage)
 
 
-def _context(data: ReportData, charts: dict[str, str]) -> dict[str, Any]:
+def _context(data: ReportData, charts: dict[str, str], font_faces: str) -> dict[str, Any]:
     words = data.words
     return {
         "lang": data.lang,
         "t": words.t,
-        "font_stack": FONT_STACKS.get(data.lang, FONT_STACKS["en"]),
+        "font_stack": fonts.css_font_stack(data.lang),
+        "font_faces": font_faces,
         "generated": str(words.t["generated"]).format(seq=data.last_seq),
         "overview": data.overview,
         "turns": data.turns,
@@ -69,33 +64,48 @@ def _context(data: ReportData, charts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _html(exercise: Exercise, lang: str, progress: Progress | None, scale: float) -> str:
+def _html(
+    exercise: Exercise, lang: str, progress: Progress | None, scale: float, *, for_pdf: bool
+) -> str:
     language = report_language(lang, exercise.language)
     _step(progress, int(5 * scale), "data")
     data = report_data(exercise, language)
     _step(progress, int(30 * scale), "charts")
     charts = report_charts(data.charts, data.words)
     _step(progress, int(70 * scale), "layout")
-    return render_to_string(TEMPLATE, _context(data, charts))
+    if for_pdf:
+        return render_to_string(TEMPLATE, _context(data, charts, fonts.pdf_font_faces(data.lang)))
+    # The page's own text decides which glyphs travel with it.
+    bare = render_to_string(TEMPLATE, _context(data, charts, ""))
+    embedded = fonts.embedded_font_faces(data.lang, bare)
+    return render_to_string(TEMPLATE, _context(data, charts, embedded)) if embedded else bare
 
 
 def report_html(exercise: Exercise, lang: str, progress: Progress | None = None) -> str:
     """The report page in ``lang`` (en, ja or ko; otherwise the exercise's language)."""
-    html = _html(exercise, lang, progress, 1.0)
+    html = _html(exercise, lang, progress, 1.0, for_pdf=False)
     _step(progress, 100, "layout")
     return html
 
 
-def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ReportFetchRefusedError(_("The report may not load %(url)s.") % {"url": url[:80]})
+def fonts_only_fetcher(url: str) -> Any:
+    """WeasyPrint's URL fetcher: the bundled font files, and nothing else."""
+    from weasyprint.urls import URLFetcherResponse
+
+    path = fonts.font_file_for(url)
+    if path is None:
+        raise ReportFetchRefusedError(_("The report may not load %(url)s.") % {"url": url[:80]})
+    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/otf"})
 
 
 def report_pdf(exercise: Exercise, lang: str, progress: Progress | None = None) -> bytes:
     """The report as a PDF: the same page laid out for A4 by its print CSS."""
     from weasyprint import HTML  # imported here: it loads Pango, which only reports need
 
-    html = _html(exercise, lang, progress, 0.6)
+    html = _html(exercise, lang, progress, 0.6, for_pdf=True)
     _step(progress, 60, "pdf")
-    document = HTML(string=html, url_fetcher=_refuse).write_pdf()
+    document = HTML(
+        string=html, base_url=fonts.font_base_url(), url_fetcher=fonts_only_fetcher
+    ).write_pdf()
     _step(progress, 100, "pdf")
     return bytes(document or b"")

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (real Redis, PostgreSQL, Chromium, and the
-# PDF renderer's libraries and CJK fonts). As root it installs them with apt-get; otherwise it
-# prints the exact command to run.
+# PDF renderer's libraries). As root it installs them with apt-get; otherwise it prints the exact
+# command to run. No CJK font: the project ships its own (static/fonts/).
 set -euo pipefail
 
-packages=(redis-server postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
+packages=(redis-server postgresql chromium gettext libpango-1.0-0 libpangoft2-1.0-0)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,4 +1,6 @@
-"""`make bench`: run every benchmark, print the table, write bench/results.json."""
+"""`make bench`: run every benchmark, print the table, write bench/results.json.
+
+`python -m bench [engine] [live] [screens]` runs only the sections named."""
 
 from __future__ import annotations
 
@@ -7,20 +9,38 @@ import sys
 
 import django
 
+SECTIONS = ("engine", "live", "screens")
 
-def main() -> int:
+
+def main(argv: list[str]) -> int:
+    chosen = [name for name in argv if name in SECTIONS] or list(SECTIONS)
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown:
+        print(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
     django.setup()
-    from bench import engine, live
-    from bench.results import RESULTS_PATH, machine, render, write
+    from bench import engine, live, screens
+    from bench.results import RESULTS_PATH, load_average, machine, render, write
+    from bench.screens.rows import summary
 
-    rows = engine.run() + live.run()
+    runners = {"engine": engine.run, "live": live.run, "screens": screens.run}
+    loads = [load_average()]
+    rows = []
+    for name in chosen:
+        rows += runners[name]()
+    loads.append(load_average())
     print(f"machine: {machine()}")
+    print(f"load average (1 min) at start and end: {loads[0]:.2f}, {loads[1]:.2f}")
     print(render(rows))
-    write(rows)
+    compact = summary(rows)
+    if compact:
+        print()
+        print(compact)
+    write(rows, loads)
     print(f"written: {RESULTS_PATH.name}")
     return 0 if all(row.ok for row in rows) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

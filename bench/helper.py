@@ -9,7 +9,10 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 import django
 
@@ -77,6 +80,53 @@ def main() -> int:
                     )
         return {"committed": committed[-1]}
 
+    def session() -> dict[str, Any]:
+        """A signed-in facilitator's session cookie, as the login page would set it."""
+        from importlib import import_module
+
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+        user = get_user_model().objects.get(username="bench")
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key}
+
+    def seats(codes: dict[str, str], counts: dict[str, int]) -> dict[str, Any]:
+        """``counts[key]`` seats taken with the join code ``codes[key]``: their tokens by key."""
+        from wargame.exercises.services.joining import participant_join
+
+        taken: dict[str, list[str]] = {}
+        for key, count in counts.items():
+            taken[key] = [
+                participant_join(
+                    code=codes[key], display_name=f"{key} {i + 1}", address="127.0.0.1"
+                ).token
+                for i in range(count)
+            ]
+        return {"tokens": taken}
+
+    def state(exercise: int) -> dict[str, Any]:
+        from wargame.exercises.models import Exercise
+
+        row = Exercise.objects.get(pk=exercise)
+        return {
+            "positions": dict(row.view_positions),
+            "turn": row.turn,
+            "phase": row.phase,
+            "status": row.status,
+        }
+
+    def command(exercise: int, command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A facilitator command made outside the servers (a turn prepared while nobody watches)."""
+        user = get_user_model().objects.get(username="bench")
+        principal = Principal(exercise_id=exercise, view=CONTROL, user=user)
+        exercise_command(principal=principal, exercise_id=exercise, command=command, args=args)
+        return state(exercise)
+
     def replay_sql(exercise: int, view: str) -> dict[str, Any]:
         """The hub's own replay query (wargame.realtime.hub), for the raw baseline to run."""
         rows = (
@@ -93,19 +143,23 @@ def main() -> int:
         sql, params = rows.query.sql_with_params()
         return {"sql": sql, "params": list(params)}
 
+    ops: dict[str, Callable[..., dict[str, Any]]] = {
+        "user": user_token,
+        "burst": burst,
+        "append_burst": append_burst,
+        "replay_sql": replay_sql,
+        "session": session,
+        "seats": seats,
+        "state": state,
+        "command": command,
+    }
     for line in sys.stdin:
         request = json.loads(line)
-        op = request.pop("op")
-        if op == "user":
-            answer = user_token()
-        elif op == "burst":
-            answer = burst(**request)
-        elif op == "append_burst":
-            answer = append_burst(**request)
-        elif op == "replay_sql":
-            answer = replay_sql(**request)
-        else:
-            answer = {"error": op}
+        op = ops.get(request.pop("op"))
+        try:
+            answer = op(**request) if op is not None else {"error": "unknown op"}
+        except Exception as exc:  # noqa: BLE001 - the bench prints it and stops
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(answer, default=str) + "\n")
         sys.stdout.flush()
     return 0

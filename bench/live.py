@@ -125,7 +125,7 @@ class Run:
 
 
 async def measure(found: Services) -> Run:
-    helper = Helper(found)
+    helper = Helper(found.env(redis=True))
     try:
         token = helper.ask(op="user")["token"]
         run = Run(found, helper, token)

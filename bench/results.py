@@ -32,6 +32,13 @@ def machine() -> dict[str, str | int]:
     }
 
 
+def load_average() -> float:
+    """The 1-minute load average: other work on the box shows in every figure."""
+    import os
+
+    return os.getloadavg()[0]
+
+
 def render(rows: list[Row]) -> str:
     header = ("benchmark", "value", "unit", "baseline", "ratio", "goal", "result")
     lines = [header] + [
@@ -54,6 +61,10 @@ def render(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def write(rows: list[Row]) -> None:
-    payload = {"machine": machine(), "results": [asdict(row) for row in rows]}
+def write(rows: list[Row], load: list[float] | None = None) -> None:
+    payload = {
+        "machine": machine(),
+        "load_average": load or [],
+        "results": [asdict(row) for row in rows],
+    }
     RESULTS_PATH.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

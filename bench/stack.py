@@ -25,7 +25,7 @@ from tests.services import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -119,12 +119,12 @@ def raw_server(found: Services, frame_template: dict[str, Any]) -> Iterator[Serv
 class Helper:
     """A Django process on the bench database: one JSON request per line, one answer per line."""
 
-    def __init__(self, found: Services) -> None:
+    def __init__(self, env: Mapping[str, str]) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.helper"],
             cwd=PROJECT_DIR,
             # Quiet: it writes thousands of events, each of which logs a line at INFO.
-            env={**os.environ, **found.env(redis=True), "LOG_LEVEL": "WARNING"},
+            env={**os.environ, **env, "LOG_LEVEL": "WARNING"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -138,7 +138,10 @@ class Helper:
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"bench helper exited ({self.process.poll()})")
-        return json.loads(line)
+        answer = json.loads(line)
+        if isinstance(answer, dict) and "error" in answer:
+            raise RuntimeError(f"bench helper, {request.get('op')}: {answer['error']}")
+        return answer
 
     def close(self) -> None:
         if self.process.poll() is None:

@@ -66,3 +66,9 @@ def test_secrets_can_come_from_files(tmp_path: object) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
     result = _manage("check", "--deploy", env={**env, "SECRET_KEY_FILE": str(key_file)})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_render_counter() -> None:
+    result = _manage("check", env={**PRODUCTION, "RENDER_COUNTER": "1"})
+    assert result.returncode != 0
+    assert "RENDER_COUNTER is for benchmarks and tests" in result.stderr

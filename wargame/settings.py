@@ -336,3 +336,9 @@ PRACTICE_PER_ADDRESS = env_int("PRACTICE_PER_ADDRESS", 10, minimum=1)
 
 # Frames a slow socket may have queued before it is closed with 4409 and resumes from its seq.
 WS_SEND_BUFFER = env_int("WS_SEND_BUFFER", 1000, minimum=10)
+
+# Benchmarks and tests only: count template renders per process and serve the counts at
+# /_bench/renders (the screens benchmark's "renders per event"). Never in production.
+RENDER_COUNTER = env_bool("RENDER_COUNTER", default=False)
+if RENDER_COUNTER and PRODUCTION:
+    raise ConfigurationError("RENDER_COUNTER is for benchmarks and tests, not production.")

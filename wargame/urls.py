@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from wargame.web import render_count
 from wargame.web.health import healthz
 
 urlpatterns = [
@@ -17,6 +19,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("wargame.web.urls")),
 ]
+
+if settings.RENDER_COUNTER:
+    render_count.install()
+    urlpatterns.insert(0, path("_bench/renders", render_count.counts_view, name="bench-renders"))
 
 handler404 = "wargame.api.views.not_found"
 handler500 = "wargame.api.views.server_error"

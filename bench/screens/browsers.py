@@ -1,0 +1,187 @@
+"""Simulated browsers: one WebSocket each, authenticated by the page's cookies, and a model of what
+the page does with each frame. The model is the only part a new live-screens mechanism changes:
+register it in MODELS and the same harness measures it.
+
+- ``plain``: a socket client that does nothing with a frame (the frame latency baseline).
+- ``refetch``: today's live.js. On each frame, every region whose ``data-refresh`` names the
+  frame's type (or ``*``) is fetched again 120 ms later (a region already waiting is not
+  scheduled twice); presence frames refresh the regions that name ``presence``. The browser is
+  current once it has the action's last frame and every fetch it caused has been answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import websockets
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
+
+from bench.httpget import Browser as Http
+from bench.loadclient import at_seconds
+
+if TYPE_CHECKING:
+    from bench.screens.pages import Page, Region, Seat
+
+LIVE_JS_REFRESH_DELAY_S = 0.120  # REFRESH_DELAY_MS in static/js/wargame/live.js
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A log frame as it arrived: when, its view position, type, insert time and size."""
+
+    arrival: float
+    seq: int
+    type: str
+    at: float
+    size: int
+
+
+class SimBrowser:
+    model: ClassVar[str] = "base"
+
+    def __init__(self, seat: Seat, page: Page, base: str) -> None:
+        self.seat, self.page, self.base = seat, page, base
+        self.http = Http(base, seat.headers())
+        self.frames: list[Seen] = []
+        self.seq = page.since
+        self.busy = 0
+        self.idle_at = 0.0
+        self.bytes_in = 0
+        self.statuses: Counter[int] = Counter()
+        self.gaps = 0
+        self.ready = asyncio.Event()
+        self.ws: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.close_code: int | None = None
+
+    # --- the socket -----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        url = self.base.replace("http", "ws", 1) + f"{self.page.ws_path}?since={self.page.since}"
+        self.ws = await connect(
+            url,
+            origin=Origin(self.base),
+            additional_headers=[("Cookie", self.seat.cookie_header())],
+            compression=None,  # the server declines permessage-deflate
+            max_size=None,
+            max_queue=None,
+            ping_interval=None,
+            open_timeout=60,
+        )
+        self.reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        if self.ws is None:
+            return
+        try:
+            async for raw in self.ws:
+                arrival = time.time()
+                text = raw if isinstance(raw, str) else raw.decode()
+                self.bytes_in += len(text.encode())
+                self.on_frame(json.loads(text), arrival, len(text))
+        except websockets.ConnectionClosed:
+            pass
+        self.close_code = self.ws.close_code
+        self.ready.set()
+
+    def on_frame(self, frame: dict[str, Any], arrival: float, size: int) -> None:
+        kind = frame.get("type")
+        if kind == "replay.done":
+            self.ready.set()
+            return
+        if kind == "presence":
+            self.on_presence(frame)
+            return
+        seq = frame.get("seq")
+        if not isinstance(seq, int) or seq <= self.seq:
+            return
+        if seq != self.seq + 1:
+            self.gaps += 1  # live.js closes and resumes; a gap is a fault the rows report
+            return
+        self.seq = seq
+        self.frames.append(Seen(arrival, seq, str(kind), at_seconds(frame["at"]), size))
+        self.on_event(frame)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            await asyncio.wait([self.reader], timeout=10)
+        self.http.close()
+
+    # --- what the page does ---------------------------------------------------------------------
+
+    def on_event(self, frame: dict[str, Any]) -> None:
+        """A log frame, in order."""
+
+    def on_presence(self, frame: dict[str, Any]) -> None:
+        """A presence frame (not in the log)."""
+
+    def current_at(self, target: int) -> float | None:
+        """When this browser had applied everything up to view position ``target``; None while
+        it has not."""
+        if self.seq < target or self.busy:
+            return None
+        arrival = next(seen.arrival for seen in reversed(self.frames) if seen.seq == target)
+        return max(arrival, self.idle_at)
+
+    def frames_between(self, before: int, target: int) -> list[Seen]:
+        return [seen for seen in self.frames if before < seen.seq <= target]
+
+    def _busy(self, delta: int) -> None:
+        self.busy += delta
+        if self.busy == 0:
+            self.idle_at = time.time()
+
+
+class PlainSocket(SimBrowser):
+    model = "plain"
+
+
+class Refetch(SimBrowser):
+    model = "refetch"
+
+    def __init__(self, seat: Seat, page: Page, base: str) -> None:
+        super().__init__(seat, page, base)
+        self.pending: set[Region] = set()
+        self.fetches: set[asyncio.Task[None]] = set()
+
+    def on_event(self, frame: dict[str, Any]) -> None:
+        for region in self.page.regions_for(str(frame.get("type"))):
+            self._schedule(region)
+
+    def on_presence(self, frame: dict[str, Any]) -> None:
+        for region in self.page.regions_for("presence"):
+            self._schedule(region)
+
+    def _schedule(self, region: Region) -> None:
+        if region in self.pending:
+            return
+        self.pending.add(region)
+        self._busy(+1)
+        asyncio.get_running_loop().call_later(LIVE_JS_REFRESH_DELAY_S, self._fire, region)
+
+    def _fire(self, region: Region) -> None:
+        self.pending.discard(region)
+        task = asyncio.ensure_future(self._fetch(region))
+        self.fetches.add(task)
+        task.add_done_callback(self.fetches.discard)
+
+    async def _fetch(self, region: Region) -> None:
+        try:
+            answer = await self.http.get(region.src, [("X-Requested-With", "fetch")])
+            self.statuses[answer.status] += 1
+            self.bytes_in += len(answer.body)
+        except OSError:
+            self.statuses[0] += 1  # no answer at all: counted with the non-2xx
+        finally:
+            self._busy(-1)
+
+
+MODELS: dict[str, type[SimBrowser]] = {model.model: model for model in (PlainSocket, Refetch)}

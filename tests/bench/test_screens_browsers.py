@@ -1,0 +1,135 @@
+"""The screens benchmark's simulated browser does what live.js does: it reads its regions from the
+page's HTML, fetches each region an event names once per 120 ms wait, fetches presence regions on
+presence frames, and is current only once every fetch it caused has been answered."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from bench.screens.browsers import LIVE_JS_REFRESH_DELAY_S, Refetch
+from bench.screens.pages import Page, Region, Seat, page_of
+from tests.web.test_room_helpers import html, room_url, to_deliberation
+from wargame.web.room_context import REFRESH
+
+if TYPE_CHECKING:
+    from tests.web.conftest import WebCast
+
+
+class Fragments:
+    """A loopback HTTP server that answers every GET with a small fragment and counts paths."""
+
+    def __init__(self) -> None:
+        self.paths: Counter[str] = Counter()
+        self.server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n") if not reader.at_eof() else b""
+            if not head:
+                break
+            self.paths[head.split(b" ")[1].decode()] += 1
+            body = b"<p>fragment</p>"
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+        writer.close()
+
+
+def frame(seq: int, kind: str) -> dict[str, Any]:
+    at = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
+    return {"seq": seq, "type": kind, "at": at, "payload": {}}
+
+
+PAGE = Page(
+    ws_path="/ws/exercises/1/",
+    since=10,
+    regions=(
+        Region("/a/", frozenset({"inject.released"})),
+        Region("/b/", frozenset({"exercise.paused", "phase.changed"})),
+        Region("/everything/", frozenset({"*"})),
+        Region("/people/", frozenset({"presence"})),
+    ),
+)
+SEAT = Seat("room", "team:US", "en", (("wargame_participant", "x"),))
+
+
+def test_it_fetches_each_named_region_once_for_events_inside_one_wait() -> None:
+    async def scenario() -> tuple[Counter[str], Refetch, bool]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Refetch(SEAT, PAGE, base)
+            browser.on_frame(frame(11, "inject.released"), 0.0, 10)
+            browser.on_frame(frame(12, "inject.released"), 0.0, 10)
+            waiting = browser.current_at(12) is None
+            await asyncio.sleep(LIVE_JS_REFRESH_DELAY_S + 0.3)
+            browser.http.close()
+            return fragments.paths, browser, waiting
+
+    paths, browser, waiting = asyncio.run(scenario())
+    assert waiting  # not current while its fetches wait
+    assert paths == Counter({"/a/": 1, "/everything/": 1})
+    assert browser.statuses == Counter({200: 2})
+    done = browser.current_at(12)
+    assert done is not None
+    assert done > browser.frames[-1].arrival
+
+
+def test_presence_refreshes_the_regions_that_name_it_and_a_gap_is_reported() -> None:
+    async def scenario() -> tuple[Counter[str], Refetch]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Refetch(SEAT, PAGE, base)
+            browser.on_frame({"type": "presence", "teams": {}}, 0.0, 10)
+            browser.on_frame(frame(13, "exercise.paused"), 0.0, 10)  # 11 and 12 never came
+            await asyncio.sleep(LIVE_JS_REFRESH_DELAY_S + 0.3)
+            browser.http.close()
+            return fragments.paths, browser
+
+    paths, browser = asyncio.run(scenario())
+    assert paths == Counter({"/people/": 1, "/everything/": 1})
+    assert browser.gaps == 1
+    assert browser.seq == 10
+
+
+def test_an_event_no_region_names_fetches_nothing_and_is_current_on_arrival() -> None:
+    narrow = Page(PAGE.ws_path, PAGE.since, PAGE.regions[:2])
+
+    async def scenario() -> tuple[Counter[str], Refetch]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Refetch(SEAT, narrow, base)
+            browser.on_frame(frame(11, "message.posted"), 5.0, 10)
+            await asyncio.sleep(LIVE_JS_REFRESH_DELAY_S + 0.1)
+            browser.http.close()
+            return fragments.paths, browser
+
+    paths, browser = asyncio.run(scenario())
+    assert paths == Counter()
+    assert browser.current_at(11) == 5.0
+
+
+@pytest.mark.django_db
+def test_it_reads_the_rooms_regions_from_the_page_as_live_js_does(web_cast: WebCast) -> None:
+    to_deliberation(web_cast)
+    page = page_of(html(web_cast.players["US"], room_url(web_cast.exercise_id)))
+    named = {region.src.rstrip("/").rsplit("/", 1)[-1]: region.types for region in page.regions}
+    expected = {name: frozenset(types.split()) for name, types in REFRESH.items() if types}
+    expected.pop("practice")  # a practice room's region only
+    assert named == expected
+    assert page.ws_path == f"/ws/exercises/{web_cast.exercise_id}/"
+    assert page.since > 0
+    assert json.dumps(sorted(named))  # plain names, no query strings left over

@@ -41,7 +41,10 @@ class _Connection:
         while True:
             event = self.h11.next_event()
             if event is h11.NEED_DATA:
-                data = await self.reader.read(READ_CHUNK)
+                try:
+                    data = await self.reader.read(READ_CHUNK)
+                except ConnectionError:
+                    data = b""  # reset by the server: the same as closed
                 if not data and reused and status == 0:
                     raise StaleConnectionError
                 self.h11.receive_data(data)

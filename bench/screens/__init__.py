@@ -11,7 +11,8 @@ browsers are away (so the refetches of the lock do not run into the measurement)
 Knobs: ``BENCH_SCREEN_SIZES`` (default 40,200,1000), ``BENCH_SCREEN_TOPOLOGIES`` (embedded,
 production), ``BENCH_SCREEN_MODEL`` (refetch), ``BENCH_SCREEN_DEADLINE`` (seconds an action may
 take before its late browsers are counted not current; default 180), ``BENCH_CHROMIUM_PAGES``
-(20; 0 skips the real-Chromium rows).
+(20; 0 skips the real-Chromium rows), ``BENCH_SCREEN_ACTIONS`` (a subset of the four, by name).
+Server logs are kept in var/bench/.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ ACTIONS = {
     "pause": lesson.pause,
 }
 PUBLISH = "published outcome"
+
+
+def actions() -> list[str]:
+    chosen = os.environ.get("BENCH_SCREEN_ACTIONS", ",".join([*ACTIONS, PUBLISH]))
+    return [name.strip() for name in chosen.split(",") if name.strip()]
 
 
 def sizes() -> list[int]:
@@ -92,6 +98,8 @@ async def play(
     runs = repeats(n)
     try:
         for action_name, action in ACTIONS.items():
+            if action_name not in actions():
+                continue
             for run in range(runs):
                 mark = f"{model}-{n}-{run}"
                 sample = await measure_action(game, browsers, action, mark, deadline_s())
@@ -101,7 +109,7 @@ async def play(
                     await quiet_action(game, browsers, lesson.resume, deadline_s())
     finally:
         await lesson.disconnect(browsers)
-    for run in range(runs):
+    for run in range(runs if PUBLISH in actions() else 0):
         await asyncio.to_thread(game.advance_to, "adjudication")
         browsers = await lesson.connect(game, MODELS[model])
         try:

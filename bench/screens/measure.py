@@ -10,6 +10,7 @@ browser is quiet again, over all server processes.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,7 @@ class Sample:
     pairs: int = 0  # (view, language) pairs among the affected browsers
     bytes_per_browser: float = 0.0
     non_2xx: int = 0
+    failures: Counter[int] = field(default_factory=Counter)  # status (0: no answer) -> count
     lost: int = 0
     gaps: int = 0
 
@@ -46,7 +48,8 @@ class Sample:
         late = f", {self.not_current} not current" if self.not_current else ""
         return (
             f"{self.affected} affected, current max {worst:.0f} ms{late},"
-            f" {self.renders} renders, {self.non_2xx} non-2xx, {self.lost} lost"
+            f" {self.renders} renders, {self.non_2xx} non-2xx {dict(self.failures)},"
+            f" {self.lost} lost"
         )
 
 
@@ -59,7 +62,7 @@ async def measure_action(
 ) -> Sample:
     before = {id(b): b.seq for b in browsers}
     bytes_before = {id(b): b.bytes_in for b in browsers}
-    failed_before = {id(b): _failures(b) for b in browsers}
+    failed_before = {id(b): Counter(b.statuses) for b in browsers}
     gaps_before = sum(b.gaps for b in browsers)
     renders_before = await game.topology.region_renders()
 
@@ -91,7 +94,8 @@ async def measure_action(
         sample.lost += targets[id(b)] - before[id(b)] - len(frames)
         sample.frame_ms += [(f.arrival - f.at) * 1000 for f in frames]
         received += b.bytes_in - bytes_before[id(b)]
-        sample.non_2xx += _failures(b) - failed_before[id(b)]
+        failed = b.statuses - failed_before[id(b)]
+        sample.failures += Counter({s: n for s, n in failed.items() if not 200 <= s < 300})
         done = late[id(b)]
         if done is None or not frames:
             sample.not_current += 1
@@ -102,6 +106,7 @@ async def measure_action(
         bound[(b.seat.view, b.seat.lang)] = max(
             bound.get((b.seat.view, b.seat.lang), 0), len(changed)
         )
+    sample.non_2xx = sum(sample.failures.values())
     sample.gaps = sum(b.gaps for b in browsers) - gaps_before
     sample.render_bound = sum(bound.values())
     sample.pairs = len(bound)
@@ -117,7 +122,3 @@ async def quiet_action(
 ) -> None:
     """An action that is not measured (a resume after a pause): wait until all is quiet again."""
     await measure_action(game, browsers, action, "", deadline_s)
-
-
-def _failures(browser: SimBrowser) -> int:
-    return sum(n for status, n in browser.statuses.items() if not 200 <= status < 300)

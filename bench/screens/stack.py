@@ -59,10 +59,15 @@ class Topology:
         return total
 
 
+LOG_DIR = PROJECT_DIR / "var" / "bench"
+
+
 @contextlib.contextmanager
-def _uvicorn(env: Mapping[str, str]) -> Iterator[Server]:
+def _uvicorn(name: str, env: Mapping[str, str]) -> Iterator[Server]:
     port = free_port()
-    with running(uvicorn_argv(port), env=env, port=port) as process:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"screens-{name}-{port}.log"
+    with running(uvicorn_argv(port), env=env, port=port, log_path=log) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)
 
 
@@ -72,7 +77,7 @@ def _topology(name: str, env: dict[str, str], processes: int) -> Iterator[Topolo
     helper = Helper(env)
     try:
         with contextlib.ExitStack() as stack:
-            servers = [stack.enter_context(_uvicorn(env)) for _ in range(processes)]
+            servers = [stack.enter_context(_uvicorn(name, env)) for _ in range(processes)]
             topology = Topology(name, servers, helper)
             topology.control_token = helper.ask(op="user")["token"]
             session = helper.ask(op="session")

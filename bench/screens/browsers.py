@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import h11
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
@@ -53,7 +54,8 @@ class SimBrowser:
         self.busy = 0
         self.idle_at = 0.0
         self.bytes_in = 0
-        self.statuses: Counter[int] = Counter()
+        self.statuses: Counter[int] = Counter()  # 0: no answer (its reason in ``errors``)
+        self.errors: Counter[str] = Counter()
         self.gaps = 0
         self.ready = asyncio.Event()
         self.ws: ClientConnection | None = None
@@ -178,8 +180,9 @@ class Refetch(SimBrowser):
             answer = await self.http.get(region.src, [("X-Requested-With", "fetch")])
             self.statuses[answer.status] += 1
             self.bytes_in += len(answer.body)
-        except OSError:
+        except (OSError, h11.ProtocolError) as exc:
             self.statuses[0] += 1  # no answer at all: counted with the non-2xx
+            self.errors[f"{type(exc).__name__}: {exc}"] += 1
         finally:
             self._busy(-1)
 

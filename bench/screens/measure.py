@@ -40,6 +40,7 @@ class Sample:
     bytes_per_browser: float = 0.0
     non_2xx: int = 0
     failures: Counter[int] = field(default_factory=Counter)  # status (0: no answer) -> count
+    errors: Counter[str] = field(default_factory=Counter)  # why there was no answer
     lost: int = 0
     gaps: int = 0
 
@@ -49,7 +50,7 @@ class Sample:
         return (
             f"{self.affected} affected, current max {worst:.0f} ms{late},"
             f" {self.renders} renders, {self.non_2xx} non-2xx {dict(self.failures)},"
-            f" {self.lost} lost"
+            f" {self.lost} lost" + (f" {dict(self.errors)}" if self.errors else "")
         )
 
 
@@ -63,6 +64,7 @@ async def measure_action(
     before = {id(b): b.seq for b in browsers}
     bytes_before = {id(b): b.bytes_in for b in browsers}
     failed_before = {id(b): Counter(b.statuses) for b in browsers}
+    errors_before = {id(b): Counter(b.errors) for b in browsers}
     gaps_before = sum(b.gaps for b in browsers)
     renders_before = await game.topology.region_renders()
 
@@ -96,6 +98,7 @@ async def measure_action(
         received += b.bytes_in - bytes_before[id(b)]
         failed = b.statuses - failed_before[id(b)]
         sample.failures += Counter({s: n for s, n in failed.items() if not 200 <= s < 300})
+        sample.errors += b.errors - errors_before[id(b)]
         done = late[id(b)]
         if done is None or not frames:
             sample.not_current += 1

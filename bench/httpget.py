@@ -82,8 +82,9 @@ class Browser:
         host = parts.netloc
         headers = [*self.headers, *(extra or [])]
         async with self.slots:
-            for _attempt in range(2):
-                conn = self.idle.pop() if self.idle else await self._open(parts)
+            for attempt in range(2):
+                # A retry goes on a new connection: the other idle ones are as old as this one.
+                conn = self.idle.pop() if self.idle and attempt == 0 else await self._open(parts)
                 try:
                     answer = await conn.get(host, path, headers)
                 except StaleConnectionError:
@@ -97,7 +98,7 @@ class Browser:
                 else:
                     conn.close()
                 return answer
-        raise ConnectionError(f"GET {path}: the server closed two connections in a row")
+        raise ConnectionError(f"GET {path}: closed on a reused and on a new connection")
 
     @staticmethod
     async def _open(parts: SplitResult) -> _Connection:

@@ -96,11 +96,13 @@ async def measure_action(
         sample.lost += targets[id(b)] - before[id(b)] - len(frames)
         sample.frame_ms += [(f.arrival - f.at) * 1000 for f in frames]
         received += b.bytes_in - bytes_before[id(b)]
-        failed = b.statuses - failed_before[id(b)]
-        sample.failures += Counter({s: n for s, n in failed.items() if not 200 <= s < 300})
+        answered = b.statuses - failed_before[id(b)]
+        failed = Counter({s: n for s, n in answered.items() if not 200 <= s < 300})
+        sample.failures += failed
         sample.errors += b.errors - errors_before[id(b)]
         done = late[id(b)]
-        if done is None or not frames:
+        # A failed fetch leaves its region stale (live.js keeps the old HTML): never current.
+        if done is None or not frames or failed:
             sample.not_current += 1
         else:
             sample.current_ms.append((done - min(f.at for f in frames)) * 1000)

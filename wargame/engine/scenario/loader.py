@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from wargame.engine.scenario.errors import ErrorDetail, ScenarioError, detail
 from wargame.engine.scenario.scenario import Scenario, build_scenario
 from wargame.engine.scenario.schema import scenarios_dir, schema_errors
-from wargame.engine.scenario.semantic import structural_findings
-from wargame.engine.scenario.yaml_reader import MAX_BYTES, SourceMap, format_path, read_yaml
+from wargame.engine.scenario.semantic import language_warnings, structural_findings
+from wargame.engine.scenario.yaml_reader import MAX_BYTES, format_path, read_yaml
 
 
 def _within(path: str, ancestor: str) -> bool:
@@ -30,14 +30,23 @@ def _sorted_unique(details: list[ErrorDetail]) -> list[ErrorDetail]:
     return unique
 
 
+class Checked(NamedTuple):
+    """What the validator found in one scenario: mistakes, which stop it loading, and warnings,
+    which do not (a language the file leaves out)."""
+
+    errors: list[ErrorDetail]
+    warnings: list[ErrorDetail]
+    scenario: Scenario | None
+
+
 def _validate(
-    text: str, *, source_name: str, expected_slug: str | None
-) -> tuple[list[ErrorDetail], Scenario | None]:
+    text: str, *, source_name: str, expected_slug: str | None, builtin: bool = False
+) -> Checked:
     from wargame.engine.scenario.engine_checks import engine_findings
 
     read = read_yaml(text, source_name=source_name)
     if read.data is None and read.errors:
-        return read.errors, None
+        return Checked(read.errors, [], None)
     details = list(read.errors)
     unreadable = tuple(d["path"] for d in read.errors)
     # A value the reader refused reads as null; the schema's complaint about it would be noise.
@@ -47,12 +56,18 @@ def _validate(
         if not any(_within(d["path"], bad) for bad in unreadable)
     )
     if not isinstance(read.data, Mapping):
-        return _sorted_unique(details), None
+        return Checked(_sorted_unique(details), [], None)
     data: Mapping[str, Any] = read.data
 
-    def add(path: tuple[str | int, ...], at_key: bool, message: str, smap: SourceMap) -> None:
+    def at(path: tuple[str | int, ...], at_key: bool, message: str) -> ErrorDetail:
+        smap = read.source_map
         pos = smap.key_position(path) if at_key else smap.value_position(path)
-        details.append(detail(source_name, pos.line, pos.column, format_path(path), message))
+        return detail(source_name, pos.line, pos.column, format_path(path), message)
+
+    def add(path: tuple[str | int, ...], at_key: bool, message: str) -> None:
+        details.append(at(path, at_key, message))
+
+    warnings = [] if builtin else [at(*finding) for finding in language_warnings(data)]
 
     slug = data.get("slug")
     if expected_slug is not None and isinstance(slug, str) and slug != expected_slug:
@@ -60,24 +75,23 @@ def _validate(
             ("slug",),
             False,
             f"slug '{slug}' must equal the file name '{expected_slug}'",
-            read.source_map,
         )
     schema_paths = [d["path"] for d in details]
-    for path, at_key, message in structural_findings(data):
+    for path, at_key, message in structural_findings(data, builtin=builtin):
         if "when" in path[:3]:
             condition = format_path(path[:3])
             if any(_within(p, condition) for p in schema_paths):
                 continue  # the schema already named what is wrong in this condition
-        add(path, at_key, message, read.source_map)
+        add(path, at_key, message)
     # The engine only judges sections the schema passed, so one mistake is reported once.
     broken = frozenset(str(d["path"]).split(".")[0].split("[")[0] for d in details)
     if "" in broken:
-        return _sorted_unique(details), None
+        return Checked(_sorted_unique(details), warnings, None)
     checked = engine_findings(data, skip=broken)
     for path, at_key, message in checked.findings:
-        add(path, at_key, message, read.source_map)
+        add(path, at_key, message)
     if details:
-        return _sorted_unique(details), None
+        return Checked(_sorted_unique(details), warnings, None)
     scenario = build_scenario(data, source_name=source_name)
     scenario = dataclasses.replace(
         scenario,
@@ -85,21 +99,34 @@ def _validate(
         engine_state=checked.state,
         engine_catalogue=checked.catalogue,
     )
-    return [], scenario
+    return Checked([], warnings, scenario)
+
+
+def check_text(
+    text: str, *, source_name: str, expected_slug: str | None = None, builtin: bool = False
+) -> Checked:
+    """Every mistake and warning in a scenario text. A built-in scenario (``builtin``) must have
+    every text in English, Japanese and Korean; any other may leave a language out, with a
+    warning."""
+    return _validate(text, source_name=source_name, expected_slug=expected_slug, builtin=builtin)
 
 
 def validate_text(
-    text: str, *, source_name: str, expected_slug: str | None = None
+    text: str, *, source_name: str, expected_slug: str | None = None, builtin: bool = False
 ) -> list[ErrorDetail]:
     """Every mistake in a scenario text (empty when it loads)."""
-    return _validate(text, source_name=source_name, expected_slug=expected_slug)[0]
+    return check_text(
+        text, source_name=source_name, expected_slug=expected_slug, builtin=builtin
+    ).errors
 
 
 def load_scenario_text(
-    text: str, *, source_name: str, expected_slug: str | None = None
+    text: str, *, source_name: str, expected_slug: str | None = None, builtin: bool = False
 ) -> Scenario:
     """Load a scenario from YAML text; raises ScenarioError listing every mistake."""
-    details, scenario = _validate(text, source_name=source_name, expected_slug=expected_slug)
+    details, _warnings, scenario = _validate(
+        text, source_name=source_name, expected_slug=expected_slug, builtin=builtin
+    )
     if scenario is None:
         raise ScenarioError(details)
     return scenario
@@ -128,19 +155,37 @@ def _read_file(path: FsPath) -> str:
         raise ScenarioError([detail(name, line, 1, "", "the file is not UTF-8 text")]) from exc
 
 
-def validate_file(path: str | FsPath) -> list[ErrorDetail]:
+def is_builtin_file(path: FsPath) -> bool:
+    """A file kept in the project's scenarios/ directory is a built-in scenario."""
+    return path.resolve().parent == scenarios_dir().resolve()
+
+
+def check_file(path: str | FsPath, *, builtin: bool | None = None) -> Checked:
+    """Mistakes and warnings of a scenario file; ``builtin`` defaults to where the file is."""
     file = FsPath(path)
     try:
         text = _read_file(file)
     except ScenarioError as exc:
-        return exc.details
-    return validate_text(text, source_name=str(file), expected_slug=_slug_rule(file))
+        return Checked(exc.details, [], None)
+    return check_text(
+        text,
+        source_name=str(file),
+        expected_slug=_slug_rule(file),
+        builtin=is_builtin_file(file) if builtin is None else builtin,
+    )
+
+
+def validate_file(path: str | FsPath, *, builtin: bool | None = None) -> list[ErrorDetail]:
+    return check_file(path, builtin=builtin).errors
 
 
 def load_scenario_file(path: str | FsPath) -> Scenario:
     file = FsPath(path)
     return load_scenario_text(
-        _read_file(file), source_name=str(file), expected_slug=_slug_rule(file)
+        _read_file(file),
+        source_name=str(file),
+        expected_slug=_slug_rule(file),
+        builtin=is_builtin_file(file),
     )
 
 

@@ -54,22 +54,59 @@ def text_paths(data: Mapping[str, Any]) -> Iterator[tuple[Path, Any]]:
             yield ("injects", i, key), _mapping(inject).get(key)
 
 
-def check_languages(data: Mapping[str, Any]) -> Iterator[Finding]:
-    languages = [lang for lang in _list(data.get("languages")) if isinstance(lang, str)]
+BUILTIN_LANGUAGES = ("en", "ja", "ko")
+LANGUAGE_NAMES = {"en": "English", "ja": "Japanese", "ko": "Korean"}
+
+
+def _listed_languages(data: Mapping[str, Any]) -> list[str]:
+    return [lang for lang in _list(data.get("languages")) if isinstance(lang, str)]
+
+
+def check_languages(data: Mapping[str, Any], *, builtin: bool = False) -> Iterator[Finding]:
+    """Every text has the languages the file lists; a built-in scenario lists and has all three,
+    since the interface promises English, Japanese and Korean players the same game."""
+    languages = _listed_languages(data)
     if languages and "en" not in languages:
         yield ("languages",), False, "languages must include 'en' (every text has English)"
-    others = [lang for lang in languages if lang != "en"]
+    if builtin and "languages" in data and any(x not in languages for x in BUILTIN_LANGUAGES):
+        yield ("languages",), False, "a built-in scenario lists en, ja and ko"
+    wanted = BUILTIN_LANGUAGES[1:] if builtin else [x for x in languages if x != "en"]
     for path, text in text_paths(data):
-        if text is None or not others:
+        if text is None or not wanted:
             continue
-        missing = [lang for lang in others if not (isinstance(text, Mapping) and text.get(lang))]
-        if missing:
+        missing = [lang for lang in wanted if not (isinstance(text, Mapping) and text.get(lang))]
+        if not missing:
+            continue
+        named = ", ".join(missing)
+        yield (
+            path,
+            False,
+            (
+                f"no {named} text; a built-in scenario has every text in en, ja and ko"
+                if builtin
+                else (
+                    f"no {named} text, but languages lists {named} "
+                    "as complete; add it or drop the language from 'languages'"
+                )
+            ),
+        )
+
+
+def language_warnings(data: Mapping[str, Any]) -> Iterator[Finding]:
+    """An uploaded scenario may leave out Japanese or Korean: players of that language then read
+    its texts in English, which the pages say. Worth a warning, not an error."""
+    languages = _listed_languages(data)
+    if not languages:
+        return
+    for lang in BUILTIN_LANGUAGES[1:]:
+        if lang not in languages:
+            name = LANGUAGE_NAMES[lang]
             yield (
-                path,
+                ("languages",),
                 False,
                 (
-                    f"no {', '.join(missing)} text, but languages lists {', '.join(missing)} "
-                    "as complete; add it or drop the language from 'languages'"
+                    f"no {name} ({lang}) text: players who use the interface in {name} "
+                    "will read this scenario in English"
                 ),
             )
 
@@ -244,10 +281,10 @@ def check_agreement_parties(data: Mapping[str, Any]) -> Iterator[Finding]:
                 )
 
 
-def structural_findings(data: Mapping[str, Any]) -> list[Finding]:
+def structural_findings(data: Mapping[str, Any], *, builtin: bool = False) -> list[Finding]:
     """Checks needing nothing but the file."""
     return [
-        *check_languages(data),
+        *check_languages(data, builtin=builtin),
         *check_dates_and_turns(data),
         *check_injects(data),
         *check_channels(data),

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from tests.api.cast import client_key, facilitator_client, participant_client
 from wargame.engine.bots import bot_decide
 from wargame.engine.state import can_see
+from wargame.exercises.bot_words import bot_texts
 from wargame.exercises.models import (
     Channel,
     Decision,
@@ -376,9 +377,7 @@ def test_a_bot_announces_each_public_step_it_takes_in_a_statement() -> None:
         table.command("advance")
         bot_moves(table.id, turn)
         for code, decision in _submitted(table.id, turn).items():
-            public = [
-                a for a in decision.actions if a["action"] in bot_service.bot_texts()["statements"]
-            ]
+            public = [a for a in decision.actions if a["action"] in bot_texts()["statements"]]
             statements = Statement.objects.filter(exercise_id=table.id, team__code=code)
             made = [s for s in statements if s.client_key.startswith(f"bot-{turn}-")]
             assert len(made) == len(public), f"{code} turn {turn}"
@@ -417,8 +416,9 @@ def test_a_bot_answers_an_allied_message_once_with_its_stance_in_the_exercise_la
     reply = replies.get()
     assert reply.author is not None
     assert reply.author.display_name == "ROK (bot)"
-    texts = bot_service.bot_texts()["replies"]["allied"]
-    assert reply.body in {stance["ja"].format(team="ROK") for stance in texts.values()}
+    texts = bot_texts()["replies"]["allied"]
+    # Teams are named as the narratives name them, in the exercise's language.
+    assert reply.body in {stance["ja"].format(team="韓国") for stance in texts.values()}
     timers_run(exercise_id=table.id, now=table.exercise().phase_started_at)  # type: ignore[arg-type]
     assert Message.objects.filter(channel=line, author__bot=True).count() == 1
 
@@ -451,5 +451,5 @@ def test_a_bots_reply_reflects_the_stance_of_its_latest_decision() -> None:
     _post(table, hotline, "We need to talk.")
     bot_service.bot_replies_run(table.id)
     reply = Message.objects.get(channel=hotline, author__bot=True)
-    firm = bot_service.bot_texts()["replies"]["hotline"]["firm"]["en"]
-    assert reply.body == firm.format(team="DPRK")
+    firm = bot_texts()["replies"]["hotline"]["firm"]["en"]
+    assert reply.body == firm.format(team="North Korea")

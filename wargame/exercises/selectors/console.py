@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import (
     Decision,
@@ -161,7 +162,7 @@ def _bot_decision(
     return {
         "status": decision.get("status"),
         "actions": actions,
-        "rationale": decision.get("rationale") or "",
+        "rationale": rationale_in(decision.get("rationale") or "", lang),
     }
 
 

@@ -12,15 +12,12 @@ sweep, each re-checking under the exercise lock, so a late, repeated or lost tas
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import secrets
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from django.conf import settings
 from django.db import transaction
 
@@ -28,6 +25,7 @@ from wargame.engine.bots import bot_decide
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import EngineError
 from wargame.engine.simulate import bot_view
+from wargame.exercises.bot_words import bot_sentence, bot_texts
 from wargame.exercises.errors import WargameError
 from wargame.exercises.models import (
     Channel,
@@ -55,19 +53,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "bot_replies.yaml"
 REPLY_KINDS = (ChannelKind.HOTLINE, ChannelKind.ALLIED)
 # Only the latest messages of a line are answered: a bot swapped in late does not reply to history.
 RECENT_MESSAGES = 20
-
-
-@functools.cache
-def bot_texts() -> Mapping[str, Any]:
-    with DATA_FILE.open(encoding="utf-8") as handle:
-        loaded = yaml.safe_load(handle)
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{DATA_FILE.name} must hold a mapping")
-    return loaded
 
 
 def bot_policy(exercise: Exercise) -> str:
@@ -174,8 +162,7 @@ def _statement_text(exercise: Exercise, team: str, action: Mapping[str, Any]) ->
     texts = bot_texts().get("statements", {}).get(action["action"])
     if not isinstance(texts, dict):
         return None
-    template = str(texts.get(exercise.language) or texts["en"])
-    return template.format(team=team, target=action.get("target") or "")
+    return bot_sentence(texts, exercise.language, team=team, target=action.get("target") or "")
 
 
 def _bot_move(exercise_id: int, team: Team, turn: int, now: datetime) -> None:
@@ -251,7 +238,7 @@ def bot_stance(team: Team) -> str:
 
 def _reply_text(exercise: Exercise, channel: Channel, team: Team) -> str:
     texts = bot_texts()["replies"][channel.kind][bot_stance(team)]
-    return str(texts.get(exercise.language) or texts["en"]).format(team=team.code)
+    return bot_sentence(texts, exercise.language, team=team.code)
 
 
 def bot_replies_run(exercise_id: int) -> list[str]:

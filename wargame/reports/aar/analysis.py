@@ -46,6 +46,7 @@ def _perception_items(
                     "actor": words.team(item.get("actor")),
                     "actual": words.label("phantom"),
                     "perceived": words.action(item.get("action")),
+                    "perceived_action": words.action(item.get("action")),
                     "status": "phantom",
                     "wrong": True,
                 }
@@ -65,6 +66,7 @@ def _perception_items(
                     "actor": words.team(event.get("actor")),
                     "actual": actual,
                     "perceived": words.label("missed"),
+                    "perceived_action": "",
                     "status": "missed",
                     "wrong": False,
                 }
@@ -79,6 +81,7 @@ def _perception_items(
                     "perceived": words.label("misread_as", label=label)
                     if misread
                     else words.label("seen"),
+                    "perceived_action": label,
                     "status": "misread" if misread else "seen",
                     "wrong": misread,
                 }

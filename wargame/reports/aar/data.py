@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -164,6 +165,7 @@ def _overview(exercise: Exercise, words: Words, log: LogRead, published: int) ->
         "title": exercise.title,
         "scenario": scenario.title.get(words.lang),
         "summary": scenario.summary.get(words.lang),
+        "scenario_in_english": words.lang not in scenario.languages,
         "scenario_date": scenario.start_date.isoformat(),
         "created": _when(exercise.created_at, words),
         "started": _when(log.started, words),
@@ -196,7 +198,7 @@ def _decision_rows(
                 "team": code,
                 "team_name": words.team(code),
                 "actions": actions,
-                "rationale": str(decision.get("rationale") or ""),
+                "rationale": rationale_in(str(decision.get("rationale") or ""), words.lang),
                 "submitted": code in log_turn.submitted,
             }
         )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from wargame.engine.korean import format_with_particles
 from wargame.reports.aar.analysis import dyad_rung, dyads
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def question_data() -> Mapping[str, Any]:
 def _ask(kind: str, words: Words, turn: int, **values: object) -> Question:
     table: Mapping[str, str] = question_data()["templates"][kind]
     text = table.get(words.lang) or table["en"]
-    return {"kind": kind, "turn": turn, "text": text.format(turn=turn, **values)}
+    return {"kind": kind, "turn": turn, "text": format_with_particles(text, turn=turn, **values)}
 
 
 def _rung_jumps(history: list[HistoryPoint], words: Words) -> list[tuple[int, Question]]:
@@ -73,7 +74,7 @@ def _misperceptions(perception: list[PerceptionRow], words: Words) -> list[Quest
                         row["turn"],
                         observer=row["team_name"],
                         actor=item["actor"],
-                        perceived=item["perceived"],
+                        perceived=item["perceived_action"],
                         actual=item["actual"],
                     )
                 )
@@ -85,7 +86,7 @@ def _misperceptions(perception: list[PerceptionRow], words: Words) -> list[Quest
                         row["turn"],
                         observer=row["team_name"],
                         actor=item["actor"],
-                        perceived=item["perceived"],
+                        perceived=item["perceived_action"],
                     )
                 )
     return out

@@ -16,6 +16,7 @@ class Overview(TypedDict):
     title: str
     scenario: str
     summary: str
+    scenario_in_english: bool  # the scenario has no text in the report's language
     scenario_date: str
     created: str
     started: str
@@ -61,6 +62,7 @@ class PerceptionItem(TypedDict):
     actor: str
     actual: str
     perceived: str
+    perceived_action: str  # the action alone, as the discussion questions name it
     status: str  # seen, missed, misread, phantom
     wrong: bool
 

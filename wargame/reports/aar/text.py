@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.utils import translation
 
+from wargame.engine.korean import format_with_particles
 from wargame.engine.narrative import texts as engine_texts
 from wargame.web.room_labels import measure_name
 
@@ -65,7 +66,7 @@ class Words:
 
     def label(self, key: str, **values: object) -> str:
         text = str(self.t["labels"].get(key, key))
-        return text.format(**values) if values else text
+        return format_with_particles(text, **values) if values else text
 
     def team(self, code: str | None) -> str:
         if not code:

@@ -110,7 +110,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wargame.web.scenario_notice.scenario_language",
             ],
+            "libraries": {"words": "wargame.web.template_words"},
         },
     },
 ]

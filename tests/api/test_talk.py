@@ -120,6 +120,7 @@ def test_a_member_posts_and_reads_a_message(game: Game) -> None:
         "participant_id": game.participant_ids["US"],
         "display_name": "US lead",
         "team": "US",
+        "bot": False,
     }
     assert message["body"] == "Consult before we answer."
     for client in (game.players["ROK"], game.control):
@@ -157,6 +158,7 @@ def test_control_posts_as_control_in_control_lines(game: Game) -> None:
         "participant_id": None,
         "display_name": "Control",
         "team": None,
+        "bot": False,
     }
     listed = game.players["DPRK"].get(url).json()["results"]
     assert [m["author"]["display_name"] for m in listed] == ["Control"]

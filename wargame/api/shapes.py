@@ -68,6 +68,9 @@ class ActionChoiceShape(serializers.Serializer[Any]):
 class AuthorShape(serializers.Serializer[Any]):
     participant_id = serializers.IntegerField(allow_null=True)
     display_name = serializers.CharField()
+    bot = serializers.BooleanField(
+        required=False, help_text="Written by the bot that plays the team (pages name it so)."
+    )
 
 
 class DecisionShape(serializers.Serializer[Any]):

@@ -36,6 +36,7 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
 from wargame.reports.job_console import REPORTS_REFRESH, reports_region
 from wargame.web.access import view_position
+from wargame.web.room_labels import CHANNEL_KIND_NAMES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -297,7 +298,11 @@ def channels(ctx: Ctx) -> dict[str, Any]:
         "channel_list": [
             {**c, "part_url": f"{part}?{urlencode({'channel': c['id']})}"} for c in visible
         ],
-        "selected": selected,
+        "selected": (
+            {**selected, "kind_name": CHANNEL_KIND_NAMES.get(selected["kind"], selected["kind"])}
+            if selected is not None
+            else None
+        ),
         "messages": messages[-MESSAGES_SHOWN:],
         "statements": list(reversed(statements[-STATEMENTS_SHOWN:])),
         "can_post": selected is not None and selected["kind"] == "control" and selected["open"],
@@ -323,7 +328,8 @@ def _event_summary(event_type: str, payload: Any, lang: str) -> str:
     if event_type in ("decision.submitted", "decision.saved", "team.ai_changed"):
         return str(payload.get("team") or "")
     if event_type == "hotline.changed":
-        return f"{payload.get('hotline', '')}: {payload.get('state', '')}"
+        hotline, state = str(payload.get("hotline", "")), str(payload.get("state", ""))
+        return f"{HOTLINE_LABELS.get(hotline, hotline)}: {HOTLINE_STATE_LABELS.get(state, state)}"
     if event_type == "exercise.changed":
         return str(payload.get("change") or "")
     return ""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.selectors.events import events_since_for
 from wargame.web.review_labels import in_language
+from wargame.web.room_labels import VARIABLE_NAMES, value_label
 
 if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent
@@ -73,4 +74,8 @@ def feed_item(event: ViewEvent, lang: str) -> dict[str, Any] | None:
     elif event.type == "hotline.changed":
         item["hotline"] = payload.get("hotline")
         item["state"] = payload.get("state")
+        item["hotline_name"] = str(
+            VARIABLE_NAMES.get(f"hotline/{item['hotline']}", item["hotline"])
+        )
+        item["state_name"] = value_label(item["state"])
     return item

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.selectors.reads import (
     actions_available,
     agreements_visible,
@@ -36,6 +37,7 @@ from wargame.web.room_labels import (
     PHASE_NAMES,
     PLACE_NAMES,
     measure_name,
+    value_label,
 )
 from wargame.web.scenario_clock import scenario_time
 
@@ -182,7 +184,9 @@ def agreements(room: Room) -> dict[str, Any]:
                 "status": a["status"],
                 "status_name": AGREEMENT_STATUS.get(a["status"], a["status"]),
                 "parties": a["parties"],
-                "proposed_by": a.get("proposed_by"),
+                "proposed_by": room.team_names.get(
+                    a.get("proposed_by") or "", a.get("proposed_by")
+                ),
                 "proposed_turn": a.get("proposed_turn"),
                 "accepted": a.get("accepted") or [],
                 "steps": [{"team": t, "turn": steps.get(t)} for t in a["parties"]],
@@ -212,6 +216,9 @@ def decision(room: Room) -> dict[str, Any]:
     if turn is None:
         return {"turn": None, "status": "locked", "locked_reason": "not_running"}
     current = decision_for(room.principal, turn=turn, team=None)
+    if (current.get("updated_by") or {}).get("bot"):
+        # The bot writes its rationale in English; its team reads it in the room's language.
+        current = {**current, "rationale": rationale_in(current.get("rationale") or "", room.lang)}
     status, reason = _decision_status(exercise, current)
     catalogue = room.scenario.catalogue()
     available = actions_available(room.principal)
@@ -245,6 +252,11 @@ def decision(room: Room) -> dict[str, Any]:
     }
 
 
+def _with_state_name(channel: dict[str, Any]) -> dict[str, Any]:
+    """A hotline's state ("up", "down") in the reader's words beside the state itself."""
+    return {**channel, "state_name": value_label(channel["state"]) if "state" in channel else ""}
+
+
 def channels(room: Room, selected: int | None) -> dict[str, Any]:
     listed = channels_for(room.principal)
     ids = channel_message_ids(room.principal)
@@ -263,13 +275,14 @@ def channels(room: Room, selected: int | None) -> dict[str, Any]:
             {
                 **c,
                 "kind_name": CHANNEL_KIND_NAMES.get(c["kind"], c["kind"]),
+                **_with_state_name(c),
                 "message_ids": ",".join(str(i) for i in ids.get(c["id"], [])),
                 "last_id": (ids.get(c["id"]) or [0])[-1],
                 "selected": chosen is not None and c["id"] == chosen["id"],
             }
             for c in listed
         ],
-        "channel": chosen,
+        "channel": _with_state_name(chosen) if chosen is not None else None,
         "messages": messages,
         "can_post": chosen is not None
         and chosen["open"]

@@ -98,6 +98,9 @@ PARAM_LABELS: dict[str, Promise] = {
     "with": _("With"),
     "notify": _("Notify in advance"),
     "observers": _("Invite observers"),
+    "class": _("Missile class"),
+    "over_japan": _("Over Japan"),
+    "site": _("Site"),
 }
 
 # Values of the state and of action parameters that read better as words.
@@ -125,6 +128,9 @@ VALUE_LABELS: dict[str, Promise] = {
     "onsite": _("on-site inspection"),
     "iaea": _("IAEA"),
     "interim_step": _("an interim step"),
+    "observers": _("observers on site"),
+    "yongbyon": _("Yongbyon reactor"),
+    "enrichment": _("uranium enrichment"),
 }
 
 VARIABLE_NAMES: dict[str, Promise] = {
@@ -161,6 +167,23 @@ def value_label(value: object) -> str:
         return str(_("yes") if value else _("no"))
     label = VALUE_LABELS.get(str(value))
     return str(label) if label is not None else str(value)
+
+
+def params_text(params: object) -> str:
+    """An action's parameters as words: "Missile class: ICBM; Notify in advance: yes"."""
+    if not isinstance(params, dict):
+        return ""
+    parts = []
+    for name, value in params.items():
+        label = PARAM_LABELS.get(name, name)
+        if name == "measure":
+            shown = measure_name(str(value))
+        elif isinstance(value, list):
+            shown = ", ".join(value_label(v) for v in value)
+        else:
+            shown = value_label(value)
+        parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
 
 
 def rung_name(rung: int) -> str:

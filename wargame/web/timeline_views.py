@@ -6,13 +6,13 @@ the facilitator opened the teaching view, since only then does their stream carr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.services.game import exercise_scenario
@@ -21,10 +21,12 @@ from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
 from wargame.web.review_labels import active_language, in_language, status_name
 from wargame.web.review_stream import whole_stream
+from wargame.web.room_labels import params_text
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
+    from wargame.engine.scenario import Scenario
     from wargame.exercises.selectors.events import ViewEvent
 
 
@@ -58,13 +60,18 @@ class _Titles:
         return in_language(found.title, self.lang) if found is not None else action
 
 
+def _team_name(scenario: Scenario, code: str | None, lang: str) -> str:
+    brief = scenario.teams.get(code or "")
+    return brief.name.get(lang) if brief is not None else code or ""
+
+
 def _action_rows(actions: list[dict[str, Any]], title: _Titles) -> list[dict[str, Any]]:
     return [
         {
             "id": item.get("action"),
             "title": title(item.get("action")),
             "target": item.get("target"),
-            "params": json.dumps(item["params"], ensure_ascii=False) if item.get("params") else "",
+            "params": params_text(item.get("params")),
         }
         for item in actions
     ]
@@ -117,7 +124,7 @@ def turn_records(events: list[ViewEvent], lang: str, title: _Titles) -> list[Tur
                 turn.decisions[team] = {
                     "team": team,
                     "status": payload.get("status"),
-                    "rationale": payload.get("rationale", ""),
+                    "rationale": rationale_in(str(payload.get("rationale") or ""), lang),
                     "actions": _action_rows(payload.get("actions") or [], title),
                 }
         elif event.type == "statement.published":
@@ -152,6 +159,7 @@ def timeline(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "is_control": principal.is_control,
         "report_readable": report_readable(principal, exercise),
         "own_team": principal.team_code,
+        "own_team_name": _team_name(scenario, principal.team_code, lang),
         "view": principal.view,
         "links": {
             "report": f"{api}report.html",

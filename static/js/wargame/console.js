@@ -92,6 +92,15 @@ async function sendScenario(form, action) {
     line.textContent = action === "upload"
       ? `${form.dataset.labelUploaded} ${summary?.title || ""}`
       : `${form.dataset.labelValid} ${summary?.title || ""}`;
+    // A scenario may leave Japanese or Korean out: say so before anyone plays it in that language.
+    for (const [lang, label] of [["ja", form.dataset.labelNoJa], ["ko", form.dataset.labelNoKo]]) {
+      if (!summary?.languages || summary.languages.includes(lang)) continue;
+      const note = document.createElement("p");
+      note.className = "notice";
+      note.dataset.missingLanguage = lang;
+      note.textContent = label;
+      out.append(note);
+    }
     if (action === "upload" && summary?.slug) {
       const next = new URL(location.href);
       next.searchParams.set("scenario", summary.slug);

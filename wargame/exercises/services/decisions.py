@@ -56,7 +56,9 @@ def decision_payload(decision: Decision) -> dict[str, Any]:
         "rationale": decision.rationale,
         "updated_at": iso_utc(decision.updated_at),
         "updated_by": (
-            {"participant_id": author.pk, "display_name": author.display_name} if author else None
+            {"participant_id": author.pk, "display_name": author.display_name, "bot": author.bot}
+            if author
+            else None
         ),
     }
 

@@ -63,9 +63,10 @@ def message_payload(message: Message) -> dict[str, Any]:
                 "participant_id": author.pk,
                 "display_name": author.display_name,
                 "team": author.team.code if author.team else None,
+                "bot": author.bot,
             }
             if author is not None
-            else {"participant_id": None, "display_name": "Control", "team": None}
+            else {"participant_id": None, "display_name": "Control", "team": None, "bot": False}
         ),
         "body": message.body,
         "at": iso_utc(message.at),
@@ -125,6 +126,7 @@ def statement_payload(statement: Statement) -> dict[str, Any]:
         "author": {
             "participant_id": statement.author_id,
             "display_name": statement.author.display_name,
+            "bot": statement.author.bot,
         },
         "body": statement.body,
         "at": iso_utc(statement.at),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from wargame.web import join_views
+from wargame.web import glossary_views, join_views
 
 app_name = "web"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", join_views.home, name="home"),
     path("join/", join_views.join, name="join"),
     path("leave/", join_views.leave, name="leave"),
+    path("glossary/", glossary_views.glossary, name="glossary"),
     path("", include("wargame.web.room_urls")),
     path("", include("wargame.web.console_urls")),
     path("", include("wargame.web.review_urls")),

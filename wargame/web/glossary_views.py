@@ -1,0 +1,19 @@
+"""The glossary page: the game's words in the reader's language, with the other two beside them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from wargame.web.glossary import glossary_for
+from wargame.web.review_labels import active_language
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/glossary.html", {"sections": glossary_for(active_language())})

@@ -15,4 +15,4 @@ RUN WARGAME_VAR_DIR=/tmp/build-var python manage.py collectstatic --noinput
 RUN useradd --system --home /app wargame && mkdir -p /app/var && chown wargame /app/var
 USER wargame
 EXPOSE 8000
-CMD ["uvicorn", "wargame.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-per-message-deflate", "false"]
+CMD ["uvicorn", "wargame.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--ws-per-message-deflate", "false", "--ws-max-size", "65536"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.services import PostgresServer, RedisServer, free_port, running
+from tests.services import PostgresServer, RedisServer, free_port, running, uvicorn_argv
 
 pytestmark = pytest.mark.services
 
@@ -24,7 +23,7 @@ def _get(url: str) -> tuple[int, dict[str, object]]:
 
 def _server(port: int, env: dict[str, str]):  # type: ignore[no-untyped-def]
     return running(
-        [sys.executable, "-m", "uvicorn", "wargame.asgi:application", "--port", str(port)],
+        uvicorn_argv(port),
         env=env,
         port=port,
     )

@@ -34,11 +34,11 @@ from wargame.exercises.principals import (
 from wargame.realtime.hub import HUB
 from wargame.realtime.origin import cookies_count
 from wargame.realtime.outbox import Socket
+from wargame.realtime.serving import MAX_FRAME_BYTES
 
 logger = logging.getLogger(__name__)
 
 AUTH_TIMEOUT_SECONDS = 5
-MAX_FRAME_BYTES = 64 * 1024
 FLOOD_FRAMES, FLOOD_SECONDS = 30, 10.0
 
 

@@ -30,6 +30,22 @@ DEMO_TITLE = "Demo: exercise season"
 STARTUP_TIMEOUT_SECONDS = 60
 
 
+def demo_server_argv(host: str, port: int) -> list[str]:
+    """The demo's Uvicorn command line."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "wargame.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        *UVICORN_WEBSOCKET_OPTIONS,
+    ]
+
+
 def _demo_password() -> str:
     """One password per checkout, kept under var/, so repeated demos print the same login."""
     password_file = settings.VAR_DIR / "demo_password"
@@ -107,19 +123,7 @@ class Command(BaseCommand):
     def _serve(self, host: str, port: int, base: str, password: str, exercise: Exercise) -> None:
         python = sys.executable
         server = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            [
-                python,
-                "-m",
-                "uvicorn",
-                "wargame.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--no-access-log",
-                *UVICORN_WEBSOCKET_OPTIONS,
-            ],
-            start_new_session=True,
+            demo_server_argv(host, port), start_new_session=True
         )
         # -B runs beat inside the worker: right for one demo machine, never for production.
         worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter

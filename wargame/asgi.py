@@ -13,12 +13,13 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from wargame.api.body_limit import BodySizeLimit  # noqa: E402
 from wargame.realtime.origin import OriginCheck  # noqa: E402
 from wargame.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": BodySizeLimit(django_application),
         "websocket": OriginCheck(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -19,14 +17,13 @@ from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, practice_principal, request_principal
 from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
-from wargame.exercises.errors import InvalidInput, RateLimited
+from wargame.exercises.errors import InvalidInput
 from wargame.exercises.models import Exercise, Participant
 from wargame.exercises.principals import Principal, principal_for
 from wargame.exercises.selectors.reads import exercise_payload, exercises_for_user
 from wargame.exercises.services.exercises import exercise_create, facilitator_add
 from wargame.exercises.services.joining import participant_join
 from wargame.exercises.services.lifecycle import NOT_GIVEN, exercise_command
-from wargame.exercises.services.limiter import limiter_check, limiter_hit
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -205,33 +202,16 @@ class TokenObtainView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        from django.conf import settings
-
+        # Attempts are counted and refused with 429 by SignInThrottleMiddleware, shared with
+        # the sign-in pages.
         data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        # The same limits as joining: per client address, and a server-wide cap.
-        limits = (
-            (f"token:addr:{_client_address(request)}", settings.JOIN_FAILURES_PER_ADDRESS),
-            ("token:all", settings.JOIN_FAILURES_IN_TOTAL),
-        )
-        now = time.time()
-        with transaction.atomic():
-            for key, limit in limits:
-                verdict = limiter_check(key=key, limit=limit, window_seconds=60, now=now)
-                if not verdict.allowed:
-                    raise RateLimited(
-                        _("Too many failed sign-ins. Try again later."),
-                        retry_after=verdict.retry_after,
-                    )
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
         if user is None or not user.is_active:
-            with transaction.atomic():
-                for key, limit in limits:
-                    limiter_hit(key=key, now=now, keep=limit)
             raise InvalidInput.on("password", _("Unknown username or wrong password."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -43,3 +43,29 @@ def limiter_hit(*, key: str, now: float, keep: int) -> None:
     window = _window(key)
     window.hits = [*window.hits, now][-keep:]
     window.save(update_fields=["hits"])
+
+
+def limiter_take(*, keys: tuple[tuple[str, int], ...], window_seconds: int, now: float) -> Verdict:
+    """Count one attempt under every ``(key, limit)`` if each is under its limit, in one
+    transaction: concurrent attempts queue on the rows, so no more than the limit pass. The
+    attempt counts as a failure until ``limiter_release`` takes it back."""
+    with transaction.atomic():
+        for key, limit in keys:
+            verdict = limiter_check(key=key, limit=limit, window_seconds=window_seconds, now=now)
+            if not verdict.allowed:
+                return verdict
+        for key, limit in keys:
+            limiter_hit(key=key, now=now, keep=limit)
+    return Verdict(True, 0)
+
+
+def limiter_release(*, keys: tuple[tuple[str, int], ...], now: float) -> None:
+    """Take back the attempts ``limiter_take`` counted at ``now``: it succeeded."""
+    with transaction.atomic():
+        for key, _limit in keys:
+            window = _window(key)
+            if now in window.hits:
+                hits = list(window.hits)
+                hits.remove(now)
+                window.hits = hits
+                window.save(update_fields=["hits"])

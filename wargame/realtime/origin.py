@@ -30,13 +30,45 @@ def cookies_count(scope: Scope) -> bool:
     return origin_of(scope) is not None
 
 
-def origin_allowed(origin: str) -> bool:
-    host = urlsplit(origin).hostname
-    if not host:
+Endpoint = tuple[str, str, int]
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _endpoint(scheme: str, netloc: str) -> Endpoint | None:
+    """(scheme, host, port) with the scheme's default port filled in; None if unreadable."""
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
+
+
+def _own_endpoint(scope: Scope) -> Endpoint | None:
+    """The server as the client addressed it: the handshake's scheme and Host header."""
+    scheme = "https" if scope.get("scheme") == "wss" else "http"
+    for name, value in scope.get("headers", []):
+        if name == b"host":
+            return _endpoint(scheme, value.decode("latin-1"))
+    return None
+
+
+def origin_allowed(origin: str, scope: Scope) -> bool:
+    """The page's origin must be this server's own (same scheme, host and port, the host in
+    ALLOWED_HOSTS), or one of CSRF_TRUSTED_ORIGINS, as Django's CSRF check has it for forms."""
+    parts = urlsplit(origin)
+    claimed = _endpoint(parts.scheme, parts.netloc) if parts.scheme in DEFAULT_PORTS else None
+    if claimed is None:
         return False
+    trusted = (urlsplit(t) for t in settings.CSRF_TRUSTED_ORIGINS)
+    if claimed in {_endpoint(t.scheme, t.netloc) for t in trusted}:
+        return True
+    host = claimed[1]
     # urlsplit drops the brackets of an IPv6 literal; ALLOWED_HOSTS spells it with them.
     candidate = f"[{host}]" if ":" in host else host
-    return validate_host(candidate, settings.ALLOWED_HOSTS)
+    return claimed == _own_endpoint(scope) and validate_host(candidate, settings.ALLOWED_HOSTS)
 
 
 class OriginCheck:
@@ -48,7 +80,7 @@ class OriginCheck:
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> Any:
         if scope["type"] == "websocket":
             origin = origin_of(scope)
-            if origin is not None and not origin_allowed(origin):
+            if origin is not None and not origin_allowed(origin, scope):
                 await receive()  # the websocket.connect message
                 await send({"type": "websocket.close", "code": 403})
                 return None

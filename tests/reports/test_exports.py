@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from tests.api.cast import facilitator_client
 from wargame.exercises.models import Channel, Event
 from wargame.exercises.times import iso_utc as iso
-from wargame.reports.exports import CSV_COLUMNS
+from wargame.reports.exports import CSV_COLUMNS, csv_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,8 +78,9 @@ def test_it_streams_jsonl_and_csv_with_their_types_and_file_names(played: Played
 def test_it_flattens_decisions_messages_statements_and_outcomes_one_row_each(
     played: Played,
 ) -> None:
-    text = _body(played.control.get(played.url("export.csv"))).decode()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    data = _body(played.control.get(played.url("export.csv")))
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: spreadsheet programs read CJK right
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
     rows = list(reader)
     events = Event.objects.filter(exercise_id=played.exercise_id)
@@ -180,3 +181,24 @@ def test_the_export_command_writes_the_report_pdf_and_refuses_unknown_exercises(
         call_command("export", str(played.exercise_id + 999), "--format", "jsonl")
     with pytest.raises(CommandError, match="research only"):
         call_command("export", str(played.exercise_id), "--format", "csv", "--text", "omit")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", '=HYPERLINK("http://x.example","y")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"],
+)
+def test_a_cell_that_begins_like_a_formula_is_written_as_text(text: str) -> None:
+    row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+    row |= {"kind": "message", "seq": 3, "text": text}
+    data = "".join(csv_lines([row]))
+    (read,) = list(csv.DictReader(io.StringIO(data.removeprefix("\ufeff"), newline="")))
+    assert read["text"] == "'" + text
+    assert read["seq"] == "3"
+
+
+def test_a_cell_that_merely_contains_a_formula_sign_is_left_alone() -> None:
+    row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
+    row |= {"kind": "message", "text": "a = b - c, 한국어 @ 東京"}
+    data = "".join(csv_lines([row]))
+    (read,) = list(csv.DictReader(io.StringIO(data.removeprefix("\ufeff"), newline="")))
+    assert read["text"] == "a = b - c, 한국어 @ 東京"

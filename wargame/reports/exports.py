@@ -97,9 +97,22 @@ def export_jsonl(exercise: Exercise, *, up_to: int | None = None) -> Iterator[st
     return jsonl_lines(event_line(event) for event in events_of(exercise, up_to=up_to))
 
 
+# A cell a spreadsheet program would read as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs read a CSV file without it in the system's legacy code page.
+UTF8_BOM = "\ufeff"
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that begins like a formula, prefixed with an apostrophe so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_text(row: Iterable[object]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(row)
+    csv.writer(buffer, lineterminator="\r\n").writerow(spreadsheet_safe(v) for v in row)
     return buffer.getvalue()
 
 
@@ -159,7 +172,7 @@ def channel_names(exercise: Exercise) -> dict[int, str]:
 
 
 def csv_lines(rows: Iterable[dict[str, object]]) -> Iterator[str]:
-    yield _csv_text(CSV_COLUMNS)
+    yield UTF8_BOM + _csv_text(CSV_COLUMNS)
     for row in rows:
         yield _csv_text(row[column] for column in CSV_COLUMNS)
 

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "wargame.logs.ExerciseLogContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wargame.api.middleware.RequestSizeLimitMiddleware",
+    "wargame.api.input_limits.OversizedIdMiddleware",
     "wargame.api.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -236,7 +237,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["wargame.api.input_limits.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

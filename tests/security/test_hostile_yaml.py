@@ -99,3 +99,26 @@ def test_a_10_mb_body_is_a_quick_413(postgres_server: PostgresServer, length: st
     print(f"\n{length} 10 MB body: {status} {answer['error']['code']} in {took:.2f} s")
     assert (status, answer["error"]["code"]) == (413, "payload_too_large")
     assert took < QUICK_SECONDS
+
+
+VALUES_PYTHON_REFUSES = {
+    "an impossible date": ("starts: 2024-13-45\n", "2024-13-45", 1),
+    "February 30th in a list": ("slug: x\ndates: [2024-01-01, 2024-02-30]\n", "2024-02-30", 2),
+    "an integer of 5000 digits": ("slug: x\nturns: " + "9" * 5000 + "\n", "9999", 2),
+    "a NUL byte": ("slug: x\nsummary: a\x00b\n", "#x0000", 2),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [VALIDATE, "/api/v1/scenarios/"])
+@pytest.mark.parametrize("case", list(VALUES_PYTHON_REFUSES))
+def test_a_value_the_yaml_loader_cannot_build_is_a_400_with_its_line(path: str, case: str) -> None:
+    text, shown, line = VALUES_PYTHON_REFUSES[case]
+    control = facilitator_client("control")
+    response = control.generic("POST", path, text, content_type="application/yaml")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_scenario"
+    (found,) = [d for d in error["details"] if shown in d["message"]]
+    assert found["line"] == line
+    assert len(found["message"]) < 200

@@ -23,6 +23,7 @@ from django.db import close_old_connections
 from django.http import HttpRequest, parse_cookie
 from rest_framework.authtoken.models import Token
 
+from wargame.api.input_limits import MAX_DB_INT, fits_db_int
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import Exercise
 from wargame.exercises.principals import (
@@ -121,8 +122,11 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self.accept()
         since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
         raw = since[-1] if since else "0"
-        if not (raw.isascii() and raw.isdigit()):
+        if not (raw.isascii() and raw.isdigit() and fits_db_int(raw)):
             await self.close(4400)
+            return
+        if self.exercise_id > MAX_DB_INT:
+            await self.close(4404)  # no row has such an id (SQLite cannot even compare it)
             return
         self.since = int(raw)
         if cookies_count(self.scope):

@@ -124,6 +124,19 @@ def _scan_events(text: str, source_name: str) -> ErrorDetail | None:
     except yaml.MarkedYAMLError as exc:
         pos = _mark(exc.problem_mark or exc.context_mark)
         return detail(source_name, pos.line, pos.column, "", _yaml_problem(exc))
+    except yaml.reader.ReaderError as exc:
+        # A NUL or another character YAML does not allow in a stream; it has no mark.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return detail(
+            source_name,
+            line,
+            column,
+            "",
+            f"character #x{exc.character:04x} is not allowed in a YAML file"
+            if isinstance(exc.character, int)
+            else "a character that is not allowed in a YAML file",
+        )
     return None
 
 
@@ -191,6 +204,13 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             self.error(node, path, _yaml_problem(exc))
+            return None
+        except (ValueError, OverflowError):
+            # A date like 2024-13-45, or an integer past Python's 4300-digit limit.
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.error(node, path, f"'{shown}' is not a valid {kind}")
             return None
         if isinstance(value, dt.datetime | dt.date):
             # Dates stay text, as in JSON: the schema checks their form.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wargame.exercises.display_names import display_name_clean
 from wargame.exercises.errors import InvalidInput, Locked, RateLimited
 from wargame.exercises.models import (
     Exercise,
@@ -46,9 +47,7 @@ def participant_join(*, code: str, display_name: str, address: str) -> Seat:
     Wrong codes are counted per client address and in total; past either limit every join from
     that address is refused, right codes included, so the answer cannot confirm a guess.
     """
-    name = display_name.strip()
-    if not name or len(name) > 80:
-        raise InvalidInput.on("display_name", _("Give a display name of 1 to 80 characters."))
+    name = display_name_clean(display_name)
     now = time.time()
     per_address = settings.JOIN_FAILURES_PER_ADDRESS
     in_total = settings.JOIN_FAILURES_IN_TOTAL

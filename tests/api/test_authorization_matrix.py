@@ -323,6 +323,9 @@ def _path(case: dict[str, Any], obj: str, world: World, params: set[str]) -> str
         kwargs["other_id"] = (world.other if named == "other" else world.own).game.exercise_id
     if "slug" in params:
         kwargs["slug"] = _fill(case["slug"], obj, world)
+    if "user_id" in params:
+        creator = "outsider" if obj == "other" else "control"
+        kwargs["user_id"] = get_user_model().objects.get(username=creator).pk
     path = reverse(f"api:{case['route']}", kwargs=kwargs)
     query = _fill(case.get("query"), obj, world)
     return f"{path}?{urlencode(query)}" if query else path
@@ -392,15 +395,17 @@ def _not_allowed(world: World, params: dict[str, set[str]]) -> None:
     (docs/interface.md#errors)."""
     first = {case["route"]: case for case in reversed(CASES)}
     for route, case in first.items():
+        allowed = {c["method"] for c in CASES if c["route"] == route}
+        method = next(m for m in ("DELETE", "PATCH", "PUT") if m not in allowed)
         path = _path(case, "own", world, params[route])
         with _rolled_back():
-            response = _send(world.clients["control"], "DELETE", path, None, "")
+            response = _send(world.clients["control"], method, path, None, "")
         world.not_allowed.append(
             Cell(
-                f"DELETE {route}",
+                f"{method} {route}",
                 "own",
                 "control",
-                "DELETE",
+                method,
                 path,
                 405,
                 response.status_code,

@@ -4,7 +4,14 @@ from typing import TYPE_CHECKING
 
 from django.urls import include, path
 
-from wargame.api import exercise_views, play_views, practice_views, review_views, scenario_views
+from wargame.api import (
+    exercise_views,
+    facilitator_views,
+    play_views,
+    practice_views,
+    review_views,
+    scenario_views,
+)
 from wargame.reports import views as report_views
 
 if TYPE_CHECKING:
@@ -28,7 +35,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("join/", exercise_views.JoinView.as_view(), name="join"),
     path("practice/", practice_views.PracticeView.as_view(), name="practice"),
     path(EX, exercise_views.ExerciseDetailView.as_view(), name="exercise"),
-    path(EX + "facilitators/", exercise_views.FacilitatorAddView.as_view(), name="facilitators"),
+    path(EX + "facilitators/", facilitator_views.FacilitatorsView.as_view(), name="facilitators"),
+    path(
+        EX + "facilitators/<int:user_id>/",
+        facilitator_views.FacilitatorRemoveView.as_view(),
+        name="facilitator",
+    ),
     path(EX + "commands/", exercise_views.CommandView.as_view(), name="commands"),
     path(EX + "state/", play_views.StateView.as_view(), name="state"),
     path(EX + "actions/", play_views.ActionsView.as_view(), name="actions"),

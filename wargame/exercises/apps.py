@@ -9,3 +9,8 @@ class ExercisesConfig(AppConfig):
     label = "exercises"
     verbose_name = _("Exercises")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wargame.exercises.receivers import connect
+
+        connect()

@@ -53,3 +53,19 @@ def event_committed(exercise_id: int, event: Committed) -> None:
     """Called on commit for each event, in the order of the log."""
     for subscriber in _event_subscribers:
         subscriber(exercise_id, event)
+
+
+RevocationSubscriber = Callable[[int | None], None]
+_revocation_subscribers: list[RevocationSubscriber] = []
+
+
+def subscribe_revocations(subscriber: RevocationSubscriber) -> None:
+    if subscriber not in _revocation_subscribers:
+        _revocation_subscribers.append(subscriber)
+
+
+def access_revoked(exercise_id: int | None) -> None:
+    """Called on commit after a credential or a seat was revoked (of one exercise, or of any
+    when None): every server process checks its sockets again."""
+    for subscriber in _revocation_subscribers:
+        subscriber(exercise_id)

@@ -8,8 +8,9 @@ class RealtimeConfig(AppConfig):
     label = "realtime"
 
     def ready(self) -> None:
-        from wargame.exercises.notify import subscribe, subscribe_events
-        from wargame.realtime.doorbell import hand_over, ring
+        from wargame.exercises.notify import subscribe, subscribe_events, subscribe_revocations
+        from wargame.realtime.doorbell import hand_over, revoked, ring
 
         subscribe(ring)
         subscribe_events(hand_over)
+        subscribe_revocations(revoked)

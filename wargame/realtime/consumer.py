@@ -155,7 +155,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         if self.socket is None:
             self.expiring = asyncio.ensure_future(self.close(4401))
 
-    async def _start(self, principal: Principal) -> None:
+    async def _start(self, principal: Principal, token: str | None = None) -> None:
         if self.auth_timer is not None:
             self.auth_timer.cancel()
         participant = principal.participant
@@ -164,6 +164,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             participant_id=participant.pk if participant is not None else None,
             send_text=self._send_text,
             close=self.close,
+            user_id=principal.user.pk if principal.user is not None else None,
+            token=token if principal.user is not None else None,
         )
         await HUB.attach(self.exercise_id, self.socket, self.since)
 
@@ -236,7 +238,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         except Refused as refused:
             await self.close(refused.code)
             return
-        await self._start(principal)
+        await self._start(principal, token)
 
     async def disconnect(self, code: int) -> None:
         if self.auth_timer is not None:

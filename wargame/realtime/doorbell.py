@@ -63,3 +63,9 @@ def ring(exercise_id: int, kind: str = "log") -> None:
             exc_info=True,
             extra={"exercise": exercise_id},
         )
+
+
+def revoked(exercise_id: int | None) -> None:
+    """Called on commit of a revocation: every hub checks its sockets of that exercise (0: of
+    every exercise) again. A lost ring is caught by the hubs' periodic check."""
+    ring(exercise_id or 0, "revoke")

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from wargame.exercises.models import EventView, Exercise
+from wargame.exercises.selectors.access import Seat, seats_still_allowed
 from wargame.exercises.selectors.presence import presence_frames
 from wargame.exercises.services.presence import presence_close, presence_open, presence_touch
 from wargame.realtime.doorbell import (
@@ -35,7 +36,7 @@ from wargame.realtime.doorbell import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping
     from datetime import datetime
 
     from wargame.exercises.notify import Committed
@@ -133,6 +134,7 @@ fetch_frames = _reader(_frames_sync)
 fetch_latest = _reader(_latest_sync)
 fetch_news = _reader(_news_sync)
 latest_position = _reader(_latest_position_sync)
+still_allowed = _reader(seats_still_allowed)
 
 
 @dataclass(eq=False)
@@ -224,6 +226,10 @@ class Hub:
             room.delivered[live[0].view] = frame.position
 
     def poke(self, exercise_id: int, kind: str = "log") -> None:
+        if kind == "revoke":
+            rooms = [self.rooms[exercise_id]] if exercise_id in self.rooms else []
+            self._keep(self.recheck(rooms if exercise_id else list(self.rooms.values())))
+            return
         room = self.rooms.get(exercise_id)
         if room is None:
             return
@@ -234,10 +240,27 @@ class Hub:
             work = self._presence_soon(room)
         else:
             work = self.pump(room)
+        self._keep(work)
+
+    def _keep(self, work: Coroutine[Any, Any, None]) -> None:
         # The loop holds tasks weakly: keep each until it finishes.
         task = asyncio.ensure_future(work)
         self.inflight.add(task)
         task.add_done_callback(self.inflight.discard)
+
+    async def recheck(self, rooms: list[Room]) -> None:
+        """Close (4403, after what is already on its way) every account's socket whose access
+        was revoked: deactivated, its API token deleted, or no longer a facilitator."""
+        for room in rooms:
+            accounts = [s for group in room.sockets.values() for s in group if s.user_id]
+            if not accounts:
+                continue
+            seats = [Seat(user_id=s.user_id, token=s.token) for s in accounts]
+            allowed = await still_allowed(room.exercise_id, seats)
+            for sock, ok in zip(accounts, allowed, strict=True):
+                if not ok:
+                    sock.live = False
+                    sock.push(4403, self.buffer)
 
     async def _tick_forever(self) -> None:
         interval = 0.25 if not layer_is_shared() else 1.0
@@ -249,6 +272,8 @@ class Hub:
             try:
                 await self._tick()
                 if beats % touch_every == 0:
+                    # In case the news of a revocation was lost (the layer promises nothing).
+                    await self.recheck(list(self.rooms.values()))
                     await sync_to_async(presence_touch, thread_sensitive=False)(
                         process=PROCESS, now=timezone.now()
                     )

@@ -70,6 +70,9 @@ class Socket:
     participant_id: int | None
     send_text: Callable[[str], Coroutine[Any, Any, None]]
     close: Callable[[int], Coroutine[Any, Any, None]]
+    # An account's socket: its user, and the API token it authenticated with (None: a session).
+    user_id: int | None = None
+    token: str | None = None
     cursor: int = 0
     live: bool = False
     id: str = field(default_factory=lambda: secrets.token_hex(12))

@@ -1,0 +1,56 @@
+"""Revocation: what ends a facilitator's access, and the news of it that cuts open sockets.
+
+A participant's removal is an event in its view (``participant.left``), its socket's last frame.
+An account's access ends otherwise: deactivated, its API token deleted, or removed as a
+co-facilitator, here or in the admin. Each of those calls ``access_revoked`` (the model
+receivers in ``wargame.exercises.receivers`` do, wherever the change was made); once the
+transaction commits, every server process checks its facilitators' sockets again and closes
+those whose credential no longer holds with 4403.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wargame.exercises import notify
+from wargame.exercises.errors import Conflict, NotFound
+from wargame.exercises.models import FacilitatorMembership
+from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.views_of import CONTROL
+
+if TYPE_CHECKING:
+    from wargame.exercises.models import Exercise
+
+
+def access_revoked(*, exercise_id: int | None) -> None:
+    """After this transaction commits, sockets of ``exercise_id`` (of every exercise if None)
+    are checked again."""
+    transaction.on_commit(partial(notify.access_revoked, exercise_id))
+
+
+def facilitator_remove(*, exercise_id: int, user_id: int) -> Exercise:
+    """Remove a co-facilitator (the caller facilitates the exercise); the last one stays."""
+    with transaction.atomic():
+        exercise = exercise_lock(exercise_id=exercise_id)
+        membership = (
+            FacilitatorMembership.objects.filter(exercise=exercise, user_id=user_id)
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise NotFound(_("No facilitator with that id in this exercise."))
+        if FacilitatorMembership.objects.filter(exercise=exercise).count() == 1:
+            raise Conflict(_("An exercise keeps at least one facilitator."))
+        username = membership.user.get_username()
+        membership.delete()  # the receiver calls access_revoked
+        event_append(
+            exercise=exercise,
+            type="exercise.changed",
+            audience=[CONTROL],
+            payload={"change": "facilitator_removed", "username": username},
+        )
+    return exercise

@@ -337,6 +337,8 @@ BOT_DELAY_SECONDS = env_int("BOT_DELAY_SECONDS", 5, minimum=0)
 BOT_REPLY_SECONDS = env_int("BOT_REPLY_SECONDS", 3, minimum=0)
 # Solo practice exercises one client address may create per hour (POST /api/v1/practice/).
 PRACTICE_PER_ADDRESS = env_int("PRACTICE_PER_ADDRESS", 10, minimum=1)
+# Practice games started per hour on the whole server, from any address (each runs four bots).
+PRACTICE_IN_TOTAL = env_int("PRACTICE_IN_TOTAL", 200, minimum=1)
 
 # Frames a slow socket may have queued before it is closed with 4409 and resumes from its seq.
 WS_SEND_BUFFER = env_int("WS_SEND_BUFFER", 1000, minimum=10)

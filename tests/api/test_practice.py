@@ -117,6 +117,28 @@ def test_it_limits_practice_games_per_client_address() -> None:
     assert _practice(address="203.0.113.6").status_code == 201
 
 
+@override_settings(PRACTICE_PER_ADDRESS=5, PRACTICE_IN_TOTAL=3)
+def test_it_limits_practice_games_in_total_from_any_address() -> None:
+    for index in range(3):
+        assert _practice(address=f"198.51.100.{index}").status_code == 201
+    refused = _practice(address="198.51.100.99")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+
+
+@override_settings(PRACTICE_PER_ADDRESS=1)
+def test_a_refused_practice_game_does_not_use_up_the_address_s_allowance() -> None:
+    wrong = APIClient().post(
+        "/api/v1/practice/",
+        {"scenario": "exercise_season", "team": "XX"},
+        format="json",
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert wrong.status_code == 400
+    assert _practice(address="203.0.113.7").status_code == 201
+
+
 def test_the_player_paces_the_game_and_the_bots_and_auto_publish_do_the_rest() -> None:
     solo = Solo("US")
     assert solo.command("advance").status_code == 200

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wargame.exercises.errors import InvalidInput, RateLimited
+from wargame.exercises.errors import InvalidInput, RateLimited, WargameError
 from wargame.exercises.models import Participant, ParticipantRole, Team
 from wargame.exercises.principals import Principal, token_hash
 from wargame.exercises.services.bots import bot_seat
@@ -25,7 +25,7 @@ from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.exercises import exercise_create
 from wargame.exercises.services.joining import Seat, participant_payload
 from wargame.exercises.services.lifecycle import exercise_command
-from wargame.exercises.services.limiter import limiter_check, limiter_hit
+from wargame.exercises.services.limiter import limiter_release, limiter_take
 from wargame.exercises.views_of import CONTROL, team_view
 
 if TYPE_CHECKING:
@@ -46,17 +46,35 @@ def practice_owner() -> User:
 
 def practice_create(*, scenario: str, team: str, language: str, address: str) -> Seat:
     """A running practice exercise in its first briefing, and the seat of its one player."""
-    key = f"practice:addr:{address}"
-    limit = settings.PRACTICE_PER_ADDRESS
+    # Counted per address and in total, each game before it is built (atomically, so a burst
+    # cannot pass the limit) and given back if it could not be built.
+    by_address = ((f"practice:addr:{address}", settings.PRACTICE_PER_ADDRESS),)
+    in_total = (("practice:all", settings.PRACTICE_IN_TOTAL),)
     now = time.time()
+    verdict = limiter_take(keys=by_address, window_seconds=WINDOW_SECONDS, now=now)
+    if not verdict.allowed:
+        raise RateLimited(
+            _("Too many practice games from this address. Try again in %(n)d seconds.")
+            % {"n": verdict.retry_after},
+            retry_after=verdict.retry_after,
+        )
+    verdict = limiter_take(keys=in_total, window_seconds=WINDOW_SECONDS, now=now)
+    if not verdict.allowed:
+        limiter_release(keys=by_address, now=now)
+        raise RateLimited(
+            _("Too many practice games are running. Try again in %(n)d seconds.")
+            % {"n": verdict.retry_after},
+            retry_after=verdict.retry_after,
+        )
+    try:
+        return _practice_build(scenario=scenario, team=team, language=language)
+    except WargameError:
+        limiter_release(keys=by_address + in_total, now=now)
+        raise
+
+
+def _practice_build(*, scenario: str, team: str, language: str) -> Seat:
     with transaction.atomic():
-        verdict = limiter_check(key=key, limit=limit, window_seconds=WINDOW_SECONDS, now=now)
-        if not verdict.allowed:
-            raise RateLimited(
-                _("Too many practice games from this address. Try again in %(n)d seconds.")
-                % {"n": verdict.retry_after},
-                retry_after=verdict.retry_after,
-            )
         owner = practice_owner()
         exercise = exercise_create(
             user=owner,
@@ -95,5 +113,4 @@ def practice_create(*, scenario: str, team: str, language: str, address: str) ->
         control = Principal(exercise_id=exercise.pk, view=CONTROL, user=owner)
         for command in ("open_lobby", "start"):
             exercise_command(principal=control, exercise_id=exercise.pk, command=command)
-        limiter_hit(key=key, now=now, keep=limit)
     return Seat(participant=player, token=token)

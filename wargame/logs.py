@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -114,3 +115,25 @@ class ExerciseLogContextMiddleware:
         current = _context.get()
         if exercise_id is not None and current is not None:
             current["exercise"] = exercise_id
+
+
+_JOIN_CODE_IN_QUERY = re.compile(r"([?&]code=)[^&\s]*", re.IGNORECASE)
+
+
+class RedactJoinCodes(logging.Filter):
+    """Blanks a join code in a logged URL's query (``/join/?code=...``, an old-style link): the
+    code is a credential, and access logs are read by more people than the facilitator. Links
+    made now carry the code in the fragment, which browsers never send."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _JOIN_CODE_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        return True
+
+
+def redact_access_logs() -> None:
+    """Attach the redaction to the ASGI server's access log (it logs each request's path)."""
+    logging.getLogger("uvicorn.access").addFilter(RedactJoinCodes())

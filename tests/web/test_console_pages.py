@@ -92,7 +92,7 @@ def test_the_console_shows_each_code_its_join_link_and_qr(web_cast: WebCast) -> 
     assert 'data-testid="console"' in html
     for key, code in web_cast.game.join_codes.items():
         assert f'data-testid="join-code" data-team="{key}">{code}</code>' in html
-        assert f'href="http://testserver/join/?code={code}" data-testid="join-link"' in html
+        assert f'href="http://testserver/join/#code={code}" data-testid="join-link"' in html
         assert f'src="/console/{web_cast.exercise_id}/qr/{key}.svg?v={code}"' in html
 
 
@@ -115,7 +115,7 @@ def test_the_qr_code_encodes_this_exercises_join_link(web_cast: WebCast) -> None
 
     code = web_cast.game.join_codes["ROK"]
     answer = web_cast.control.get(f"/console/{web_cast.exercise_id}/qr/ROK.svg").content.decode()
-    assert answer == qr_svg(f"http://testserver/join/?code={code}", title=code)
+    assert answer == qr_svg(f"http://testserver/join/#code={code}", title=code)
     assert answer != qr_svg("http://testserver/join/?code=WRONG-CODE0", title=code)
 
 

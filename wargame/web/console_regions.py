@@ -192,8 +192,9 @@ def controls(ctx: Ctx) -> dict[str, Any]:
 
 
 def join_link(request: HttpRequest, code: str) -> str:
-    """The absolute join link a phone opens from the QR code: the page fills in the code."""
-    return request.build_absolute_uri(f"{reverse('web:join')}?{urlencode({'code': code})}")
+    """The absolute join link a phone opens from the QR code: the page fills in the code. The
+    code is in the fragment, which browsers never send: it stays out of access logs."""
+    return request.build_absolute_uri(reverse("web:join")) + "#" + urlencode({"code": code})
 
 
 def codes(ctx: Ctx) -> dict[str, Any]:

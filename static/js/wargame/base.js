@@ -2,10 +2,12 @@
 // so templates need no inline script (the CSP forbids it).
 import { startClocks } from "./clock.js";
 import { startForms } from "./forms.js";
+import { fillJoinCode } from "./join.js";
 import { startLive } from "./live.js";
 
 function start() {
   document.documentElement.classList.add("js");
+  fillJoinCode(document);
   startForms(document);
   const live = document.querySelector("[data-live-ws]");
   if (live) startLive(live);

@@ -113,7 +113,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Console           : {base}/console/{exercise.pk}/")
         for name, code in codes.items():
-            self.stdout.write(f"    join {name:<13}: {base}/join/?code={code}")
+            self.stdout.write(f"    join {name:<13}: {base}/join/#code={code}")
         self.stdout.write(f"  Observer screen   : {base}/screen/{exercise.pk}/")
         self.stdout.write(f"  Practise alone    : {base}/practice/")
         self.stdout.write(f"  API documentation : {base}/api/docs/")

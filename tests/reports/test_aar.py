@@ -18,6 +18,7 @@ from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
 from wargame.exercises.models import Exercise
 from wargame.reports.aar.cache import cached_report
 from wargame.reports.aar.render import report_html, report_pdf
+from wargame.reports.jobs import report_job_run
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -221,6 +222,14 @@ def test_it_shows_the_report_to_control_and_to_observers_only_after_a_teaching_e
     assert html.status_code == 200
     assert html["Content-Type"].startswith("text/html")
     assert "default-src 'none'" in html["Content-Security-Policy"]
+    pending = game.control.get(game.url("report.pdf") + "?language=ja")
+    # Not rendered yet: a job renders it, never the request (202, the job to follow).
+    assert pending.status_code == 202, pending.content
+    job = pending.json()
+    assert job["status"] == "queued"
+    assert pending["Location"] == game.url(f"reports/{job['id']}/")
+    assert int(pending["Retry-After"]) > 0
+    assert report_job_run(job["id"]) == "done"
     pdf = game.control.get(game.url("report.pdf") + "?language=ja")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

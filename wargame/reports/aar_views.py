@@ -10,18 +10,22 @@ from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
 
 from wargame.api.auth import request_principal
 from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.models import Exercise
 from wargame.reports.aar.access import report_readable
-from wargame.reports.aar.cache import cached_report
+from wargame.reports.aar.cache import cached_report, cached_report_path
 from wargame.reports.aar.text import LANGUAGES, report_language
+from wargame.reports.job_views import ReportJobShape
+from wargame.reports.pdf_pending import report_pdf_or_pending
 from wargame.reports.views import ERRORS, ExportView
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from django.http.response import HttpResponseBase
     from rest_framework.request import Request
 
 # The page loads nothing: its styles, charts and CJK glyphs are inline, and it runs no script.
@@ -78,11 +82,25 @@ class ReportPdfView(ExportView):
     @extend_schema(
         operation_id="exercises_report_pdf",
         parameters=[LANGUAGE_PARAMETER],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
-        description="The after-action review as a PDF (cached until the log changes).",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (202, "application/json"): ReportJobShape,
+            **ERRORS,
+        },
+        description="The after-action review as a PDF (cached until the log changes). Not "
+        "rendered yet: 202 with the report job that renders it (`Location`: the job, for "
+        "control; `Retry-After` for everyone): ask again, or follow the job, when it is done.",
     )
-    def get(self, request: Request, exercise_id: int) -> FileResponse:
-        exercise, lang, path = _report_file(request, exercise_id, "pdf")
+    def get(self, request: Request, exercise_id: int) -> HttpResponseBase:
+        exercise = report_exercise(request, exercise_id)
+        lang = requested_language(request, exercise)
+        path = cached_report_path(exercise, lang, "pdf")
+        if path is None:
+            # Rendering takes seconds of CPU: never inside a request.
+            ready = report_pdf_or_pending(request_principal(request, exercise_id), lang)
+            if isinstance(ready, Response):
+                return ready
+            path = ready
         response = FileResponse(
             path.open("rb"),
             content_type="application/pdf",

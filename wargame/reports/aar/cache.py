@@ -57,6 +57,13 @@ def _drop_older(folder: Path, exercise: Exercise, lang: str, fmt: str, keep: Pat
                 old.unlink()
 
 
+def cached_report_path(exercise: Exercise, lang: str, fmt: str) -> Path | None:
+    """The report file of the exercise as its log stands now, if it has been rendered."""
+    exercise.refresh_from_db(fields=["last_seq"])
+    path = reports_dir() / report_file_name(exercise, report_language(lang, exercise.language), fmt)
+    return path if path.exists() else None
+
+
 def cached_report(
     exercise: Exercise, lang: str, fmt: str, progress: Progress | None = None
 ) -> Path:

@@ -1,6 +1,6 @@
 """The 64 KiB frame cap is the ASGI server's own limit, in every command line the project ships,
 so an unauthenticated client cannot make the server buffer a large message before the consumer
-refuses it (RELIABILITY.md S8; the consumer's own 4413 check stays behind it)."""
+refuses it (docs/reliability.md, S8; the consumer's own 4413 check stays behind it)."""
 
 from __future__ import annotations
 

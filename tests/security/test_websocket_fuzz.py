@@ -94,6 +94,9 @@ def _fuzz_with_generated_frames(url: str, auth: str) -> int:
 
 Attack = tuple[str, list[str | bytes], set[int | None], dict[str, Any]]
 MIB = 1024 * 1024
+# Uvicorn refuses a message over 64 KiB while reading it (--ws-max-size): it sends 1009 and drops
+# the connection, so a client still sending the rest may see only the drop (1006).
+OVERSIZED: set[int | None] = {1009, 1006}
 FLOOD: dict[str, Any] = {"until_closed": True}
 
 
@@ -108,11 +111,11 @@ def _attacks_handled_today(auth: str) -> list[Attack]:
         (
             "1 MiB text frame",
             [auth, json.dumps({"type": "ping", "p": "a" * MIB})],
-            {4413, 1009},
+            OVERSIZED,
             {},
         ),
-        ("1 MiB text frame before auth", ["a" * MIB], {4413, 1009}, {}),
-        ("1 MiB binary frame", [auth, b"\x00" * MIB], {1003, 1009}, {}),
+        ("1 MiB text frame before auth", ["a" * MIB], OVERSIZED, {}),
+        ("1 MiB binary frame", [auth, b"\x00" * MIB], OVERSIZED, {}),
         ("invalid UTF-8 text frame", [auth, b"\xff\xfe\xfd"], {1007}, {"as_text": True}),
         ("100 pings", _flood(auth, ping), {4429}, FLOOD),
         ("100 unknown types", _flood(auth, json.dumps({"type": "zz"})), {4429}, FLOOD),

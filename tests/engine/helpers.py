@@ -12,6 +12,7 @@ from wargame.engine import (
     initial_state,
     load_catalogue,
     load_model,
+    state_value,
     validate_decision,
 )
 
@@ -20,13 +21,16 @@ if TYPE_CHECKING:
 
 # Background draws off, so a case isolates the rule it states.
 QUIET: dict[str, Any] = {
-    "capabilities": {"warhead_growth_p": 0.0},
-    "false_alarm": {"base": 0.0},
-    "hotline": {"fail_p": 0.0, "fail_p_tested": 0.0},
+    "capabilities": {"warheads_per_year": 0.0},
+    "false_alarm": {"per_year": 0.0},
+    "hotline": {"fail_per_year": 0.0, "fail_per_year_tested": 0.0},
     "perception": {"misread_base": 0.0},
-    "cbm": {"military_lapse_p": 0.0, "verify_p": {"ntm": 0.0, "self": 0.0, "onsite": 0.0}},
+    "cbm": {
+        "military_lapse_per_year": 0.0,
+        "verify_per_year": {"ntm": 0.0, "self": 0.0, "onsite": 0.0},
+    },
     "rules": {
-        "R12": {"p_base": 0.0},
+        "R12": {"per_year": 0.0},
         "R16": {"p_base": 0.0, "p_russia": 0.0},
         "R04": {"p_base": 0.0, "p_ci": 0.0},
     },
@@ -79,9 +83,7 @@ def play(state: State, model: Model, seed: int = 1, **actions: list[dict[str, An
 
 
 def get(state: State, pointer: str) -> Any:
-    from wargame.engine import state_get
-
-    return state_get(state, pointer)
+    return state_value(state, pointer)
 
 
 def fired(proposal: Proposal, rule_id: str) -> bool:

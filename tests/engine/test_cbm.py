@@ -62,7 +62,7 @@ def test_it_implements_when_every_party_steps_and_earns_trust() -> None:
 
 def test_it_verifies_an_implemented_measure_by_its_mode() -> None:
     """implemented -> verified by a per-turn draw (on-site .9; forced 1 here; none never)."""
-    model = quiet_model({"cbm": {"verify_p": {"ntm": 1.0}}})
+    model = quiet_model({"cbm": {"verify_per_year": {"ntm": 1e9}}})
     state = start(
         model,
         agreements=[

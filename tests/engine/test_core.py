@@ -15,8 +15,8 @@ from wargame.engine import (
     initial_state,
     load_catalogue,
     load_model,
-    state_get,
     state_pointers,
+    state_value,
     validate_decision,
     view_for,
     view_for_control,
@@ -53,12 +53,12 @@ def test_it_rejects_bad_model_overrides(overrides, field) -> None:  # type: igno
 
 def test_it_builds_the_2026_baseline(model) -> None:  # type: ignore[no-untyped-def]
     state = initial_state(model)
-    assert state_get(state, "rung/ROK/DPRK") == 3
-    assert state_get(state, "rung/US/DPRK") == 2
-    assert state_get(state, "threat/DPRK/ROK") == 60
-    assert state_get(state, "dprk/predelegation") == "conditional"
-    assert 0.2 < state_get(state, "ci") < 0.3
-    assert state_get(state, "agreement/c.swap") == "none"
+    assert state_value(state, "rung/ROK/DPRK") == 3
+    assert state_value(state, "rung/US/DPRK") == 2
+    assert state_value(state, "threat/DPRK/ROK") == 60
+    assert state_value(state, "dprk/predelegation") == "conditional"
+    assert 0.2 < state_value(state, "ci") < 0.3
+    assert state_value(state, "agreement/c.swap") == "none"
 
 
 def test_it_applies_pointer_overrides_and_agreements(model) -> None:  # type: ignore[no-untyped-def]
@@ -80,10 +80,10 @@ def test_it_applies_pointer_overrides_and_agreements(model) -> None:  # type: ig
             ],
         },
     )
-    assert state_get(state, "rung/DPRK/ROK") == 4
-    assert state_get(state, "belief/JPN/dprk/posture")["estimate"] == "stored"
-    assert state_get(state, "belief/US/dprk/posture")["estimate"] == "dispersed"
-    assert state_get(state, "agreement/c.ex_notify") == "implemented"
+    assert state_value(state, "rung/DPRK/ROK") == 4
+    assert state_value(state, "belief/JPN/dprk/posture")["estimate"] == "stored"
+    assert state_value(state, "belief/US/dprk/posture")["estimate"] == "dispersed"
+    assert state_value(state, "agreement/c.ex_notify") == "implemented"
 
 
 @pytest.mark.parametrize(
@@ -102,13 +102,13 @@ def test_it_rejects_bad_state_overrides(model, pointer, value) -> None:  # type:
     assert caught.value.field == pointer
 
 
-def test_it_lists_pointers_that_state_get_answers(model) -> None:  # type: ignore[no-untyped-def]
+def test_it_lists_pointers_that_state_value_answers(model) -> None:  # type: ignore[no-untyped-def]
     state = initial_state(model, teams=("US", "ROK", "JPN", "DPRK", "PRC"))
     for pointer in state_pointers(state):
-        state_get(state, pointer)
+        state_value(state, pointer)
     assert "threat/PRC/DPRK" in state_pointers(state)
     with pytest.raises(StateError):
-        state_get(state, "rung/PRC/DPRK")
+        state_value(state, "rung/PRC/DPRK")
 
 
 def test_it_round_trips_the_state_through_json(model) -> None:  # type: ignore[no-untyped-def]

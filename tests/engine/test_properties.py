@@ -154,7 +154,7 @@ def test_it_ratchets_down_at_most_three_and_never_passes_eight(picks, seed, rung
     proposal = run(state, decisions_for(state, picks), seed)
     before = state.rung_map()
     for pair, value in proposal.state.rung_map().items():
-        assert value >= before[pair] - MODEL.data["ladder"]["ratchet_step_deescalation"]
+        assert value >= before[pair] - 3
         assert value <= MODEL.data["safety"]["hold_rung"]
         if value >= MODEL.data["safety"]["approval_rung"] and value > before[pair]:
             assert proposal.requires_nuclear_approval
@@ -209,6 +209,7 @@ def test_it_round_trips_state_and_proposal(picks, seed) -> None:  # type: ignore
     assert State.from_dict(data["state"]) == proposal.state
 
 
+@settings(deadline=None)
 @given(st.floats(-2, 60), st.floats(-2, 60), st.floats(0, 1))
 def test_a_more_severe_perceived_act_never_lowers_threat(s1, s2, trust) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(MODEL, CATALOGUE, START, 0, Dice(0, 1))
@@ -216,6 +217,7 @@ def test_a_more_severe_perceived_act_never_lowers_threat(s1, s2, trust) -> None:
     assert low * threat_weight(low, trust, ctx) <= high * threat_weight(high, trust, ctx)
 
 
+@settings(deadline=None)
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0.01, 1), st.floats(0.5, 3))
 def test_a_mitigation_never_raises_misread_p(ci, amb, mitigation, bias) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(MODEL, CATALOGUE, START, 0, Dice(0, 1))
@@ -223,6 +225,7 @@ def test_a_mitigation_never_raises_misread_p(ci, amb, mitigation, bias) -> None:
     assert misread_p(ctx, amb, mitigation, bias) <= misread_p(ctx, amb, 1.0, bias)
 
 
+@settings(deadline=None)
 @given(st.floats(0, 1), st.booleans())
 def test_a_hotline_never_lowers_containment(ci, incident_prev) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(MODEL, CATALOGUE, START, 0, Dice(0, 1))

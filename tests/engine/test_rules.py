@@ -185,20 +185,22 @@ def test_it_starts_a_nuclear_option_debate_in_seoul_below_35_r11() -> None:
 
 def test_it_draws_an_inter_korean_incident_r12_and_contains_it_r13() -> None:
     """R12 (p forced 1) -> an incident; R13 (containment forced) -> both rungs >= 4, P +5."""
-    model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}, "R13": {"p_base": 5.0}}})
+    model = quiet_model({"rules": {"R12": {"per_year": 1e9, "p_max": 1.0}, "R13": {"p_base": 5.0}}})
     proposal = play(start(model), model)
     incident = [e for e in proposal.events if e.kind == "incident"]
     assert incident
     assert dict(incident[0].data)["contained"] is True
     assert get(proposal.state, "rung/ROK/DPRK") == 4
     assert get(proposal.state, "rung/DPRK/ROK") == 4
-    off_model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}}}, disable=("R12",))
+    off_model = quiet_model({"rules": {"R12": {"per_year": 1e9, "p_max": 1.0}}}, disable=("R12",))
     assert not [e for e in play(start(off_model), off_model).events if e.kind == "incident"]
 
 
 def test_it_turns_an_uncontained_incident_into_a_clash_r13() -> None:
     """R13: containment fails (p forced 0) -> both rungs >= 5 and P +15."""
-    model = quiet_model({"rules": {"R12": {"p_base": 5.0, "p_max": 1.0}, "R13": {"p_base": -5.0}}})
+    model = quiet_model(
+        {"rules": {"R12": {"per_year": 1e9, "p_max": 1.0}, "R13": {"p_base": -5.0}}}
+    )
     proposal = play(start(model), model)
     assert get(proposal.state, "rung/ROK/DPRK") == 5
     assert get(proposal.state, "rung/DPRK/ROK") == 5
@@ -223,7 +225,7 @@ def test_it_lapses_an_unmatched_step_after_two_turns_r14() -> None:
 
 def test_it_lapses_military_measures_at_the_hazard_r14() -> None:
     """R14: a military measure lapses at its per-turn hazard (forced 1)."""
-    model = quiet_model({"cbm": {"military_lapse_p": 1.0}})
+    model = quiet_model({"cbm": {"military_lapse_per_year": 1e9}})
     agreements = [{"measure": "c.incident_prev", "parties": ["ROK", "DPRK"]}]
     proposal = play(start(model, agreements=agreements), model)
     assert get(proposal.state, "agreement/c.incident_prev") == "lapsed"

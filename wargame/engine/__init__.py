@@ -1,4 +1,4 @@
-"""The pure adjudication engine (ADJUDICATION.md): no Django, no global randomness, no clock."""
+"""The pure adjudication engine (docs/model.md): no Django, no global randomness, no wall clock."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .crisis import crisis_instability
 from .decisions import ActionChoice, Decision
 from .errors import EngineError, ModelError, RuleViolation, StateError
 from .model import Model, load_model
+from .pointers import state_pointers, state_value
 from .rng import Die, draw
 from .state import (
     CORE_TEAMS,
@@ -24,7 +25,6 @@ from .state import (
     State,
     initial_state,
     state_get,
-    state_pointers,
     state_with,
 )
 from .views import (
@@ -67,6 +67,7 @@ __all__ = [
     "outcome_for",
     "state_get",
     "state_pointers",
+    "state_value",
     "state_with",
     "validate_decision",
     "view_for",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
-from . import cbm
+from .cbm import false_accusations, hotlines, lifecycle, transitions, violations
+from .clock import DAYS_PER_YEAR, days_per_turn, remaining
 from .crisis import crisis_instability
 from .doctrine import respond
 from .errors import RuleViolation
@@ -146,7 +147,8 @@ def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
                     ctx.assurance_gain[ally] += gain
     k_default = m["threat"]["k"]
     k_by = m["threat"]["k_by_team"]
-    rev = m["threat"]["reversion"]
+    days = days_per_turn(m)
+    rev = 1.0 - remaining(m["threat"]["reversion_half_life_days"], days)
     lo, hi = dom["threat"]
     r17 = ctx.enabled("R17") and r17_active(ctx)
     threat0 = {p: _clamp(v + ctx.threat0_add.get(p, 0.0), lo, hi) for p, v in ctx.threat0.items()}
@@ -167,6 +169,7 @@ def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
         p: round(_clamp(v + ctx.trust_add.get(p, 0.0), tlo, thi), nd) for p, v in ctx.trust.items()
     }
     a_cfg = m["assurance"]
+    a_rev = 1.0 - remaining(a_cfg["reversion_half_life_days"], days)
     alo, ahi = dom["assurance"]
     assurance = {}
     for ally, value in ctx.assurance.items():
@@ -177,7 +180,7 @@ def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
             value
             + gain
             + ctx.assurance_loss.get(ally, 0.0)
-            - a_cfg["reversion"] * (value - ctx.assurance0.get(ally, value))
+            - a_rev * (value - ctx.assurance0.get(ally, value))
         )
         assurance[ally] = round(_clamp(new, alo, ahi), nd)
     rungs = _ladder(ctx, threat)
@@ -224,9 +227,18 @@ def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
     return new_state, points, requires
 
 
+def _ratchet(ctx: Ctx, pair: tuple[str, str], days_per_rung: float) -> int:
+    """Rungs a dyad steps down this turn: the turn's days over the days a rung takes, the
+    fraction drawn, so the pace per day does not depend on the turn length."""
+    steps = days_per_turn(ctx.m) / days_per_rung
+    whole = int(steps)
+    extra = ctx.dice.roll("ladder:ratchet", steps - whole, pair[0], "ratchet", pair[1])
+    return whole + (1 if extra else 0)
+
+
 def _ladder(ctx: Ctx, threat_unused: Mapping[tuple[str, str], float]) -> dict[tuple[str, str], int]:
-    """rung' = max(rung - d, implied, floors); d = 1, 3 under a de-escalation agreement, 0 while
-    P ≥ 75 (§2); then the victim floor."""
+    """rung' = max(rung - d, implied, floors); d a rung a month, three under a de-escalation
+    agreement, 0 while P ≥ 75 (docs/model.md §2); then the victim floor."""
     lad = ctx.m["ladder"]
     lo, hi = ctx.m["domains"]["rung"]
     implied: dict[tuple[str, str], int] = {}
@@ -242,12 +254,12 @@ def _ladder(ctx: Ctx, threat_unused: Mapping[tuple[str, str], float]) -> dict[tu
                 implied[pair] = value
     out = {}
     for pair, value in ctx.rung.items():
-        if ctx.threat.get(pair, 0.0) >= lad["ratchet_freeze_threat"]:
+        if ctx.threat.get(pair, 0.0) >= lad["ratchet_freeze_threat"] or value <= lo:
             d = 0
         elif any(ctx.in_force(measure, *pair) for measure in lad["deescalation_measures"]):
-            d = lad["ratchet_step_deescalation"]
+            d = _ratchet(ctx, pair, lad["days_per_rung_deescalation"])
         else:
-            d = lad["ratchet_step"]
+            d = _ratchet(ctx, pair, lad["days_per_rung"])
         new = max(value - d, implied.get(pair, lo), ctx.rung_floor.get(pair, lo))
         out[pair] = int(_clamp(new, lo, hi))
     for (a, b), value in list(out.items()):
@@ -266,13 +278,14 @@ def _dprk_posture(ctx: Ctx) -> tuple[str, str]:
 
 def _beliefs(ctx: Ctx) -> tuple[Belief, ...]:
     b = ctx.m["belief"]
+    fade = b["decay_per_year"] * days_per_turn(ctx.m) / DAYS_PER_YEAR
     out = []
     for key, belief in ctx.beliefs.items():
         fresh = ctx.beliefs_new.get(key)
         if fresh is not None:
             out.append(fresh)
         else:
-            conf = max(b["floor"], round(belief.confidence - b["decay"], 4))
+            conf = max(b["floor"], round(belief.confidence - fade, 4))
             out.append(
                 Belief(belief.team, belief.pointer, belief.estimate, min(conf, belief.confidence))
             )
@@ -390,7 +403,7 @@ def adjudicate(
     dice = Dice(seed, state.turn)
     ctx = build_context(model, catalogue, state, seed, dice)
     _collect(ctx, decisions)
-    cbm.transitions(ctx)
+    transitions(ctx)
     ctx.ci = crisis_instability(state, model)
     for act in ctx.acts:
         if act.effective and act.action != "m.nuclear_use":
@@ -398,12 +411,12 @@ def adjudicate(
     false_alarms(ctx)
     accumulate(ctx)
     apply_capabilities(ctx)
-    cbm.violations(ctx)
-    cbm.false_accusations(ctx)
+    violations(ctx)
+    false_accusations(ctx)
     run_rules(ctx)
     respond(ctx)
-    cbm.lifecycle(ctx)
-    cbm.hotlines(ctx)
+    lifecycle(ctx)
+    hotlines(ctx)
     new_state, points, requires = _update(ctx)
     if ctx.misperception_tags or any("cause.misperception" in a.tags for a in ctx.doctrinal):
         ctx.rules_fired.append(("perception", "Misperception shaped this turn's outcome."))

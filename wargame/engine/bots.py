@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .clock import chance, days_per_turn, every_turns
 from .decisions import ActionChoice, Decision, freeze_params
 from .errors import EngineError
 from .rng import draw
@@ -211,9 +212,20 @@ def _canonical(params: Any) -> str:
     return json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
 
 
-def _on_turn(entry: Mapping[str, Any], turn: int) -> bool:
-    every = int(entry.get("every", 1))
+def _on_turn(entry: Mapping[str, Any], turn: int, model: Model) -> bool:
+    """`every` turns, or `every_days` of scenario time turned into whole turns."""
+    if "every_days" in entry:
+        every = every_turns(float(entry["every_days"]), model.data)
+    else:
+        every = int(entry.get("every", 1))
     return every <= 1 or (turn - int(entry.get("offset", 0))) % every == 0
+
+
+def _chance(entry: Mapping[str, Any], model: Model) -> float:
+    """An entry's chance this turn: `p` a decision, or `per_year` an event rate on the clock."""
+    if "per_year" in entry:
+        return chance(float(entry["per_year"]), days_per_turn(model.data))
+    return float(entry.get("p", 1.0))
 
 
 def _draw_for(entry: Mapping[str, Any], team: str, *, seed: int, turn: int) -> float:
@@ -288,7 +300,7 @@ def bot_decide(
     seen: set[tuple[str, Any, str]] = set()
     budgeted = 0
     for raw_entry in entries:
-        if not _on_turn(raw_entry, turn):
+        if not _on_turn(raw_entry, turn, model):
             continue
         entry = _resolve(raw_entry, view, team)
         if not _allowed(entry, team, catalogue, nuclear_ok):
@@ -309,7 +321,7 @@ def bot_decide(
         key = (str(entry["action"]), entry.get("target"), _canonical(entry.get("params")))
         if key in seen:
             continue
-        if u >= float(entry.get("p", 1.0)):
+        if u >= _chance(entry, model):
             continue
         seen.add(key)
         chosen.append(_choice(entry))

@@ -3,29 +3,16 @@ violations and lapses. Transitions take effect next turn; reads use the start-of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
+from .clock import DAYS_PER_YEAR, chance, days_per_turn
 from .perception import detection_p
-from .rules.context import Act, Ctx
+from .proposal import OutcomeEvent
+from .rules.context import Act, Ctx, forbids
 from .state import ALL_TEAMS, Agreement
 
 
-def forbids(rule: Any, act: Act) -> bool:
-    """Whether a `forbids` item ({action, when: {param: [values]}}) matches an act."""
-    if not isinstance(rule, Mapping) or rule.get("action") != act.action:
-        return False
-    for name, allowed in (rule.get("when") or {}).items():
-        value = act.params.get(name, False if name == "notify" else None)
-        if value not in allowed:
-            return False
-    return True
-
-
 def _event(ctx: Ctx, agreement: Agreement, status: str, actor: str | None) -> None:
-    from .proposal import OutcomeEvent
-
     event = OutcomeEvent(
         id=ctx.next_id("e"),
         kind="agreement",
@@ -141,8 +128,6 @@ def _maybe_implemented(ctx: Ctx, a: Agreement) -> None:
 def violations(ctx: Ctx) -> None:
     """A forbidden act while a measure is in force is a violation (truth); each other party
     detects it with the §4 probability x the verification mode multiplier."""
-    from .proposal import OutcomeEvent
-
     mults = ctx.m["cbm"]["detect_mult"]
     measures = ctx.m["cbm"]["measures"]
     for act in ctx.acts:
@@ -192,8 +177,6 @@ def violations(ctx: Ctx) -> None:
 
 def false_accusations(ctx: Ctx) -> None:
     """A misread that looks like a forbidden act yields a false accusation (§6)."""
-    from .proposal import OutcomeEvent
-
     as_action = ctx.m["perception"].get("misread_as_action", {})
     measures = ctx.m["cbm"]["measures"]
     for pc in ctx.perceptions:
@@ -231,6 +214,7 @@ def lifecycle(ctx: Ctx) -> None:
     per-turn effects of measures in force."""
     cbm = ctx.m["cbm"]
     turn = ctx.turn
+    days = days_per_turn(ctx.m)
     full_exercise = any(a.param("scale", "full") == "full" for a in ctx.effective("s.exercise"))
     track = _track_running(ctx)
     for aid in sorted(ctx.agreements):
@@ -254,7 +238,7 @@ def lifecycle(ctx: Ctx) -> None:
             _set_status(ctx, a, "lapsed", None)
             continue
         if a.status == "implemented":
-            p = cbm["verify_p"].get(a.verification, 0.0)
+            p = chance(cbm["verify_per_year"].get(a.verification, 0.0), days)
             if ctx.dice.roll("cbm:verify", p, "", f"agreement:{aid}", ""):
                 a = _set_status(ctx, a, "verified", None)
                 _pairwise_trust(ctx, a.parties, ctx.m["trust"]["verified_step"])
@@ -264,7 +248,8 @@ def lifecycle(ctx: Ctx) -> None:
                     ctx.yongbyon_set = "verified"
         hazard = 0.0
         if spec["group"] == "military" and ctx.enabled("R14"):
-            hazard = cbm["military_lapse_p"] * (cbm["track_factor"] if track else 1.0)
+            rate = cbm["military_lapse_per_year"] * (cbm["track_factor"] if track else 1.0)
+            hazard = chance(rate, days)
         r15 = a.measure == "c.moratorium" and full_exercise and ctx.enabled("R15")
         if r15:
             hazard += ctx.rule("R15")["hazard"]
@@ -276,9 +261,9 @@ def lifecycle(ctx: Ctx) -> None:
             else:
                 ctx.fire("R14", f"{a.measure} lapsed (military measure without a track).")
             continue
-        kaesong = spec.get("trust_per_turn")
+        kaesong = spec.get("trust_per_year")
         if kaesong:
-            _pairwise_trust(ctx, a.parties, kaesong)
+            _pairwise_trust(ctx, a.parties, kaesong * days / DAYS_PER_YEAR)
 
 
 def hotlines(ctx: Ctx) -> None:
@@ -295,6 +280,7 @@ def hotlines(ctx: Ctx) -> None:
             continue
         if current == "down":
             continue
-        p = h["fail_p_tested"] if tested else h["fail_p"]
+        rate = h["fail_per_year_tested"] if tested else h["fail_per_year"]
+        p = chance(rate, days_per_turn(ctx.m))
         if ctx.dice.roll("hotline:fail", p, "", name, ""):
             ctx.hotline_set[name] = "degraded" if current == "up" else "down"

@@ -1,4 +1,4 @@
-"""Plausibility checks E1-E4 and sanity (ADJUDICATION.md §11).
+"""Plausibility checks E1-E4 and sanity (docs/model.md §11).
 
 Each check plays the same seeds with and without its condition (common random numbers), so the
 paired difference isolates the condition. Thresholds and arms: data/bots.yaml, `checks:`.
@@ -12,7 +12,7 @@ from typing import Any
 
 from . import stats
 from .bots import bot_data
-from .simulate import Condition, ProgressFn, RunConfig, run_games, seed_list
+from .montecarlo import Condition, ProgressFn, RunConfig, canonical_json, run_games, seed_list
 from .stats import GameRecord
 
 CHECK_NAMES = ("E1", "E2", "E3", "E4", "Sanity")
@@ -162,6 +162,4 @@ def run_checks(
 
 def stats_key(arm: Mapping[str, Any]) -> str:
     """Identity of an arm, so identical arms (E1-E3's shared baseline) are played once."""
-    from .simulate import canonical_json
-
     return canonical_json({k: v for k, v in arm.items() if k != "policy"})

@@ -3,7 +3,8 @@ threat (Richardson), trust and belief deltas they cause."""
 
 from __future__ import annotations
 
-from .rules.context import Act, Ctx, Perception
+from .clock import chance, days_per_turn
+from .rules.context import Act, Ctx, Perception, forbids
 from .state import Belief
 
 
@@ -87,17 +88,11 @@ def covert_multiplier(ctx: Ctx, act: Act, observer: str) -> float:
     best = 1.0
     mults = ctx.m["cbm"]["detect_mult"]
     for measure, spec in ctx.m["cbm"]["measures"].items():
-        if not any(_forbids(rule, act) for rule in spec["forbids"]):
+        if not any(forbids(rule, act) for rule in spec["forbids"]):
             continue
         for a in ctx.live_agreements(measure, observer, act.actor):
             best = max(best, mults.get(a.verification, 1.0))
     return best
-
-
-def _forbids(rule: object, act: Act) -> bool:
-    from .cbm import forbids
-
-    return forbids(rule, act)
 
 
 def perceive_act(ctx: Ctx, act: Act) -> None:
@@ -143,7 +138,9 @@ def false_alarms(ctx: Ctx) -> None:
         )
         if not on_alert:
             continue
-        prob = fa["base"] * (p["ci_floor"] + p["ci_slope"] * ctx.ci)
+        prob = chance(fa["per_year"], days_per_turn(ctx.m)) * (
+            p["ci_floor"] + p["ci_slope"] * ctx.ci
+        )
         line = hotline_between(ctx, observer, source)
         if line == "up":
             prob *= fa["hotline"]

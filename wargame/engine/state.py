@@ -1,4 +1,4 @@
-"""The game state (ADJUDICATION.md §1): frozen, JSON round-trippable, addressed by pointers."""
+"""The game state (docs/model.md §1): frozen, JSON round-trippable, addressed by pointers."""
 
 from __future__ import annotations
 
@@ -404,14 +404,14 @@ def state_with(
 ) -> State:
     """A copy of `state` with pointer values set (also "agreements"); `baseline` also moves the
     reversion baselines of threat and assurance (a scenario's start values)."""
-    valid = state_pointers(state, model)
+    valid = settable_pointers(state)
     # Beliefs last: a moved start value refreshes default beliefs, explicit beliefs then win.
     for pointer in sorted(overrides, key=lambda p: (p.startswith("belief/"), p)):
         value = overrides[pointer]
         if pointer == "agreements":
             state = _with_agreements(model, state, value)
             continue
-        if pointer not in valid or pointer == "ci" or pointer.startswith("agreement/"):
+        if pointer not in valid:
             raise StateError(pointer, "unknown state pointer.")
         parts = pointer.split("/")
         head = parts[0]
@@ -541,10 +541,9 @@ def _with_agreements(model: Model, state: State, raw: Any) -> State:
     )
 
 
-def state_pointers(state: State, model: Model | None = None) -> frozenset[str]:
-    """Every valid scalar pointer of this state (plus "ci" and "agreement/<measure>", which
-    state_get answers but initial_state does not accept)."""
-    out: set[str] = {"sanctions", "ci"}
+def settable_pointers(state: State) -> frozenset[str]:
+    """Every scalar pointer of this state that set-up may override."""
+    out: set[str] = {"sanctions"}
     out.update(f"rung/{a}/{b}" for a, b, _ in state.rung)
     out.update(f"threat/{a}/{b}" for a, b, _ in state.threat)
     out.update(f"threat0/{a}/{b}" for a, b, _ in state.threat0)
@@ -555,11 +554,6 @@ def state_pointers(state: State, model: Model | None = None) -> frozenset[str]:
     out.update(f"hotline/{k}" for k, _ in state.hotline)
     out.update(f"dprk/{v}" for v in DPRK_VARS)
     out.update(f"belief/{b.team}/{b.pointer}" for b in state.beliefs)
-    if model is None:
-        from .model import load_model
-
-        model = load_model()
-    out.update(f"agreement/{m}" for m in model.data["cbm"]["measures"])
     return frozenset(out)
 
 
@@ -569,22 +563,12 @@ def agreement_status(state: State, measure: str) -> str:
     return found[-1].status if found else "none"
 
 
-def state_get(state: State, pointer: str, model: Model | None = None) -> Any:
-    """The value at `pointer`; StateError if the pointer is unknown."""
+def state_get(state: State, pointer: str) -> Any:
+    """The value at a settable pointer; StateError if the pointer is unknown. Derived values
+    ("ci", "agreement/<measure>") are read through wargame.engine.pointers.state_value."""
     parts = pointer.split("/")
     head = parts[0]
     try:
-        if head == "ci" and len(parts) == 1:
-            from .crisis import crisis_instability
-            from .model import load_model
-
-            return crisis_instability(state, model or load_model())
-        if head == "agreement" and len(parts) == 2:
-            from .model import load_model
-
-            if parts[1] not in (model or load_model()).data["cbm"]["measures"]:
-                raise KeyError(parts[1])
-            return agreement_status(state, parts[1])
         if head == "sanctions" and len(parts) == 1:
             return state.sanctions
         if head in ("rung", "threat", "threat0", "trust") and len(parts) == 3:

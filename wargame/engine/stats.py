@@ -1,5 +1,5 @@
 """Statistics of simulated games: per-game records read from proposals, then Wilson intervals,
-paired same-seed differences, histograms and the §11 summary.
+paired same-seed differences, histograms and the summary of docs/model.md §11.
 
 Everything here is deterministic and rounds its floats, so a summary built from the same games is
 byte-identical whatever the order in which worker processes finished.
@@ -185,6 +185,7 @@ class GameRecord(TypedDict):
     contained: int
     assurance: dict[str, list[float]]
     icbm: int
+    warheads_added: int
     cbm: dict[str, str]
     rules: dict[str, int]
 
@@ -197,10 +198,16 @@ def uncontained_incidents(record: GameRecord) -> int:
     return record["incidents"] - record["contained"]
 
 
+def per_year(per_game: float, years: float) -> float:
+    """A per-game mean as a rate per simulated year."""
+    return rounded(per_game / years) if years > 0 else 0.0
+
+
 def summarise_records(
-    records: Sequence[GameRecord], *, thresholds: Sequence[int]
+    records: Sequence[GameRecord], *, thresholds: Sequence[int], years: float
 ) -> dict[str, Any]:
-    """ADJUDICATION.md §11's Monte Carlo outputs from the games' records."""
+    """The Monte Carlo outputs of docs/model.md §11 from the games' records; `years` is the
+    simulated time one game stands for, so counts also appear as rates `per_year`."""
     n = len(records)
     dyads = sorted({d for r in records for d in r["peak"]})
     paths = sorted(
@@ -210,8 +217,21 @@ def summarise_records(
     incidents = sum(r["incidents"] for r in records)
     contained = sum(r["contained"] for r in records)
     escalations = [float(total_misperception_escalations(r)) for r in records]
+    incident_mean = mean([float(r["incidents"]) for r in records])
+    uncontained_mean = mean([float(uncontained_incidents(r)) for r in records])
+    misread_mean = mean([float(sum(r["misperceptions"].values())) for r in records])
+    dp_mean = mean([float(r["decision_points"]) for r in records])
     return {
         "games": n,
+        "years_per_game": rounded(years),
+        "per_year": {
+            "incidents": per_year(incident_mean, years),
+            "uncontained_incidents": per_year(uncontained_mean, years),
+            "misperceptions": per_year(misread_mean, years),
+            "misperception_escalations": per_year(mean(escalations), years),
+            "decision_points": per_year(dp_mean, years),
+            "warheads_added": per_year(mean([float(r["warheads_added"]) for r in records]), years),
+        },
         "peak_rung": {d: distribution([r["peak"].get(d, 0) for r in records]) for d in dyads},
         "max_peak_rung": distribution([r["max_rung"] for r in records]),
         "reached_rung": share_by_threshold([float(r["max_rung"]) for r in records], thresholds),
@@ -220,6 +240,7 @@ def summarise_records(
             "decision_points_per_game": mean_interval(
                 [float(r["decision_points"]) for r in records]
             ),
+            "per_year": {"decision_points": per_year(dp_mean, years)},
             "decision_point_turn_share": wilson(
                 sum(r["decision_point_turns"] for r in records),
                 sum(len(next(iter(r["assurance"].values()), [])) for r in records),
@@ -247,6 +268,10 @@ def summarise_records(
             },
             "escalations_per_game": mean_interval(escalations),
             "games_with_escalation": wilson(sum(1 for e in escalations if e > 0), n),
+            "per_year": {
+                "misperceptions": per_year(misread_mean, years),
+                "escalations": per_year(mean(escalations), years),
+            },
         },
         "incidents": {
             "per_game": mean_interval([float(r["incidents"]) for r in records]),
@@ -254,6 +279,10 @@ def summarise_records(
                 [float(uncontained_incidents(r)) for r in records]
             ),
             "containment": wilson(contained, incidents),
+            "per_year": {
+                "incidents": per_year(incident_mean, years),
+                "uncontained": per_year(uncontained_mean, years),
+            },
         },
         "assurance": {
             a: {
@@ -309,7 +338,7 @@ def misperception_paths(proposal: Proposal) -> list[str]:
 def misperception_escalations(proposal: Proposal, before: State, model: Model) -> list[str]:
     """The escalations a misperception caused this turn, each with the path it came by.
 
-    The mechanisms are the rules that act on a misread (ADJUDICATION.md §7): R02 (an exercise read
+    The mechanisms are the rules that act on a misread (docs/model.md §7): R02 (an exercise read
     as attack preparation moves the DPRK posture, or a pre-emption candidate), R03 (a launch or a
     phantom read as an attack: a step up on alert, a doctrinal strike on strike-on-detection), R04
     (a drill read as decapitation moves the posture) and R01 strikes on a false belief."""
@@ -365,6 +394,7 @@ class GameTally:
         self.contained = 0
         self.assurance: dict[str, list[float]] = {a: [] for a, _ in start.assurance}
         self.rules: dict[str, int] = {}
+        self.warheads_start = int(start.dprk.warheads)
 
     def add(self, proposal: Proposal, after: State) -> None:
         for a, b, v in proposal.state.rung:
@@ -403,6 +433,7 @@ class GameTally:
             "contained": self.contained,
             "assurance": self.assurance,
             "icbm": int(final.dprk.icbm),
+            "warheads_added": int(final.dprk.warheads) - self.warheads_start,
             "cbm": {f"{a.measure}#{a.id}": a.status for a in final.agreements},
             "rules": dict(sorted(self.rules.items())),
         }

@@ -1,4 +1,4 @@
-"""Fog of war (ADJUDICATION.md §1, CONTRACT.md `state`): every view is built here, nowhere else."""
+"""Fog of war (docs/model.md §1): every view is built here, nowhere else."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .model import Model, load_model
 from .state import DPRK_VARS, State, _nest3, can_see
 
 if TYPE_CHECKING:
-    from .adjudicate import Proposal
+    from .proposal import Proposal
 
 
 def _public(state: State) -> dict[str, Any]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wargame.engine.clock import DAYS_PER_YEAR, days_per_turn
+from wargame.engine.proposal import OutcomeEvent
+
 if TYPE_CHECKING:
     from .context import Ctx
 
@@ -127,14 +130,13 @@ def r10(ctx: Ctx) -> None:
                 _gain(ctx, ally, amount)
             ctx.fire("R10", f"{action} reassures the allies.")
     if ctx.in_force("c.tri_deterrence"):
+        per_turn = p["tri_deterrence_per_year"] * days_per_turn(ctx.m) / DAYS_PER_YEAR
         for ally in ctx.m["assurance"]["allies"]:
-            _gain(ctx, ally, p["tri_deterrence"])
+            _gain(ctx, ally, per_turn)
         ctx.fire("R10", "The trilateral understanding on deterrence holds.")
 
 
 def r11(ctx: Ctx) -> None:
-    from wargame.engine.proposal import OutcomeEvent
-
     p = ctx.rule("R11")
     if "ROK" in ctx.teams and ctx.assurance.get("ROK", 100) < p["threshold"]:
         ctx.threat_add[("DPRK", "ROK")] += p["threat"]

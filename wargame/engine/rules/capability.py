@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from wargame.engine.clock import DAYS_PER_YEAR, days_per_turn, poisson_count
+from wargame.engine.rng import draw
+
 from .context import Act, Candidate, Ctx
 
 
@@ -68,9 +71,7 @@ def apply_capabilities(ctx: Ctx) -> None:
                 ctx.yongbyon_set = "operating"
             else:
                 ctx.warheads_add += 1
-    if (
-        "DPRK" in ctx.teams
-        and not ctx.in_force("c.fissile_cap", "DPRK")
-        and ctx.dice.roll("capability:warheads", cap["warhead_growth_p"], "DPRK", "growth", "")
-    ):
-        ctx.warheads_add += 1
+    if "DPRK" in ctx.teams and not ctx.in_force("c.fissile_cap", "DPRK"):
+        mean = cap["warheads_per_year"] * days_per_turn(ctx.m) / DAYS_PER_YEAR
+        u = draw(ctx.seed, ctx.turn, "capability:warheads", "DPRK", "growth", "")
+        ctx.warheads_add += poisson_count(u, mean)

@@ -6,6 +6,7 @@ are summed and clamped once at the end (ADJUDICATION.md §8): input order cannot
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,17 @@ class Ctx:
     def implied_rung(self, act: Act) -> int | None:
         value = by_param(act.adef.implied_rung, act.params)
         return None if value is None else int(value)
+
+
+def forbids(rule: Any, act: Act) -> bool:
+    """Whether a measure's `forbids` item ({action, when: {param: [values]}}) matches an act."""
+    if not isinstance(rule, Mapping) or rule.get("action") != act.action:
+        return False
+    for name, allowed in (rule.get("when") or {}).items():
+        value = act.params.get(name, False if name == "notify" else None)
+        if value not in allowed:
+            return False
+    return True
 
 
 def build_context(model: Model, catalogue: Catalogue, state: State, seed: int, dice: Dice) -> Ctx:

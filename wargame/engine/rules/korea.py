@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wargame.engine.clock import chance, days_per_turn
+from wargame.engine.proposal import OutcomeEvent
+
+from .stability import request_strike
+
 if TYPE_CHECKING:
     from .context import Ctx
 
@@ -16,7 +21,8 @@ def incident_p(ctx: Ctx) -> float:
         for a in ctx.acts
         if a.effective and a.action in p["provocations"] and a.actor in ("ROK", "DPRK")
     )
-    prob = p["p_base"] * (1 + rung / p["rung_div"]) * p["provocation_factor"] ** provocations
+    base = chance(p["per_year"], days_per_turn(ctx.m))
+    prob = base * (1 + rung / p["rung_div"]) * p["provocation_factor"] ** provocations
     if ctx.in_force("c.incident_prev", "ROK", "DPRK"):
         prob *= p["incident_prev"]
     phases = sum(a.phase for a in ctx.live_agreements("c.dmz_zones", "ROK", "DPRK"))
@@ -40,8 +46,6 @@ def r12_r13(ctx: Ctx) -> None:
     if not ctx.dice.roll("rule:R12", incident_p(ctx), "ROK|DPRK", "incident", ""):
         return
     ctx.fire("R12", "An inter-Korean incident at the MDL.")
-    from wargame.engine.proposal import OutcomeEvent
-
     contained = True
     if ctx.enabled("R13"):
         prob = containment_p(
@@ -60,8 +64,6 @@ def r12_r13(ctx: Ctx) -> None:
             ctx.floor(pair, p["clash_rung"])
             ctx.threat_add[pair] += p["clash_threat"]
         ctx.fire("R13", "The incident is not contained: an armed clash.")
-        from .stability import request_strike
-
         for team in ctx.m["teams"]["killchain_owners"]:
             if ctx.killchain.get(team, 0) >= p["strike_killchain"]:
                 request_strike(ctx, team, "R13", p["strike_p"], "clash", misperception=False)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wargame.engine.crisis import r01_applies
+from wargame.engine.doctrine import add_strike
+
+from .context import Candidate
+
 if TYPE_CHECKING:
     from .context import Ctx
 
@@ -21,15 +26,11 @@ def request_strike(
     if any(a.actor == authoriser for a in ctx.doctrinal):
         return
     if ctx.dice.roll(f"rule:{rule_id}", p, authoriser, key, "DPRK"):
-        from wargame.engine.doctrine import add_strike
-
         add_strike(ctx, authoriser, rule_id, misperception)
 
 
 def r01(ctx: Ctx) -> None:
     """Use it or lose it: Kill Chain on alert + a believed dispersal (004 §III, 000 §A)."""
-    from wargame.engine.crisis import r01_applies
-
     p = ctx.rule("R01")
     if r01_applies(ctx.model, ctx.state):
         ctx.fire("R01", "Kill Chain on alert facing a dispersed DPRK force: instability rises.")
@@ -53,8 +54,6 @@ def r01(ctx: Ctx) -> None:
 
 def r02(ctx: Ctx) -> None:
     """An exercise misread as attack preparation moves DPRK posture, or pre-emption (004 §III)."""
-    from .context import Candidate
-
     p = ctx.rule("R02")
     for pc in ctx.perceptions:
         act = pc.act

@@ -7,7 +7,7 @@ load_builtin, injects_due, offset_injects, Scenario, Inject, ScenarioError.
 from __future__ import annotations
 
 from wargame.engine.scenario.errors import ErrorDetail, ScenarioError, format_detail
-from wargame.engine.scenario.injects import Inject, injects_due, offset_injects
+from wargame.engine.scenario.injects import Inject
 from wargame.engine.scenario.loader import (
     builtin_slugs,
     load_builtin,
@@ -17,6 +17,7 @@ from wargame.engine.scenario.loader import (
     validate_text,
 )
 from wargame.engine.scenario.scenario import ChannelsConfig, Scenario, TeamBrief, TurnPlan
+from wargame.engine.scenario.schedule import injects_due, offset_injects
 from wargame.engine.scenario.texts import Text
 
 __all__ = [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.errors import EngineError
+from wargame.engine.scenario.clock import clocked_overrides, hours_of
 from wargame.engine.scenario.conditions import (
     ConditionShapeError,
     comparisons,
@@ -84,7 +85,7 @@ def _reason(exc: EngineError) -> str:
 def _check_model(data: Mapping[str, Any], result: EngineResult) -> Model | None:
     from wargame.engine.model import load_model
 
-    overrides = data.get("model") or {}
+    overrides = clocked_overrides(data.get("model") or {}, hours_of(data))
     # One key at a time, so each mistake is reported, not only the first the engine meets.
     for key in overrides:
         try:
@@ -93,13 +94,14 @@ def _check_model(data: Mapping[str, Any], result: EngineResult) -> Model | None:
             field = str(exc.field or key).removeprefix("model.")
             path = resolve_field(data, ("model",), field)
             result.findings.append((path, False, _reason(exc) + _model_key_hint(path)))
+    fallback = clocked_overrides({}, hours_of(data))
     if any(path[0] == "model" for path, _, _ in result.findings):
-        return load_model({})
+        return load_model(fallback)
     try:
         return load_model(overrides)
     except EngineError as exc:
         result.findings.append((resolve_field(data, ("model",), exc.field), False, _reason(exc)))
-        return load_model({})
+        return load_model(fallback)
 
 
 def _model_key_hint(path: Path) -> str:
@@ -130,7 +132,8 @@ def _pointer_hint(pointer: str, known: frozenset[str]) -> str:
 
 
 def _check_state(data: Mapping[str, Any], model: Model, result: EngineResult) -> State | None:
-    from wargame.engine.state import initial_state, state_pointers
+    from wargame.engine.pointers import state_pointers
+    from wargame.engine.state import initial_state
 
     teams = scenario_teams(data)
     overrides = data.get("initial_state") or {}
@@ -226,7 +229,7 @@ def _check_catalogue(
 
 
 def _check_conditions(data: Mapping[str, Any], model: Model, state: State) -> Iterator[Finding]:
-    from wargame.engine.state import state_get, state_pointers
+    from wargame.engine.pointers import state_pointers, state_value
 
     known = state_pointers(state, model)
 
@@ -239,7 +242,7 @@ def _check_conditions(data: Mapping[str, Any], model: Model, state: State) -> It
             continue  # reported by the structural checks
         for compare in comparisons(condition):
             try:
-                current = state_get(state, compare.var, model)
+                current = state_value(state, compare.var, model)
             except EngineError:
                 guess = closest(compare.var, sorted(known))
                 hint = f"; did you mean '{guess}'?" if guess else ""

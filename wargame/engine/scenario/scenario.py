@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from wargame.engine.scenario.clock import clocked_overrides
 from wargame.engine.scenario.conditions import parse_condition
 from wargame.engine.scenario.injects import Inject, audience_views
 from wargame.engine.scenario.texts import Text, TextDict
@@ -87,13 +88,16 @@ class Scenario:
     def team_codes(self) -> tuple[str, ...]:
         return tuple(self.teams)
 
-    def model(self) -> Model:
-        """The engine model with this scenario's `model:` overrides merged in."""
-        if self.engine_model is not None:
+    def model(self, hours_per_turn: float | None = None) -> Model:
+        """The engine model with this scenario's `model:` overrides and its time per turn merged
+        in; `hours_per_turn` plays the scenario at another pace (a cut of it)."""
+        if self.engine_model is not None and hours_per_turn is None:
             return self.engine_model
         from wargame.engine.model import load_model
 
-        return load_model(self.model_overrides())
+        return load_model(
+            clocked_overrides(self.model_overrides(), hours_per_turn or self.hours_per_turn)
+        )
 
     def initial_state(self) -> State:
         if self.engine_state is not None:

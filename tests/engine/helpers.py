@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine import (
@@ -15,13 +14,16 @@ from wargame.engine import (
     state_value,
     validate_decision,
 )
+from wargame.engine.montecarlo import merge_overrides
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from wargame.engine.model import Model
 
 # Background draws off, so a case isolates the rule it states.
 QUIET: dict[str, Any] = {
-    "capabilities": {"warheads_per_year": 0.0},
+    "capabilities": {"warheads_per_year": {"yongbyon": 0.0, "enrichment": 0.0}},
     "false_alarm": {"per_year": 0.0},
     "hotline": {"fail_per_year": 0.0, "fail_per_year_tested": 0.0},
     "perception": {"misread_base": 0.0},
@@ -32,7 +34,6 @@ QUIET: dict[str, Any] = {
     "rules": {
         "R12": {"per_year": 0.0},
         "R16": {"p_base": 0.0, "p_russia": 0.0},
-        "R04": {"p_base": 0.0, "p_ci": 0.0},
     },
 }
 SEE_ALL = {
@@ -51,21 +52,10 @@ MISREAD_ALWAYS = {
 }
 
 
-def merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-                out[key] = merge(out[key], value)
-            else:
-                out[key] = value
-    return out
-
-
 def quiet_model(*extra: Mapping[str, Any], disable: tuple[str, ...] = ()) -> Model:
-    overrides = merge(QUIET, *extra)
+    overrides = merge_overrides(QUIET, *extra)
     if disable:
-        overrides = merge(overrides, {"rules": {"disabled": list(disable)}})
+        overrides = merge_overrides(overrides, {"rules": {"disabled": list(disable)}})
     return load_model(overrides)
 
 

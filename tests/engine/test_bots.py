@@ -12,12 +12,13 @@ from wargame.engine.bots import (
     BotError,
     bot_data,
     bot_decide,
-    default_script,
     in_force,
+    period_script,
     view_value,
 )
 from wargame.engine.catalogue import load_catalogue, validate_decision
 from wargame.engine.model import load_model
+from wargame.engine.periods import load_period, period_slugs
 from wargame.engine.state import CORE_TEAMS, initial_state
 from wargame.engine.views import agreements_for, view_for
 
@@ -32,8 +33,16 @@ def _view(state: Any, team: str) -> dict[str, Any]:
 
 
 def _decide(policy: str, view: dict[str, Any], team: str, turn: int = 2, seed: int = 7) -> Any:
+    script = period_script("2017") if policy == "scripted" else None
     return bot_decide(
-        policy, view, team=team, turn=turn, seed=seed, catalogue=CATALOGUE, model=MODEL
+        policy,
+        view,
+        team=team,
+        turn=turn,
+        seed=seed,
+        catalogue=CATALOGUE,
+        model=MODEL,
+        script=script,
     )
 
 
@@ -94,7 +103,7 @@ def test_it_produces_legal_decisions_for_every_team_and_turn(policy: str, team: 
 
 
 def test_it_never_proposes_nuclear_use_unless_the_model_allows_it() -> None:
-    """docs/model.md#safety: bots propose nuclear use only if bots.allow_nuclear_proposals."""
+    """docs/model.md §9: bots propose nuclear use only if bots.allow_nuclear_proposals."""
     state = initial_state(MODEL, overrides={"rung/DPRK/US": 8})
     view = _view(state, "DPRK")
     for seed in range(200):
@@ -168,12 +177,21 @@ def test_it_notifies_exercises_while_exercise_notification_is_in_force() -> None
         "framing": "none",
     }
     state = initial_state(MODEL, overrides={"agreements": [notify]})
-    decision = _decide("hawkish", _view(state, "US"), "US", 1, seed=3)
-    exercises = [a for a in decision.actions if a.action == "s.exercise"]
-    assert exercises
-    assert all(a.params_dict().get("notify") is True for a in exercises)
-    plain = _decide("hawkish", _view(initial_state(MODEL), "US"), "US", 1, seed=3)
-    assert all("notify" not in a.params_dict() for a in plain.actions)
+    seeds = [
+        s
+        for s in range(40)
+        if any(
+            a.action == "s.exercise"
+            for a in _decide("hawkish", _view(state, "US"), "US", 1, s).actions
+        )
+    ]
+    assert seeds
+    for seed in seeds:
+        decision = _decide("hawkish", _view(state, "US"), "US", 1, seed)
+        exercises = [a for a in decision.actions if a.action == "s.exercise"]
+        assert all(a.params_dict().get("notify") is True for a in exercises)
+        plain = _decide("hawkish", _view(initial_state(MODEL), "US"), "US", 1, seed)
+        assert all("notify" not in a.params_dict() for a in plain.actions)
 
 
 def test_it_keeps_clear_of_actions_a_measure_in_force_forbids() -> None:
@@ -199,21 +217,48 @@ def test_it_rejects_an_unknown_policy() -> None:
     assert caught.value.field == "policy"
 
 
-def test_the_2017_script_has_twelve_sourced_turns_of_legal_decisions() -> None:
-    script = default_script()
-    state = initial_state(MODEL)
-    assert sorted(script["turns"]) == list(range(1, 13))
-    for turn, step in script["turns"].items():
+@pytest.mark.parametrize("slug", period_slugs())
+def test_each_period_replays_twelve_sourced_months_of_legal_decisions(slug: str) -> None:
+    """A scripted replay plays from its own period's January: twelve turns, each sourced, each
+    team's decision legal in the state the replay reaches (agreements named by measure resolve)."""
+    from wargame.engine.adjudicate import adjudicate
+    from wargame.engine.montecarlo import build_setup, turn_seed
+
+    period = load_period(slug)
+    setup = build_setup(slug)
+    assert setup.script is period.script
+    assert sorted(int(k) for k in period.script["turns"]) == list(range(1, 13))
+    state = setup.state
+    for turn in range(1, 13):
+        step = period.script["turns"][turn]
         assert step["source"]
+        assert step["label"]
+        decisions = {}
         for team in CORE_TEAMS:
-            decision = _decide("scripted", _view(state, team), team, turn)
-            assert len(decision.actions) == len(step.get(team, []))
-            validate_decision(CATALOGUE, state, team, decision.to_dict(), MODEL)
+            view = _view(state, team)
+            decision = bot_decide(
+                "scripted",
+                view,
+                team=team,
+                turn=turn,
+                seed=3,
+                catalogue=setup.catalogue,
+                model=setup.model,
+                script=setup.script,
+            )
+            assert len(decision.actions) == len(step.get(team, [])), (slug, turn, team)
+            decisions[team] = validate_decision(
+                setup.catalogue, state, team, decision.to_dict(), setup.model
+            )
+        state = adjudicate(
+            state, decisions, seed=turn_seed(3, turn), model=setup.model, catalogue=setup.catalogue
+        ).state
 
 
-def test_the_2017_script_pairs_every_joint_action_with_its_partner() -> None:
-    """A joint action happens only if every named party takes it (docs/model.md#actions)."""
-    for turn, step in default_script()["turns"].items():
+@pytest.mark.parametrize("slug", period_slugs())
+def test_each_replay_pairs_every_joint_action_with_its_partner(slug: str) -> None:
+    """A joint action happens only if every named party takes it (docs/model.md §5)."""
+    for turn, step in period_script(slug.removeprefix("period-"))["turns"].items():
         for team in CORE_TEAMS:
             for entry in step.get(team, []):
                 if entry["action"] == "d.consult":
@@ -226,6 +271,12 @@ def test_the_2017_script_pairs_every_joint_action_with_its_partner() -> None:
                             turn,
                             team,
                         )
+
+
+def test_a_scripted_replay_needs_a_script() -> None:
+    view = _view(initial_state(MODEL), "US")
+    with pytest.raises(BotError):
+        bot_decide("scripted", view, team="US", turn=1, seed=1, catalogue=CATALOGUE, model=MODEL)
 
 
 def test_it_proposes_nuclear_use_only_as_the_model_allows_and_only_in_extremis() -> None:
@@ -264,6 +315,8 @@ def test_it_proposes_nuclear_use_only_as_the_model_allows_and_only_in_extremis()
 
 
 def test_cautious_bots_accept_pending_offers_more_often_than_hawkish_ones() -> None:
+    """A package worth at least the reservation price is accepted: a US-DPRK hotline with a step
+    of relief is worth taking to a cautious DPRK, not to a hawkish one."""
     offer = {
         "measure": "c.hotline",
         "parties": ["US", "DPRK"],
@@ -273,14 +326,71 @@ def test_cautious_bots_accept_pending_offers_more_often_than_hawkish_ones() -> N
         "framing": "none",
     }
     state = initial_state(MODEL, overrides={"agreements": [offer]})
-    view = _view(state, "DPRK")
+    relief = copy.deepcopy(state)
+    from dataclasses import replace
 
-    def accepted(policy: str) -> int:
-        count = 0
-        for seed in range(200):
-            decision = _decide(policy, view, "DPRK", 2, seed)
-            validate_decision(CATALOGUE, state, "DPRK", decision.to_dict(), MODEL)
-            count += any(a.action == "c.accept" for a in decision.actions)
-        return count
+    relief = replace(state, agreements=(replace(state.agreements[0], relief=1, package=1),))
 
-    assert accepted("cautious") > accepted("hawkish") > 0
+    def accepted(policy: str, s: Any) -> bool:
+        decision = _decide(policy, _view(s, "DPRK"), "DPRK", 2, 1)
+        validate_decision(CATALOGUE, s, "DPRK", decision.to_dict(), MODEL)
+        return any(a.action == "c.accept" for a in decision.actions)
+
+    assert accepted("cautious", relief)
+    assert not accepted("hawkish", relief)
+
+
+def test_a_dprk_bot_counters_with_relief_and_smaller_exercises() -> None:
+    """The DPRK cannot take a bare moratorium: it rejects it and counters with relief and smaller
+    exercises, the quid the 2018 moratorium and the 2019 offers turned on (004 §II)."""
+    offer = {
+        "measure": "c.moratorium",
+        "parties": ["US", "DPRK"],
+        "status": "proposed",
+        "proposed_by": "US",
+        "verification": "ntm",
+        "framing": "none",
+    }
+    state = initial_state(MODEL, overrides={"agreements": [offer], "dprk/russia": 0})
+    decision = _decide("cautious", _view(state, "DPRK"), "DPRK", 2, 1)
+    names = [a.action for a in decision.actions]
+    assert "c.reject" in names
+    (counter,) = [a for a in decision.actions if a.action == "c.propose"]
+    params = counter.params_dict()
+    assert params["measure"] == "c.moratorium"
+    assert params.get("relief", 0) >= 1 or params.get("exercises") in ("reduced", "suspended")
+    validate_decision(CATALOGUE, state, "DPRK", decision.to_dict(), MODEL)
+
+
+def test_cautious_bots_put_packages_on_the_table_and_conclude_some() -> None:
+    """Under cautious play bots propose packages in most games, and some are concluded."""
+    from wargame.engine.simulate import simulate
+
+    negotiation = simulate("default", 40, 12, "cautious", workers=1)["negotiation"]
+    assert negotiation["games_with_proposal"]["estimate"] > 0.5
+    assert negotiation["games_with_agreement"]["estimate"] > 0.2
+
+
+def test_bots_follow_the_2022_laws_advice_by_their_policy() -> None:
+    """The DPRK's advice is a standing recommendation: a hawkish leadership acts on it far more
+    often than a cautious one; with no advice neither pre-delegates."""
+    advised = _view(initial_state(MODEL), "DPRK")
+    advised["advice"] = [
+        {
+            "team": "DPRK",
+            "rule": "R04",
+            "since": 1,
+            "until": 3,
+            "recommends": ["m.posture", "m.predelegate"],
+        }
+    ]
+    plain = _view(initial_state(MODEL), "DPRK")
+
+    def predelegates(policy: str, view: dict[str, Any]) -> int:
+        return sum(
+            any(a.action == "m.predelegate" for a in _decide(policy, view, "DPRK", 2, s).actions)
+            for s in range(200)
+        )
+
+    assert predelegates("hawkish", advised) > 2 * predelegates("cautious", advised) > 0
+    assert predelegates("hawkish", plain) == predelegates("cautious", plain) == 0

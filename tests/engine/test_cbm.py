@@ -1,9 +1,10 @@
-"""CBM registry cases (docs/model.md#cbm-registry): one per transition, plus verification and
-detection."""
+"""CBM registry cases (docs/model.md §6): one per transition, plus verification and detection."""
 
 from __future__ import annotations
 
-from tests.engine.helpers import get, play, quiet_model, start
+from dataclasses import replace
+
+from tests.engine.helpers import SEE_ALL, get, play, quiet_model, start
 
 PROPOSE = {
     "action": "c.propose",
@@ -148,3 +149,39 @@ def test_it_repairs_a_tested_hotline() -> None:
     model = quiet_model()
     state = start(model, agreements=[{"measure": "c.hotline", "parties": ["US", "DPRK"]}])
     assert get(play(state, model).state, "hotline/us") == "up"
+
+
+def test_a_package_is_proposed_accepted_and_in_force_together_with_its_relief() -> None:
+    """c.propose with a package: one agreement per measure, tied by the first one's id; accepting
+    any of them accepts them all; the relief comes off sanctions when the package enters force."""
+    model = quiet_model()
+    propose = {
+        "action": "c.propose",
+        "params": {
+            "measure": "c.moratorium",
+            "package": ["c.launch_notify"],
+            "parties": ["US", "DPRK"],
+            "relief": 1,
+            "exercises": "reduced",
+        },
+    }
+    offered = play(start(model), model, US=[propose]).state
+    moratorium, notify = offered.agreements
+    assert (moratorium.package, notify.package) == (1, 1)
+    assert (moratorium.relief, moratorium.exercises) == (1, "reduced")
+    agreed = play(offered, model, DPRK=[{"action": "c.accept", "params": {"proposal": 2}}])
+    assert [a.status for a in agreed.state.agreements] == ["agreed", "agreed"]
+    assert get(agreed.state, "sanctions") == get(offered, "sanctions") - 1
+    assert agreed.state.memory.relief_steps == 1
+
+
+def test_exercises_above_the_agreed_scale_break_a_package() -> None:
+    """A package with reduced exercises forbids full-scale US-ROK exercises: one is a violation."""
+    model = quiet_model(SEE_ALL)
+    agreements = [{"measure": "c.moratorium", "parties": ["US", "DPRK"], "status": "implemented"}]
+    state = start(model, agreements=agreements)
+    state = replace(state, agreements=(replace(state.agreements[0], exercises="reduced"),))
+    full = [{"action": "s.exercise", "target": "DPRK", "params": {"scale": "full"}}]
+    reduced = [{"action": "s.exercise", "target": "DPRK", "params": {"scale": "reduced"}}]
+    assert get(play(state, model, US=full).state, "agreement/c.moratorium") == "violated"
+    assert get(play(state, model, US=reduced).state, "agreement/c.moratorium") == "implemented"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -48,6 +49,7 @@ def test_it_prints_byte_identical_json_for_the_same_arguments() -> None:
         "--policy",
         "hawkish",
         "--no-checks",
+        "--no-calibration",
         "--json",
         "--workers",
         "2",
@@ -57,6 +59,7 @@ def test_it_prints_byte_identical_json_for_the_same_arguments() -> None:
     assert first == second
     payload = json.loads(first)
     assert set(payload) == {"summary", "checks", "check_details"}
+    assert payload["summary"]["per_year"]["incidents"] >= 0
     assert payload["summary"]["games"] == 12
     assert first.count(b"\n") == 1
 
@@ -118,7 +121,9 @@ def test_the_table_shows_the_distributions_and_the_progress_stays_on_stderr() ->
     sys_stdout, sys_stderr = sys.stdout, sys.stderr
     try:
         sys.stdout, sys.stderr = out, err
-        code = main(["--seeds", "8", "--turns", "3", "--no-checks", "--workers", "1"])
+        code = main(
+            ["--seeds", "8", "--turns", "3", "--no-checks", "--no-calibration", "--workers", "1"]
+        )
     finally:
         sys.stdout, sys.stderr = sys_stdout, sys_stderr
     assert code == 0
@@ -152,3 +157,125 @@ def test_histograms_and_percentiles_are_exact_on_small_samples() -> None:
     assert dist["histogram"] == {"2": 1, "3": 2, "4": 1, "8": 1}
     assert dist["p90"] == 8
     assert dist["mean"] == 4
+
+
+def test_it_reports_rates_per_simulated_year_on_the_scenarios_clock() -> None:
+    """Rates per year divide by the time a game stands for: 12 turns of 4 days (exercise_season)
+    are 48 days, 12 monthly turns a year."""
+    monthly = simulate("default", 10, 12, "cautious", workers=1)
+    short = simulate("exercise_season", 10, 12, "cautious", workers=1)
+    assert monthly["years_per_game"] == 1.0
+    assert short["years_per_game"] == round(12 * 4 / 365.25, 4)
+    inc = short["incidents"]
+    assert inc["per_year"]["incidents"] == round(
+        inc["per_game"]["estimate"] / short["years_per_game"], 4
+    ) or (
+        abs(inc["per_year"]["incidents"] - inc["per_game"]["estimate"] / short["years_per_game"])
+        < 1e-3
+    )
+
+
+def test_a_scripted_replay_plays_from_its_own_period_and_nowhere_else() -> None:
+    summary = simulate("period-2018", 5, 12, "scripted", workers=1)
+    assert summary["config"]["scenario"] == "period-2018"
+    with pytest.raises(SimulationError, match="period"):
+        simulate("default", 2, 2, "scripted", workers=1)
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    sys_stdout, sys_stderr = sys.stdout, sys.stderr
+    try:
+        sys.stdout, sys.stderr = out, err
+        code = main([*args, "--no-checks", "--no-calibration", "--workers", "1"])
+    finally:
+        sys.stdout, sys.stderr = sys_stdout, sys_stderr
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_runner_sweeps_packages_on_the_same_seeds_and_writes_tidy_records(
+    tmp_path: Path,
+) -> None:
+    """--package twice: three arms (base and two packages) on the same seeds, paired against the
+    base; --records writes one row per game and per turn, columns as the codebook names them."""
+    records = tmp_path / "runs.csv"
+    code, out, _ = _run(
+        "--seeds",
+        "6",
+        "--turns",
+        "3",
+        "--policy",
+        "cautious",
+        "--json",
+        "--package",
+        "c.hotline,c.ex_notify",
+        "--package",
+        "c.swap",
+        "--records",
+        str(records),
+    )
+    assert code == 0
+    payload = json.loads(out)
+    assert set(payload["arms"]) == {"base", "c.hotline+c.ex_notify", "c.swap"}
+    paired = payload["arms"]["c.swap"]["paired"]
+    assert paired["exchanges"]["n"] == 6
+    from wargame.engine.research import columns
+
+    games = list(csv.DictReader(records.open(encoding="utf-8")))
+    turns = list(csv.DictReader((tmp_path / "runs-turns.csv").open(encoding="utf-8")))
+    assert len(games) == 3 * 6
+    assert len(turns) == 3 * 6 * 3
+    assert list(games[0]) == columns("games")
+    assert list(turns[0]) == columns("turns")
+    assert {g["arm"] for g in games} == {"base", "c.hotline+c.ex_notify", "c.swap"}
+    assert sorted({int(g["seed"]) for g in games}) == list(range(1, 7))
+
+
+def test_the_runner_takes_team_policies_rules_off_and_a_seed_offset(tmp_path: Path) -> None:
+    records = tmp_path / "runs.jsonl"
+    code, out, _ = _run(
+        "--seeds",
+        "4",
+        "--turns",
+        "2",
+        "--policy",
+        "hawkish",
+        "--json",
+        "--team-policy",
+        "DPRK=cautious",
+        "--disable-rule",
+        "R12",
+        "--seed-offset",
+        "100",
+        "--records",
+        str(records),
+    )
+    assert code == 0
+    rows = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
+    assert [r["seed"] for r in rows] == [101, 102, 103, 104]
+    assert all(r["team_policies"] == "DPRK=cautious" and r["incidents"] == 0 for r in rows)
+    assert "R12" not in json.loads(out)["summary"]["rules"]
+
+
+def test_it_refuses_a_bad_research_request() -> None:
+    assert _run("--seeds", "2", "--turns", "2", "--package", "c.nothing")[0] == 2
+    assert _run("--seeds", "2", "--turns", "2", "--team-policy", "DPRK")[0] == 2
+    assert _run("--seeds", "2", "--turns", "2", "--records", "runs.txt")[0] == 2
+
+
+def test_the_codebook_links_every_action_rule_and_inject_to_its_source() -> None:
+    """--codebook: the tables' columns, and every action, rule and built-in inject with its source
+    and the essay points it names (read from where each is defined)."""
+    code, out, _ = _run("--codebook")
+    assert code == 0
+    book = json.loads(out)
+    from wargame.engine.catalogue import load_catalogue
+    from wargame.engine.model import load_model
+
+    model = load_model()
+    assert set(book["actions"]) == set(load_catalogue(model).actions)
+    assert set(book["rules"]) == {f"R{n:02d}" for n in range(1, 23)}
+    assert book["rules"]["R13"]["essay"] == ["000 §A", "004 §III"]
+    assert book["injects"]
+    assert all(a["source"] for a in book["actions"].values())
+    assert {c["name"] for c in book["tables"]["games"]["columns"]} >= {"arm", "seed", "exchanges"}

@@ -1,4 +1,4 @@
-"""One turn of adjudication (ADJUDICATION.md §8), deterministic in (state, decisions, seed)."""
+"""One turn of adjudication (docs/model.md §8), deterministic in (state, decisions, seed)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from .cbm import false_accusations, hotlines, lifecycle, transitions, violations
-from .clock import DAYS_PER_YEAR, days_per_turn, remaining
 from .crisis import crisis_instability
 from .doctrine import respond
 from .errors import RuleViolation
@@ -18,9 +17,8 @@ from .rng import Dice
 from .rules import run_rules
 from .rules.capability import apply_capabilities
 from .rules.context import Act, Ctx, build_context
-from .rules.diplomacy import r17_active
-from .safety import gate
-from .state import Belief, Dprk, Memory, State, state_with
+from .state import State, state_with
+from .update import update
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -120,176 +118,6 @@ def _collect(ctx: Ctx, decisions: Mapping[str, Decision]) -> None:
                 data=(("key", act.key),),
             )
         )
-
-
-def _clamp(value: float, lo: float, hi: float) -> float:
-    return lo if value < lo else hi if value > hi else value
-
-
-def _update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
-    """Step 9-10: sum deltas, clamp once, ratchet the ladder, run the safety gate."""
-    m = ctx.m
-    dom = m["domains"]
-    nd = dom["decimals"]
-    st = ctx.state
-    # entering force: baseline shifts and one-off gains (effective from next turn)
-    for a in ctx.agreed_now:
-        spec = m["cbm"]["measures"][a.measure]
-        shift = spec.get("threat_base_shift")
-        if shift and "DPRK" in a.parties:
-            for pair in ctx.threat0:
-                if pair[0] == "DPRK":
-                    ctx.threat0_add[pair] += shift
-        gain = spec.get("assurance_gain")
-        if gain:
-            for ally in m["assurance"]["allies"]:
-                if ally in ctx.assurance:
-                    ctx.assurance_gain[ally] += gain
-    k_default = m["threat"]["k"]
-    k_by = m["threat"]["k_by_team"]
-    days = days_per_turn(m)
-    rev = 1.0 - remaining(m["threat"]["reversion_half_life_days"], days)
-    lo, hi = dom["threat"]
-    r17 = ctx.enabled("R17") and r17_active(ctx)
-    threat0 = {p: _clamp(v + ctx.threat0_add.get(p, 0.0), lo, hi) for p, v in ctx.threat0.items()}
-    threat = {}
-    for pair, value in ctx.threat.items():
-        k = k_by.get(pair[0], k_default)
-        new = (
-            value
-            + k * ctx.threat_sum.get(pair, 0.0)
-            + ctx.threat_add.get(pair, 0.0)
-            - rev * (value - threat0[pair])
-        )
-        if r17 and pair[0] == "DPRK":
-            new = max(new, value)
-        threat[pair] = round(_clamp(new, lo, hi), nd)
-    tlo, thi = dom["trust"]
-    trust = {
-        p: round(_clamp(v + ctx.trust_add.get(p, 0.0), tlo, thi), nd) for p, v in ctx.trust.items()
-    }
-    a_cfg = m["assurance"]
-    a_rev = 1.0 - remaining(a_cfg["reversion_half_life_days"], days)
-    alo, ahi = dom["assurance"]
-    assurance = {}
-    for ally, value in ctx.assurance.items():
-        gain = (
-            ctx.assurance_gain.get(ally, 0.0) * (a_cfg["gain_pivot"] - value) / a_cfg["gain_scale"]
-        )
-        new = (
-            value
-            + gain
-            + ctx.assurance_loss.get(ally, 0.0)
-            - a_rev * (value - ctx.assurance0.get(ally, value))
-        )
-        assurance[ally] = round(_clamp(new, alo, ahi), nd)
-    rungs = _ladder(ctx, threat)
-    posture, predelegation = _dprk_posture(ctx)
-    held, points, requires = gate(ctx, ctx.rung, rungs, posture, predelegation)
-    d = st.dprk
-    dprk = Dprk(
-        posture=posture,
-        predelegation=predelegation,
-        icbm=int(_clamp(d.icbm + ctx.icbm_add, *dom["icbm"])),
-        warheads=int(_clamp(d.warheads + ctx.warheads_add, *dom["warheads"])),
-        yongbyon=ctx.yongbyon_set or d.yongbyon,
-        russia=int(_clamp(d.russia + ctx.russia_add, *dom["russia"])),
-    )
-    killchain = {}
-    for team, value in ctx.killchain.items():
-        base = ctx.killchain_set.get(team, value)
-        killchain[team] = int(_clamp(base + ctx.killchain_steps.get(team, 0), *dom["killchain"]))
-    hotline = {k: ctx.hotline_set.get(k, v) for k, v in ctx.hotline.items()}
-    new_state = State(
-        schema_version=st.schema_version,
-        turn=st.turn + 1,
-        teams=st.teams,
-        rung=tuple(sorted((a, b, v) for (a, b), v in held.items())),
-        threat=tuple(sorted((a, b, v) for (a, b), v in threat.items())),
-        threat0=tuple(sorted((a, b, v) for (a, b), v in threat0.items())),
-        trust=tuple(sorted((a, b, v) for (a, b), v in trust.items())),
-        assurance=tuple(sorted(assurance.items())),
-        assurance0=st.assurance0,
-        sanctions=int(_clamp(st.sanctions + ctx.sanctions_add, *dom["sanctions"])),
-        killchain=tuple(sorted(killchain.items())),
-        hotline=tuple(sorted(hotline.items())),
-        dprk=dprk,
-        agreements=tuple(ctx.agreements[k] for k in sorted(ctx.agreements)),
-        beliefs=_beliefs(ctx),
-        memory=Memory(
-            next_agreement_id=ctx.next_agreement_id,
-            last_acts=tuple((a.actor, a.action, a.target or "") for a in ctx.acts if a.effective),
-            doctrinal_last=tuple((a.actor, a.action, a.target or "") for a in ctx.doctrinal),
-            relief_steps=st.memory.relief_steps + ctx.relief_steps_add,
-            dprk_verified_steps=st.memory.dprk_verified_steps + ctx.dprk_verified_add,
-        ),
-    )
-    return new_state, points, requires
-
-
-def _ratchet(ctx: Ctx, pair: tuple[str, str], days_per_rung: float) -> int:
-    """Rungs a dyad steps down this turn: the turn's days over the days a rung takes, the
-    fraction drawn, so the pace per day does not depend on the turn length."""
-    steps = days_per_turn(ctx.m) / days_per_rung
-    whole = int(steps)
-    extra = ctx.dice.roll("ladder:ratchet", steps - whole, pair[0], "ratchet", pair[1])
-    return whole + (1 if extra else 0)
-
-
-def _ladder(ctx: Ctx, threat_unused: Mapping[tuple[str, str], float]) -> dict[tuple[str, str], int]:
-    """rung' = max(rung - d, implied, floors); d a rung a month, three under a de-escalation
-    agreement, 0 while P ≥ 75 (docs/model.md §2); then the victim floor."""
-    lad = ctx.m["ladder"]
-    lo, hi = ctx.m["domains"]["rung"]
-    implied: dict[tuple[str, str], int] = {}
-    for act in ctx.acts:
-        if not act.effective or act.doctrinal:
-            continue
-        value = ctx.implied_rung(act)
-        if value is None:
-            continue
-        for b in act.dyads(ctx):
-            pair = (act.actor, b)
-            if pair in ctx.rung and value > implied.get(pair, -1):
-                implied[pair] = value
-    out = {}
-    for pair, value in ctx.rung.items():
-        if ctx.threat.get(pair, 0.0) >= lad["ratchet_freeze_threat"] or value <= lo:
-            d = 0
-        elif any(ctx.in_force(measure, *pair) for measure in lad["deescalation_measures"]):
-            d = _ratchet(ctx, pair, lad["days_per_rung_deescalation"])
-        else:
-            d = _ratchet(ctx, pair, lad["days_per_rung"])
-        new = max(value - d, implied.get(pair, lo), ctx.rung_floor.get(pair, lo))
-        out[pair] = int(_clamp(new, lo, hi))
-    for (a, b), value in list(out.items()):
-        back = out.get((b, a))
-        if back is not None and back >= lad["victim_trigger"] and value < lad["victim_floor"]:
-            out[(a, b)] = lad["victim_floor"]
-    return out
-
-
-def _dprk_posture(ctx: Ctx) -> tuple[str, str]:
-    order = ctx.m["domains"]["posture"]
-    start = order.index(ctx.posture_set or ctx.state.dprk.posture)
-    posture = order[int(_clamp(start + ctx.posture_steps, 0, len(order) - 1))]
-    return posture, ctx.predelegation_set or ctx.state.dprk.predelegation
-
-
-def _beliefs(ctx: Ctx) -> tuple[Belief, ...]:
-    b = ctx.m["belief"]
-    fade = b["decay_per_year"] * days_per_turn(ctx.m) / DAYS_PER_YEAR
-    out = []
-    for key, belief in ctx.beliefs.items():
-        fresh = ctx.beliefs_new.get(key)
-        if fresh is not None:
-            out.append(fresh)
-        else:
-            conf = max(b["floor"], round(belief.confidence - fade, 4))
-            out.append(
-                Belief(belief.team, belief.pointer, belief.estimate, min(conf, belief.confidence))
-            )
-    return tuple(sorted(out, key=lambda x: (x.team, x.pointer)))
 
 
 def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
@@ -417,7 +245,7 @@ def adjudicate(
     respond(ctx)
     lifecycle(ctx)
     hotlines(ctx)
-    new_state, points, requires = _update(ctx)
+    new_state, points, requires = update(ctx)
     if ctx.misperception_tags or any("cause.misperception" in a.tags for a in ctx.doctrinal):
         ctx.rules_fired.append(("perception", "Misperception shaped this turn's outcome."))
     perceptions = _perceptions(ctx)

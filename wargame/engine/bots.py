@@ -20,7 +20,9 @@ import yaml
 from .clock import chance, days_per_turn, every_turns
 from .decisions import ActionChoice, Decision, freeze_params
 from .errors import EngineError
+from .negotiation import Moves, negotiate
 from .rng import draw
+from .state_types import CORE_TEAMS
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -45,8 +47,12 @@ def bot_data() -> Mapping[str, Any]:
 
 
 @functools.cache
-def default_script() -> Mapping[str, Any]:
-    return _load_yaml(DATA_DIR / "script_2017.yaml")
+def period_script(period: str) -> Mapping[str, Any]:
+    """The scripted replay of a period of the public record (data/scripts/<period>.yaml)."""
+    path = DATA_DIR / "scripts" / f"{period}.yaml"
+    if not path.is_file():
+        raise BotError("script", f"No scripted replay for {period!r}.")
+    return _load_yaml(path)
 
 
 def _load_yaml(path: Path) -> Mapping[str, Any]:
@@ -100,24 +106,19 @@ def in_force(view: Mapping[str, Any], measure: str, team: str | None = None) -> 
     return False
 
 
-def pending_offers(view: Mapping[str, Any], team: str) -> list[Mapping[str, Any]]:
-    """Proposals addressed to the team that it has not answered yet, oldest first."""
-    offers = []
-    for agreement in _agreements(view):
-        if agreement.get("status") != "proposed" or team not in (agreement.get("parties") or ()):
-            continue
-        if agreement.get("proposed_by") == team:
-            continue
-        steps = agreement.get("accepted_by") or agreement.get("accepted") or ()
-        if team in steps:
-            continue
-        offers.append(agreement)
-    return sorted(offers, key=lambda a: (a.get("proposed_turn", 0), str(a.get("id", ""))))
+def advised(view: Mapping[str, Any], rule: str, action: str | None = None) -> bool:
+    """Whether the team's staff stands by advice `rule` (recommending `action`, if given)."""
+    for advice in view.get("advice") or ():
+        if isinstance(advice, Mapping) and advice.get("rule") == rule:
+            return action is None or action in (advice.get("recommends") or ())
+    return False
 
 
 def _condition_holds(view: Mapping[str, Any], condition: Mapping[str, Any], team: str) -> bool:
     if "in_force" in condition:
         return in_force(view, str(condition["in_force"]), team)
+    if "advice" in condition:
+        return advised(view, str(condition["advice"]), condition.get("recommends"))
     value = view_value(view, str(condition["key"]))
     if value is None:
         return False
@@ -160,15 +161,27 @@ def _param_matches(params: Mapping[str, Any], when: Mapping[str, Any]) -> bool:
     return True
 
 
+def measures_in_force(view: Mapping[str, Any], team: str) -> frozenset[str]:
+    """The measures the team believes in force and is party to (read once per decision)."""
+    statuses = set(bot_data().get("in_force_statuses", ()))
+    return frozenset(
+        str(a.get("measure"))
+        for a in _agreements(view)
+        if a.get("status") in statuses and team in (a.get("parties") or ())
+    )
+
+
 def _keep_treaties(
-    entry: Mapping[str, Any], view: Mapping[str, Any], team: str, model: Model
+    entry: Mapping[str, Any], live: frozenset[str], model: Model
 ) -> Mapping[str, Any] | None:
     """The entry as a treaty-abiding team takes it: notified where a measure asks for notice,
-    dropped where a measure in force forbids it (a kept treaty is measured, ADJUDICATION.md §11)."""
+    dropped where a measure in force forbids it (a kept treaty is measured, docs/model.md §11)."""
     action = str(entry["action"])
     params = dict(entry.get("params") or {})
-    for measure, spec in _measures(model).items():
-        if not isinstance(spec, Mapping) or not in_force(view, measure, team):
+    measures = _measures(model)
+    for measure in sorted(live):
+        spec = measures.get(measure)
+        if not isinstance(spec, Mapping):
             continue
         if action in (spec.get("notify") or ()):
             params["notify"] = True
@@ -259,14 +272,44 @@ def _policy_entries(policy: str, team: str) -> tuple[str, list[Mapping[str, Any]
     return str(spec.get("intro", "")), list(spec.get("teams", {}).get(team, []))
 
 
+NAMED_BY_MEASURE = {
+    "c.accept": ("proposal", ("proposed",)),
+    "c.reject": ("proposal", ("proposed",)),
+    "c.implement": ("agreement", ("agreed", "implemented", "verified")),
+    "c.invite_verification": ("agreement", ("agreed", "implemented", "verified")),
+    "c.withdraw": ("agreement", ("agreed", "implemented", "verified")),
+}
+
+
+def _by_measure(entry: Mapping[str, Any], view: Mapping[str, Any], team: str) -> Mapping[str, Any]:
+    """A scripted answer names its agreement by measure; the replay finds the one on the table
+    (the latest such agreement the team is party to), or drops the entry if there is none."""
+    named = NAMED_BY_MEASURE.get(str(entry.get("action")))
+    params = entry.get("params") or {}
+    if named is None or "measure" not in params:
+        return entry
+    key, statuses = named
+    found = [
+        a
+        for a in _agreements(view)
+        if a.get("measure") == params["measure"]
+        and a.get("status") in statuses
+        and team in (a.get("parties") or ())
+    ]
+    if not found:
+        return {}
+    return {**entry, "params": {key: int(found[-1]["id"])}}
+
+
 def _script_entries(
-    script: Mapping[str, Any], team: str, turn: int
+    script: Mapping[str, Any], team: str, turn: int, view: Mapping[str, Any]
 ) -> tuple[str, list[Mapping[str, Any]]]:
     turns = script.get("turns") or {}
     step = turns.get(turn) or turns.get(str(turn)) or {}
     label = str(step.get("label", "")) if isinstance(step, Mapping) else ""
     entries = list(step.get(team, [])) if isinstance(step, Mapping) else []
-    return label, [{**e, "p": 1.0} for e in entries]
+    resolved = [_by_measure(e, view, team) for e in entries]
+    return label, [{**e, "p": 1.0} for e in resolved if e]
 
 
 def bot_decide(
@@ -280,6 +323,7 @@ def bot_decide(
     model: Model,
     script: Mapping[str, Any] | None = None,
     standing_orders: Sequence[Mapping[str, Any]] = (),
+    teams: Sequence[str] = CORE_TEAMS,
 ) -> Decision:
     """The team's decision for this turn, from its view alone.
 
@@ -288,17 +332,39 @@ def bot_decide(
     e.g. E4's d.consult every turn).
     """
     if policy == "scripted":
-        intro, entries = _script_entries(script or default_script(), team, turn)
+        if script is None:
+            raise BotError(
+                "policy", "A scripted replay needs a script (a period's, or the run's own)."
+            )
+        intro, entries = _script_entries(script, team, turn, view)
     else:
         intro, entries = _policy_entries(policy, team)
     entries = [{**o, "p": o.get("p", 1.0)} for o in standing_orders] + entries
 
+    live = measures_in_force(view, team)
     nuclear_ok = nuclear_proposals_allowed(model)
     budget = _budget(model)
-    chosen: list[ActionChoice] = []
-    reasons: list[str] = []
+    # Negotiation first: answers to packages on the table are free, one proposal takes a slot.
+    # A scripted replay does only what the record did.
+    moves = (
+        Moves()
+        if policy == "scripted"
+        else negotiate(
+            policy,
+            view,
+            team=team,
+            turn=turn,
+            seed=seed,
+            model=model,
+            data=bot_data(),
+            teams=teams,
+            budget=budget,
+        )
+    )
+    chosen: list[ActionChoice] = list(moves.actions)
+    reasons: list[str] = list(moves.reasons)
     seen: set[tuple[str, Any, str]] = set()
-    budgeted = 0
+    budgeted = moves.budgeted
     for raw_entry in entries:
         if not _on_turn(raw_entry, turn, model):
             continue
@@ -307,7 +373,8 @@ def bot_decide(
             continue
         u = _draw_for(entry, team, seed=seed, turn=turn)
         entry = _with_partners(entry, team, catalogue)
-        kept = _keep_treaties(entry, view, team, model)
+        # Bots keep their treaties; a replay of the record keeps what the record broke.
+        kept = entry if policy == "scripted" else _keep_treaties(entry, live, model)
         if kept is None:
             continue
         entry = kept
@@ -329,38 +396,7 @@ def bot_decide(
         if entry.get("reason"):
             reasons.append(str(entry["reason"]))
 
-    chosen.extend(_accepts(policy, view, team, turn=turn, seed=seed, model=model, reasons=reasons))
     return Decision(team=team, actions=tuple(chosen), rationale=_rationale(intro, reasons))
-
-
-def _accepts(
-    policy: str,
-    view: Mapping[str, Any],
-    team: str,
-    *,
-    turn: int,
-    seed: int,
-    model: Model,
-    reasons: list[str],
-) -> list[ActionChoice]:
-    spec = bot_data().get("accept", {}).get(policy, {})
-    p = float(spec.get("p", 0.0))
-    r16 = model.data.get("rules", {}).get("R16", {})
-    russia = view_value(view, "dprk/russia")
-    # R16 (004 §II): Russian backing makes Pyongyang less keen on talks.
-    if team == "DPRK" and isinstance(russia, int) and russia >= int(r16.get("russia_min", 99)):
-        p *= float(r16.get("bot_accept_factor", 1.0))
-    out: list[ActionChoice] = []
-    for offer in pending_offers(view, team)[: len(FREE_ACTIONS) + 1]:
-        offer_id = offer.get("id")
-        if offer_id is None:
-            continue
-        u = draw(seed, turn, f"bot:{team}", team, f"c.accept|{offer_id}", "")
-        if u < p:
-            out.append(ActionChoice("c.accept", None, (("proposal", offer_id),)))
-            if spec.get("reason") and spec["reason"] not in reasons:
-                reasons.append(str(spec["reason"]))
-    return out[:3]
 
 
 def _rationale(intro: str, reasons: Sequence[str]) -> str:

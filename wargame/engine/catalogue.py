@@ -1,4 +1,4 @@
-"""The action catalogue (ADJUDICATION.md §5) and decision validation."""
+"""The action catalogue (docs/model.md §5) and decision validation."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ CATEGORIES = {
     "i": "information",
     "c": "cbm",
 }
-TARGET_RULES = ("none", "adversary", "adversary?", "other", "other?", "ally", "korea")
+TARGET_RULES = ("none", "adversary", "adversary?", "other", "other?", "ally", "ally_korea", "korea")
+NEEDS_TARGET = ("adversary", "other", "ally", "ally_korea", "korea")
 VISIBILITIES = ("pub", "decl", "prv", "cov")
 LANGS = ("en", "ja", "ko")
 AGREEMENT_PARAM = {"c.accept": "proposal", "c.reject": "proposal"}
@@ -57,7 +58,7 @@ class ActionDef:
         return table.get(lang) or table.get("en", self.id)
 
     def to_dict(self, targets: list[str], lang: str = "en") -> dict[str, Any]:
-        """The CONTRACT.md `action` shape."""
+        """The API's `action` shape."""
         return {
             "id": self.id,
             "category": self.category,
@@ -230,6 +231,9 @@ def valid_targets(model: Model, adef: ActionDef, state: State, team: str) -> lis
         return list(adversaries(model, team, teams))
     if rule == "ally":
         return list(allies(model, team, teams))
+    if rule == "ally_korea":
+        koreas = model.data["teams"]["koreas"]
+        return [t for t in allies(model, team, teams) if t in koreas]
     if rule == "korea":
         koreas = model.data["teams"]["koreas"]
         return [t for t in koreas if t != team and t in teams] if team in koreas else []
@@ -247,9 +251,7 @@ def actions_for(
     for adef in catalogue.actions.values():
         if team not in adef.actors or team not in state.teams:
             continue
-        if adef.targets in ("adversary", "ally", "korea", "other") and not valid_targets(
-            model, adef, state, team
-        ):
+        if adef.targets in NEEDS_TARGET and not valid_targets(model, adef, state, team):
             continue
         if adef.id in AGREEMENT_PARAM and not [
             a
@@ -341,7 +343,7 @@ def _check_target(
     model: Model, adef: ActionDef, state: State, team: str, target: Any, where: str
 ) -> None:
     if target is None:
-        if adef.targets in ("adversary", "other", "ally", "korea"):
+        if adef.targets in NEEDS_TARGET:
             raise _fail(where, f"{adef.id} needs a target.")
         return
     if adef.targets == "none":
@@ -357,6 +359,11 @@ def _check_target(
 def _check_agreement(
     model: Model, adef: ActionDef, state: State, team: str, params: Mapping[str, Any], where: str
 ) -> None:
+    if adef.id == "d.line":
+        line = params["line"]
+        if team not in model.data["hotline"]["links"].get(line, ()):
+            raise _fail(f"{where}.line", f"{team} is not a party to the {line} line.")
+        return
     if adef.id == "c.propose":
         parties = params["parties"]
         if team not in parties:

@@ -1,15 +1,19 @@
-"""The CBM registry (ADJUDICATION.md §6): proposals, acceptance, implementation, verification,
+"""The CBM registry (docs/model.md §6): proposals, acceptance, implementation, verification,
 violations and lapses. Transitions take effect next turn; reads use the start-of-turn registry."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from .clock import DAYS_PER_YEAR, chance, days_per_turn
 from .perception import detection_p
 from .proposal import OutcomeEvent
 from .rules.context import Act, Ctx, forbids
 from .state import ALL_TEAMS, Agreement
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def _event(ctx: Ctx, agreement: Agreement, status: str, actor: str | None) -> None:
@@ -49,36 +53,23 @@ def transitions(ctx: Ctx) -> None:
         if not act.effective or not act.action.startswith("c."):
             continue
         if act.action == "c.propose":
-            measure = act.params["measure"]
-            parties = tuple(t for t in ALL_TEAMS if t in act.params["parties"])
-            new = Agreement(
-                id=ctx.next_agreement_id,
-                measure=measure,
-                parties=parties,
-                status="proposed",
-                proposed_by=act.actor,
-                proposed_turn=ctx.turn,
-                accepted=(act.actor,),
-                steps=tuple((t, None) for t in parties),
-                verification=act.params.get("verification", measures[measure]["verification"]),
-                framing=act.params.get("framing", "none"),
-                status_turn=ctx.turn,
-            )
-            ctx.next_agreement_id += 1
-            ctx.agreements[new.id] = new
-            _event(ctx, new, "proposed", act.actor)
+            _propose(ctx, act, measures)
             continue
         ref = act.params.get("proposal", act.params.get("agreement"))
         found = ctx.agreements.get(int(ref)) if ref is not None else None
         if found is None or act.actor not in found.parties:
             continue
         if act.action == "c.accept" and found.status == "proposed":
-            if act.actor not in found.accepted:
-                accepted = tuple(t for t in found.parties if t in found.accepted or t == act.actor)
-                ctx.agreements[found.id] = replace(found, accepted=accepted)
-                touched.append(found.id)
+            # Accepting one measure of a package accepts the package: it is agreed together.
+            for member in _package(ctx, found):
+                if act.actor not in member.accepted and member.status == "proposed":
+                    accepted = tuple(
+                        t for t in member.parties if t in member.accepted or t == act.actor
+                    )
+                    ctx.agreements[member.id] = replace(member, accepted=accepted)
+                    touched.append(member.id)
         elif act.action == "c.reject" and found.status == "proposed":
-            rejected.add(found.id)
+            rejected.update(m.id for m in _package(ctx, found))
         elif act.action == "c.implement":
             steps = tuple((t, ctx.turn if t == act.actor else s) for t, s in found.steps)
             ctx.agreements[found.id] = replace(found, steps=steps)
@@ -102,6 +93,50 @@ def transitions(ctx: Ctx) -> None:
             ctx.agreed_now.append(a)
         elif a.status in ("agreed", "implemented", "verified"):
             _maybe_implemented(ctx, a)
+
+
+def _propose(ctx: Ctx, act: Act, measures: Mapping[str, Any]) -> None:
+    """A proposal: one agreement per measure of the package, tied by the first one's id; the
+    package's quid (relief steps, the scale of exercises) rides on the first."""
+    parties = tuple(t for t in ALL_TEAMS if t in act.params["parties"])
+    names = [act.params["measure"]] + [
+        m for m in act.params.get("package", ()) if m != act.params["measure"]
+    ]
+    lead = ctx.next_agreement_id
+    for n, measure in enumerate(names):
+        new = Agreement(
+            id=ctx.next_agreement_id,
+            measure=measure,
+            parties=parties,
+            status="proposed",
+            proposed_by=act.actor,
+            proposed_turn=ctx.turn,
+            accepted=(act.actor,),
+            steps=tuple((t, None) for t in parties),
+            verification=act.params.get("verification", measures[measure]["verification"]),
+            framing=act.params.get("framing", "none"),
+            status_turn=ctx.turn,
+            package=lead if len(names) > 1 or act.params.get("relief") else 0,
+            relief=int(act.params.get("relief", 0)) if n == 0 else 0,
+            exercises=str(act.params.get("exercises", "none")) if n == 0 else "none",
+        )
+        ctx.next_agreement_id += 1
+        ctx.agreements[new.id] = new
+        _event(ctx, new, "proposed", act.actor)
+
+
+def _package(ctx: Ctx, found: Agreement) -> list[Agreement]:
+    if not found.package:
+        return [found]
+    return [a for a in ctx.agreements.values() if a.package == found.package]
+
+
+def package_relief(ctx: Ctx) -> None:
+    """A package entering force delivers its relief (R17 counts it as relief given)."""
+    for a in ctx.agreed_now:
+        if a.relief:
+            ctx.sanctions_add -= a.relief
+            ctx.relief_steps_add += a.relief
 
 
 def _maybe_implemented(ctx: Ctx, a: Agreement) -> None:
@@ -129,50 +164,64 @@ def violations(ctx: Ctx) -> None:
     """A forbidden act while a measure is in force is a violation (truth); each other party
     detects it with the §4 probability x the verification mode multiplier."""
     mults = ctx.m["cbm"]["detect_mult"]
-    measures = ctx.m["cbm"]["measures"]
     for act in ctx.acts:
         if not act.effective or act.doctrinal:
             continue
-        for measure, spec in measures.items():
-            if not spec["forbids"] or not any(forbids(r, act) for r in spec["forbids"]):
-                continue
-            for a in ctx.live_agreements(measure, act.actor):
-                current = ctx.agreements[a.id]
-                violated_by = tuple(sorted(set(current.violated_by) | {act.actor}))
-                detected = set(current.detected_by)
-                for other in current.parties:
-                    if other == act.actor or other in detected:
-                        continue
-                    p = detection_p(ctx, act, other)
-                    if p < 1.0:
-                        p = min(ctx.m["cbm"]["detect_cap"], p * mults.get(a.verification, 1.0))
-                    if ctx.dice.roll("cbm:violation", p, act.actor, act.key, other):
-                        detected.add(other)
-                        ctx.trust_add[(other, act.actor)] += ctx.m["trust"]["violation"]
-                new = replace(
-                    current,
-                    status="violated",
-                    status_turn=ctx.turn,
-                    violated_by=violated_by,
-                    detected_by=tuple(sorted(detected)),
-                )
-                ctx.agreements[a.id] = new
-                event = OutcomeEvent(
-                    id=ctx.next_id("e"),
-                    kind="violation",
-                    actor=act.actor,
-                    action=measure,
-                    vis="control",
-                    tags=("violation",),
-                    data=(
-                        ("agreement", a.id),
-                        ("by", act.action),
-                        ("detected_by", new.detected_by),
-                    ),
-                )
-                ctx.events.append(event)
-                for team in (*new.detected_by, act.actor):
-                    ctx.perceived[f"team:{team}"].append(event)
+        for measure, a in _breaches(ctx, act):
+            current = ctx.agreements[a.id]
+            violated_by = tuple(sorted(set(current.violated_by) | {act.actor}))
+            detected = set(current.detected_by)
+            for other in current.parties:
+                if other == act.actor or other in detected:
+                    continue
+                p = detection_p(ctx, act, other)
+                if p < 1.0:
+                    p = min(ctx.m["cbm"]["detect_cap"], p * mults.get(a.verification, 1.0))
+                if ctx.dice.roll("cbm:violation", p, act.actor, act.key, other):
+                    detected.add(other)
+                    ctx.trust_add[(other, act.actor)] += ctx.m["trust"]["violation"]
+            new = replace(
+                current,
+                status="violated",
+                status_turn=ctx.turn,
+                violated_by=violated_by,
+                detected_by=tuple(sorted(detected)),
+            )
+            ctx.agreements[a.id] = new
+            event = OutcomeEvent(
+                id=ctx.next_id("e"),
+                kind="violation",
+                actor=act.actor,
+                action=measure,
+                vis="control",
+                tags=("violation",),
+                data=(
+                    ("agreement", a.id),
+                    ("by", act.action),
+                    ("detected_by", new.detected_by),
+                ),
+            )
+            ctx.events.append(event)
+            for team in (*new.detected_by, act.actor):
+                ctx.perceived[f"team:{team}"].append(event)
+
+
+def _breaches(ctx: Ctx, act: Act) -> list[tuple[str, Agreement]]:
+    """The agreements in force that an act breaks: what their measures forbid, and exercises above
+    the scale a package agreed (reduced forbids full-scale ones, suspended any)."""
+    out: list[tuple[str, Agreement]] = []
+    for measure, spec in ctx.m["cbm"]["measures"].items():
+        if spec["forbids"] and any(forbids(r, act) for r in spec["forbids"]):
+            out.extend((measure, a) for a in ctx.live_agreements(measure, act.actor))
+    if act.action == "s.exercise":
+        full = act.param("scale", "full") == "full"
+        for measure, agreements in sorted(ctx.live.items()):
+            for a in agreements:
+                if act.actor not in a.parties or a.exercises == "none":
+                    continue
+                if a.exercises == "suspended" or full:
+                    out.append((measure, a))
+    return out
 
 
 def false_accusations(ctx: Ctx) -> None:
@@ -271,13 +320,16 @@ def hotlines(ctx: Ctx) -> None:
     h = ctx.m["hotline"]
     for name in sorted(h["links"]):
         link = h["links"][name]
-        if not all(t in ctx.teams for t in link):
-            continue
+        if not all(t in ctx.teams for t in link) or name in ctx.hotline_set:
+            continue  # a party cut or restored the line this turn (d.line)
         current = ctx.hotline.get(name, "down")
-        tested = ctx.in_force("c.hotline", *link)
-        if tested and current != "up":
-            ctx.hotline_set[name] = "up"
-            continue
+        if name in h["line_checked"]:
+            tested = True  # the UNC line's twice-daily checks: it fails less, no one repairs it
+        else:
+            tested = ctx.in_force("c.hotline", *link)
+            if tested and current != "up":
+                ctx.hotline_set[name] = "up"
+                continue
         if current == "down":
             continue
         rate = h["fail_per_year_tested"] if tested else h["fail_per_year"]

@@ -1,4 +1,4 @@
-"""Crisis instability (ADJUDICATION.md §3)."""
+"""Crisis instability (docs/model.md §3)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def r01_applies(model: Model, state: State) -> bool:
 def ci_logit(model: Model, state: State) -> float:
     c = model.data["ci"]
     hotline_value = c["hotline_value"]
-    hotlines_up = sum(hotline_value[v] for _, v in state.hotline)
+    counted = set(c["hotlines"])
+    hotlines_up = sum(hotline_value[v] for k, v in state.hotline if k in counted)
     killchain = max((v for _, v in state.killchain), default=0)
     maxrung = max((v for _, _, v in state.rung), default=0)
     x = (
@@ -64,5 +65,5 @@ def ci_logit(model: Model, state: State) -> float:
 
 
 def crisis_instability(state: State, model: Model) -> float:
-    """CI = logistic of the weighted instability terms; about .25 at the 2026 baseline."""
+    """CI = logistic of the weighted instability terms; about .2 at the 2026 baseline."""
     return 1.0 / (1.0 + math.exp(-ci_logit(model, state)))

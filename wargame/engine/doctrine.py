@@ -1,4 +1,4 @@
-"""Doctrinal responses (ADJUDICATION.md §7, §8 step 8): standing orders such as Kill Chain
+"""Doctrinal responses (docs/model.md §7, §8 step 8): standing orders such as Kill Chain
 strike-on-detection, attributed to the authorising team and flagged `doctrinal`. They count in
 the update but trigger no rule until next turn."""
 

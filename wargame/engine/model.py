@@ -48,6 +48,15 @@ def _defaults() -> dict[str, Any]:
     return loaded
 
 
+@lru_cache(maxsize=16)
+def data_file(name: str) -> Mapping[str, Any]:
+    """A data file beside the engine (data/<name>.yaml), read once; ModelError unless a mapping."""
+    loaded = yaml.safe_load((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(loaded, Mapping):
+        raise ModelError(name, f"{name}.yaml must hold a mapping.")
+    return loaded
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -92,7 +101,7 @@ def _check(data: Mapping[str, Any]) -> None:
         )
     if data["safety"]["hold_rung"] > rung:
         raise ModelError("safety.hold_rung", "must not exceed safety.approval_rung.")
-    known = {f"R{n:02d}" for n in range(1, 20)}
+    known = {f"R{n:02d}" for n in range(1, 23)}
     for rule_id in data["rules"]["disabled"]:
         if rule_id not in known:
             raise ModelError("rules.disabled", f"unknown rule '{rule_id}'.")

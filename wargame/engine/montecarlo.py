@@ -9,6 +9,7 @@ work was scheduled.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import multiprocessing
@@ -22,8 +23,11 @@ from .bots import POLICIES, bot_decide
 from .catalogue import Catalogue, load_catalogue
 from .errors import EngineError
 from .model import Model, load_model
-from .state import State, initial_state
-from .stats import GameRecord, GameTally
+from .periods import is_period, load_period
+from .scenario import load_builtin
+from .scenario.clock import clocked_overrides
+from .state import State, initial_state, state_with
+from .tally import GameRecord, GameTally
 from .views import agreements_for, view_for
 
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -76,31 +80,50 @@ class Setup:
 # --- setup --------------------------------------------------------------------------------------
 
 
+def merge_overrides(*parts: Mapping[str, Any]) -> dict[str, Any]:
+    """Model overrides layered left to right; disabled rules add up rather than replace."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+                out[key] = merge_overrides(out[key], value)
+            elif key == "disabled" and isinstance(out.get(key), list | tuple):
+                out[key] = sorted(set(out[key]) | set(value))
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
 def build_setup(scenario: str, condition: Condition = BASE) -> Setup:
-    """Model, catalogue and start state of a scenario slug ("default": the model's own state)."""
-    if scenario == "default":
-        model = load_model(condition.model_overrides or None)
-        state = initial_state(model, overrides=dict(condition.state_overrides) or None)
+    """Model, catalogue, start state and script of a scenario slug: "default" (the model's own
+    2026 baseline), "period-<year>" (a baseline of the public record, replayed by its script) or a
+    built-in scenario file; the condition's overrides come on top."""
+    state_overrides = dict(condition.state_overrides)
+    if scenario == "default" or is_period(scenario):
+        period = load_period(scenario) if is_period(scenario) else None
+        base_model = period.model_overrides if period else {}
+        model = load_model(merge_overrides(base_model, condition.model_overrides) or None)
+        start = {**(period.state_overrides if period else {}), **state_overrides}
+        state = initial_state(model, overrides=start or None)
         catalogue = load_catalogue(model)
-        script = None
-        scenario_hash = _sha256_json({"scenario": "default"})
+        script = period.script if period else None
+        scenario_hash = _sha256_json({"scenario": scenario})
     else:
-        try:
-            from .scenario import load_builtin
-        except ImportError as exc:
-            raise SimulationError(
-                "scenario", "Scenario files are not available yet; use --scenario default."
-            ) from exc
         loaded = load_builtin(scenario)
-        if condition.state_overrides or condition.model_overrides:
-            raise SimulationError("condition", "Check conditions apply to --scenario default only.")
         model = loaded.model()
+        if condition.model_overrides:
+            merged = merge_overrides(
+                clocked_overrides(loaded.model_overrides(), loaded.hours_per_turn),
+                condition.model_overrides,
+            )
+            model = load_model(merged)
         state = loaded.initial_state()
+        if state_overrides:
+            state = state_with(model, state, state_overrides, baseline=True)
         catalogue = loaded.catalogue()
-        script = getattr(loaded, "script", None)
-        scenario_hash = str(getattr(loaded, "hash", "")) or _sha256_json(state.to_dict())
-    teams = tuple(getattr(state, "teams", ()) or ("US", "ROK", "JPN", "DPRK"))
-    return Setup(model, catalogue, state, teams, condition.script or script, scenario_hash)
+        script = None
+        scenario_hash = _sha256_json(state.to_dict())
+    return Setup(model, catalogue, state, state.teams, condition.script or script, scenario_hash)
 
 
 def turn_seed(run_seed: int, turn: int) -> int:
@@ -114,7 +137,7 @@ def turn_seed(run_seed: int, turn: int) -> int:
 
 def bot_view(state: State, team: str, model: Model) -> dict[str, Any]:
     """What a team's bot reads: its state view plus the agreements as that team knows them, the two
-    things a human team sees (CONTRACT.md `state` and `agreements/`); both built in views.py."""
+    things a human team sees (its state and its agreements); both built in views.py."""
     view = view_for(state, team, model)
     view["agreements"] = agreements_for(state, f"team:{team}")
     return view
@@ -136,6 +159,7 @@ def play_game(setup: Setup, config: RunConfig, seed: int) -> GameRecord:
                 model=setup.model,
                 script=setup.script,
                 standing_orders=config.condition.standing_orders.get(team, ()),
+                teams=setup.teams,
             )
             for team in setup.teams
         }
@@ -183,22 +207,29 @@ def run_games(
     progress: ProgressFn | None = None,
 ) -> list[GameRecord]:
     """Every game's record, in seed order whatever the scheduling."""
-    if config.policy not in POLICIES:
-        raise SimulationError("policy", f"Unknown policy {config.policy!r}.")
+    policies = {config.policy, *config.condition.team_policies.values()}
+    for policy in sorted(policies):
+        if policy not in POLICIES:
+            raise SimulationError("policy", f"Unknown policy {policy!r}.")
     if config.turns < 1:
         raise SimulationError("turns", "At least one turn.")
+    setup = build_setup(config.scenario, config.condition)  # fail fast, here, on a bad request
+    if "scripted" in policies and setup.script is None:
+        raise SimulationError(
+            "policy",
+            f"{config.scenario} has no script of its own: replay a period of the record instead "
+            "(--scenario period-2017 --policy scripted).",
+        )
     records: list[GameRecord] = []
     done = 0
     chunks = list(_chunks(seeds, CHUNK))
     if workers <= 1 or len(chunks) <= 1:
-        setup = build_setup(config.scenario, config.condition)
         for chunk in chunks:
             records.extend(play_game(setup, config, s) for s in chunk)
             done += len(chunk)
             if progress:
                 progress(done, len(seeds))
     else:
-        build_setup(config.scenario, config.condition)  # fail fast, in this process, on a bad slug
         context = multiprocessing.get_context(_start_method())
         with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
             for chunk_records in pool.imap(_play_chunk, chunks):

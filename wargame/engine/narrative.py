@@ -67,7 +67,14 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
     if e.kind == "doctrinal":
         return _line(lang, "doctrinal", actor=_team(lang, e.actor), target=_team(lang, e.target))
     if e.kind == "incident":
-        return _line(lang, "incident_contained" if data.get("contained") else "incident_clash")
+        if not data.get("contained"):
+            return _line(lang, "incident_clash")
+        return _line(lang, "incident_local" if data.get("fire") else "incident_contained")
+    if e.kind == "advice":
+        key = f"advice_{e.action}"
+        if e.action == "R04" and "m.predelegate" not in (data.get("recommends") or ()):
+            key = "advice_R04_posture"
+        return _line(lang, key)
     if e.kind == "agreement":
         return _line(
             lang,

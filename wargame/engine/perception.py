@@ -1,4 +1,4 @@
-"""Perception (ADJUDICATION.md §4): detection, misread, false alarms, perceived severity, and the
+"""Perception (docs/model.md §4): detection, misread, false alarms, perceived severity, and the
 threat (Richardson), trust and belief deltas they cause."""
 
 from __future__ import annotations
@@ -9,7 +9,10 @@ from .state import Belief
 
 
 def hotline_between(ctx: Ctx, a: str, b: str) -> str:
-    for name, link in ctx.m["hotline"]["links"].items():
+    """The crisis hotline between two teams (the UNC armistice line is not one, 004 §IV.1)."""
+    links = ctx.m["hotline"]["links"]
+    for name in ctx.m["ci"]["hotlines"]:
+        link = links[name]
         if a in link and b in link:
             return ctx.hotline.get(name, "down")
     return "down"
@@ -95,15 +98,63 @@ def covert_multiplier(ctx: Ctx, act: Act, observer: str) -> float:
     return best
 
 
+def notified_to(ctx: Ctx, act: Act, observer: str) -> bool:
+    if observer in recipients(act):
+        return True
+    return any(
+        act.action in spec.get("notify", ()) and ctx.in_force(measure, observer, act.actor)
+        for measure, spec in ctx.m["cbm"]["measures"].items()
+    )
+
+
+def launch_detections(ctx: Ctx, act: Act) -> set[str]:
+    """Who sees a ballistic launch: each observer's own sensors, then sharing among allies
+    (realtime: one ally's track is every ally's; bilateral: the US passes its track on)."""
+    spec = ctx.m["perception"]["launch"]
+    own = {
+        o
+        for o in ctx.teams
+        if o != act.actor
+        and ctx.dice.roll(
+            "perception:detect", float(spec["detect"].get(o, 0.0)), act.actor, act.key, o
+        )
+    }
+    seen = set(own)
+    for o in ctx.teams:
+        if o == act.actor or o in own:
+            continue
+        allies = set(ctx.allies.get(o, ()))
+        if (spec["sharing"] == "realtime" and allies & own) or (
+            spec["sharing"] == "bilateral"
+            and "US" in own
+            and "US" in allies
+            and ctx.dice.roll(
+                "perception:share", float(spec["share_from_us"]), act.actor, act.key, o
+            )
+        ):
+            seen.add(o)
+    return seen
+
+
 def perceive_act(ctx: Ctx, act: Act) -> None:
     p = ctx.m["perception"]
     purpose_d = "perception:detect"
+    launch = act.action in p["launch"]["actions"]
+    seen = launch_detections(ctx, act) if launch else set()
+    if launch and act.notified:
+        # A notified launch is known in advance to those it was notified to (recipients, and the
+        # parties to a notification measure in force).
+        seen.update(o for o in ctx.teams if o != act.actor and notified_to(ctx, act, o))
     for observer in ctx.teams:
         if observer == act.actor:
             continue
-        prob = detection_p(ctx, act, observer, covert_multiplier(ctx, act, observer))
-        if not ctx.dice.roll(purpose_d, prob, act.actor, act.key, observer):
-            continue
+        if launch:
+            if observer not in seen:
+                continue
+        else:
+            prob = detection_p(ctx, act, observer, covert_multiplier(ctx, act, observer))
+            if not ctx.dice.roll(purpose_d, prob, act.actor, act.key, observer):
+                continue
         severity = ctx.severity(act)
         label = act.action
         misread = False
@@ -209,6 +260,8 @@ def _update_beliefs(ctx: Ctx, pc: Perception) -> None:
     act = pc.act
     if act is None:
         return
+    if act.action == "s.missile_test" and act.param("class") == "ICBM":
+        ctx.icbm_seen.add(o)
     if act.action == "m.posture":
         _set_belief(ctx, o, "dprk/posture", act.param("level"), pc.confidence)
     elif act.action == "m.predelegate":

@@ -1,4 +1,4 @@
-"""The adjudication proposal (CONTRACT.md `proposal`, without the server's `overrides`)."""
+"""The adjudication proposal (the API's `proposal`, without the server's `overrides`)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ class PerceivedEvent:
 
 @dataclass(frozen=True, slots=True)
 class DecisionPoint:
-    """A nuclear candidate held for control (ADJUDICATION.md §9); never applied by the engine."""
+    """A nuclear candidate held for control (docs/model.md §9); never applied by the engine."""
 
     id: str
     actor: str

@@ -1,4 +1,4 @@
-"""Deterministic draws (ADJUDICATION.md §10): SHA-256 of the draw's identity, never `random`."""
+"""Deterministic draws (docs/model.md §10): SHA-256 of the draw's identity, never `random`."""
 
 from __future__ import annotations
 
@@ -59,3 +59,11 @@ class Dice:
         hit = u < threshold
         self.log.append(Die(purpose, f"{actor}|{action_key}|{observer}", u, threshold, hit))
         return hit
+
+    def uniform(
+        self, purpose: str, mean: float, actor: str = "", action_key: str = "", observer: str = ""
+    ) -> float:
+        """A draw for a count (a Poisson number of warheads); logged with the mean it serves."""
+        u = draw(self.seed, self.turn, purpose, actor, action_key, observer)
+        self.log.append(Die(purpose, f"{actor}|{action_key}|{observer}", u, mean, u < mean))
+        return u

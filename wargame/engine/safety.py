@@ -1,4 +1,4 @@
-"""The safety gate (ADJUDICATION.md §9): the facilitator decides nuclear outcomes. The engine
+"""The safety gate (docs/model.md §9): the facilitator decides nuclear outcomes. The engine
 never applies or narrates nuclear use; it holds at the threshold and asks control."""
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""`simulate`: Monte Carlo runs with bot teams and the model's checks, from the command line
-(`python -m wargame.engine.simulate`, or `manage.py simulate`) or from Python (`simulate()`).
+"""`simulate`: Monte Carlo runs with bot teams, the model's checks and the calibration suite, from
+the command line (`python -m wargame.engine.simulate`, or `manage.py simulate`) or from Python
+(`simulate()`), and the research runner: arms by package, team policies, rules switched off, seed
+offsets, tidy records per game and per turn with a codebook (docs/model.md §16).
 
 The games are played in wargame.engine.montecarlo; this module sums them and prints the summary.
 """
@@ -9,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from . import stats
 from .bots import POLICIES
+from .calibration import all_pass, run_calibration
 from .checks import run_checks
 from .clock import DAYS_PER_YEAR, days_per_turn
 from .errors import EngineError
@@ -32,7 +35,14 @@ from .montecarlo import (
     seed_list,
     turn_seed,
 )
-from .stats import GameRecord, summarise_records
+from .report import render_table
+from .research import package_condition, resolved_codebook, team_policies, write_records
+from .summary import summarise_records
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .tally import GameRecord
 
 __all__ = [
     "Condition",
@@ -100,55 +110,174 @@ def summarise(records: Sequence[GameRecord], config: RunConfig, setup: Setup) ->
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="simulate", description="Monte Carlo runs with bot teams (ADJUDICATION.md §11)."
+        prog="simulate", description="Monte Carlo runs with bot teams (docs/model.md §11, §16)."
     )
     add_arguments(parser)
     return parser
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", default="default", help="scenario slug, or 'default'")
-    parser.add_argument("--seeds", type=int, default=1000, help="number of seeds (1..N)")
+    parser.add_argument(
+        "--scenario", default="default", help="default, period-<year> or a scenario slug"
+    )
+    parser.add_argument("--seeds", type=int, default=1000, help="number of seeds")
+    parser.add_argument(
+        "--seed-offset", type=int, default=0, help="play seeds K+1..K+N instead of 1..N"
+    )
     parser.add_argument("--turns", type=int, default=12)
     parser.add_argument("--policy", choices=POLICIES, default="hawkish")
     parser.add_argument(
+        "--team-policy",
+        action="append",
+        default=[],
+        metavar="TEAM=POLICY",
+        help="a team that plays another policy (repeatable)",
+    )
+    parser.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="MEASURE[,MEASURE]",
+        help="an arm with these measures in force from turn 1; repeat to sweep (paired)",
+    )
+    parser.add_argument(
+        "--disable-rule", action="append", default=[], metavar="RULE", help="switch a rule off"
+    )
+    parser.add_argument("--records", metavar="FILE", help="write games and turns (.csv, .jsonl)")
+    parser.add_argument("--codebook", action="store_true", help="print the codebook and stop")
+    parser.add_argument(
         "--checks", action=argparse.BooleanOptionalAction, default=True, help="run E1-E4 and sanity"
+    )
+    parser.add_argument(
+        "--calibration",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the calibration suite on every built-in scenario",
+    )
+    parser.add_argument(
+        "--check-seeds", type=int, default=200, help="seeds for the checks and the calibration"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--nuclear-choice", choices=("deny_all", "approve_all"), default="deny_all")
 
 
+def base_condition(options: argparse.Namespace) -> Condition:
+    disabled = sorted(set(options.disable_rule))
+    return Condition(
+        name="base",
+        team_policies=team_policies(options.team_policy),
+        model_overrides={"rules": {"disabled": disabled}} if disabled else {},
+    )
+
+
+def run_arms(
+    options: argparse.Namespace, err: Writer
+) -> dict[str, tuple[RunConfig, float, list[GameRecord], dict[str, Any]]]:
+    """The base arm and one arm per --package, on the same seeds: {name: (config, years,
+    records, summary)}."""
+    base = base_condition(options)
+    seeds = list(range(options.seed_offset + 1, options.seed_offset + options.seeds + 1))
+    conditions = [base] + [
+        package_condition([m.strip() for m in raw.split(",") if m.strip()], base)
+        for raw in options.package
+    ]
+    out: dict[str, tuple[RunConfig, float, list[GameRecord], dict[str, Any]]] = {}
+    for condition in conditions:
+        config = RunConfig(
+            options.scenario, options.policy, options.turns, options.nuclear_choice, condition
+        )
+        label = f"{condition.name} {options.policy} x{options.seeds}"
+        records = run_games(
+            config, seeds, workers=options.workers, progress=progress_bar(err, label)
+        )
+        setup = build_setup(options.scenario, condition)
+        summary = summarise(records, config, setup)
+        out[condition.name] = (config, summary["years_per_game"], records, summary)
+    return out
+
+
+def paired_metrics(r: GameRecord) -> dict[str, float]:
+    """What a sweep compares between arms, per game."""
+    return {
+        "incidents": float(r["incidents"]),
+        "exchanges": float(r["exchanges"]),
+        "spirals": float(r["spirals"]),
+        "misperception_escalations": float(sum(r["misperception_escalations"].values())),
+        "decision_point_games": 1.0 if r["decision_points"] else 0.0,
+        "reached_rung_8": 1.0 if r["max_rung"] >= 8 else 0.0,
+        "assurance_rok": float((r["assurance"].get("ROK") or [0.0])[-1]),
+        "assurance_jpn": float((r["assurance"].get("JPN") or [0.0])[-1]),
+    }
+
+
+def paired_arms(
+    arms: Mapping[str, tuple[RunConfig, float, list[GameRecord], dict[str, Any]]],
+) -> dict[str, Any]:
+    """Each package arm against the base arm, seed by seed (common random numbers)."""
+    base = [paired_metrics(r) for r in arms["base"][2]]
+    out: dict[str, Any] = {}
+    for name, (_config, _years, records, summary) in arms.items():
+        entry: dict[str, Any] = {"summary": summary}
+        if name != "base":
+            rows = [paired_metrics(r) for r in records]
+            entry["paired"] = {
+                metric: stats.paired_difference(
+                    [r[metric] for r in rows], [b[metric] for b in base]
+                )
+                for metric in base[0]
+            }
+        out[name] = entry
+    return out
+
+
 def run_cli(options: argparse.Namespace, out: Writer, err: Writer) -> int:
     try:
-        summary = simulate(
-            options.scenario,
-            options.seeds,
-            options.turns,
-            options.policy,
-            options.nuclear_choice,
-            options.workers,
-            progress=progress_bar(err, f"{options.policy} x{options.seeds}"),
-        )
+        if getattr(options, "codebook", False):
+            out.write(json.dumps(resolved_codebook(), sort_keys=True, ensure_ascii=False) + "\n")
+            return 0
+        arms = run_arms(options, err)
+        summary = arms["base"][3]
+        if options.records:
+            write_records(options.records, {k: (c, y, r) for k, (c, y, r, _s) in arms.items()})
         checks: dict[str, str] = {}
         details: dict[str, Any] = {}
+        calibration: dict[str, Any] = {}
+
+        def progress_for(name: str) -> ProgressFn:
+            return progress_bar(err, name)
+
         if options.checks:
             checks, details = run_checks(
                 options.scenario,
-                seeds=options.seeds,
+                seeds=options.check_seeds,
                 turns=options.turns,
                 workers=options.workers,
-                progress_for=lambda name: progress_bar(err, name),
+                progress_for=progress_for,
+            )
+        if options.calibration:
+            calibration = run_calibration(
+                seeds=options.check_seeds,
+                turns=options.turns,
+                workers=options.workers,
+                progress_for=progress_for,
             )
     except EngineError as exc:
         err.write(f"simulate: {exc.field or 'error'}: {exc.reason}\n")
         return 2
+    sweep = paired_arms(arms) if len(arms) > 1 else {}
     if options.json:
-        payload = {"summary": summary, "checks": checks, "check_details": details}
+        payload: dict[str, Any] = {"summary": summary, "checks": checks, "check_details": details}
+        if calibration:
+            payload["calibration"] = calibration
+        if sweep:
+            payload["arms"] = sweep
         out.write(json.dumps(payload, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        out.write(render_table(summary, checks, details))
-    return 0 if all(v == "PASS" for v in checks.values()) else 1
+        arm_rows = {k: v for k, v in sweep.items() if k != "base"}
+        out.write(render_table(summary, checks, details, calibration, arm_rows))
+    passed = all(v == "PASS" for v in checks.values()) and all_pass(calibration)
+    return 0 if passed else 1
 
 
 def progress_bar(err: Writer, label: str, width: int = 30) -> ProgressFn:
@@ -157,109 +286,14 @@ def progress_bar(err: Writer, label: str, width: int = 30) -> ProgressFn:
     def show(done: int, total: int) -> None:
         filled = width * done // max(total, 1)
         end = "\n" if done >= total else ""
-        err.write(f"\r{label:<28} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        err.write(
+            f"\r{label[:40]:<40} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
+        )
         flush = getattr(err, "flush", None)
         if callable(flush):
             flush()
 
     return show
-
-
-def _pct(interval: Mapping[str, Any]) -> str:
-    return (
-        f"{100 * interval['estimate']:5.1f}%  "
-        f"[{100 * interval['low']:.1f}, {100 * interval['high']:.1f}]"
-    )
-
-
-def render_table(
-    summary: Mapping[str, Any], checks: Mapping[str, str], details: Mapping[str, Any]
-) -> str:
-    """The readable report: distributions, threshold crossings, misperception, assurance, checks."""
-    config = summary["config"]
-    lines = [
-        f"Scenario {config['scenario']}  policy {config['policy']}  seeds {config['seeds']}  "
-        f"turns {config['turns']}  nuclear decisions: {config['nuclear_choice']}",
-        "",
-        "Peak rung per dyad      mean   p90   histogram (rung: games)",
-    ]
-    for dyad, dist in summary["peak_rung"].items():
-        hist = " ".join(f"{k}:{v}" for k, v in dist["histogram"].items())
-        lines.append(f"  {dyad:<20} {dist['mean']:5.2f} {dist['p90']:5.1f}   {hist}")
-    lines += ["", "Games reaching rung     share   [95% Wilson]"]
-    for rung, interval in summary["reached_rung"].items():
-        lines.append(f"  >= {rung:<18} {_pct(interval)}")
-    nuclear = summary["nuclear"]
-    lines += [
-        "",
-        f"Nuclear decision points: games {_pct(nuclear['decision_point_games'])}",
-        f"  use rate deny_all {_pct(nuclear['use_rate']['deny_all'])}   "
-        f"approve_all {_pct(nuclear['use_rate']['approve_all'])}",
-        "",
-        "Misperception path      per game   escalations per game",
-    ]
-    mis = summary["misperception"]
-    for path, row in mis["by_path"].items():
-        lines.append(f"  {path:<20} {row['per_game']:8.3f}   {row['escalations_per_game']:8.3f}")
-    esc = mis["escalations_per_game"]
-    lines.append(
-        f"  misperception-triggered escalations per game {esc['estimate']:.3f} "
-        f"[{esc['low']:.3f}, {esc['high']:.3f}]; "
-        f"games with one {_pct(mis['games_with_escalation'])}"
-    )
-    inc = summary["incidents"]
-    lines += [
-        "",
-        f"Inter-Korean incidents per game {inc['per_game']['estimate']:.3f}, uncontained "
-        f"{inc['uncontained_per_game']['estimate']:.3f}; contained {_pct(inc['containment'])}",
-        f"  per simulated year ({summary['years_per_game']:.2f} years a game): incidents "
-        f"{inc['per_year']['incidents']:.3f}, uncontained {inc['per_year']['uncontained']:.3f}; "
-        f"warheads added {summary['per_year']['warheads_added']:.2f}",
-        "",
-        "Assurance (mean by turn)",
-    ]
-    for ally, row in summary["assurance"].items():
-        trajectory = " ".join(f"{v:.0f}" for v in row["trajectory"])
-        lines.append(f"  {ally:<4} final {row['final_mean']:6.1f}   {trajectory}")
-    icbm = summary["icbm"]
-    lines.append(
-        f"DPRK ICBM level at the end: mean {icbm['mean']:.2f}, histogram {icbm['histogram']}"
-    )
-    if summary["cbm_end_states"]:
-        states = ", ".join(f"{k} {v}" for k, v in summary["cbm_end_states"].items())
-        lines.append(f"CBM end states (games): {states}")
-    rules = ", ".join(f"{k} {v}" for k, v in summary["rules"].items())
-    lines += [f"Rules fired: {rules}", ""]
-    hashes = summary["hashes"]
-    lines.append(
-        f"Hashes: model {hashes['model'][:12]}  scenario {hashes['scenario'][:12]}  "
-        f"engine {hashes['engine'][:12]}"
-    )
-    if checks:
-        lines += ["", "Plausibility checks (same seeds, paired)"]
-        for name, verdict in checks.items():
-            lines.append(f"  {name:<7} {verdict}  {_check_line(details.get(name, {}))}")
-    return "\n".join(lines) + "\n"
-
-
-def _check_line(detail: Mapping[str, Any]) -> str:
-    if "paired" in detail:
-        p = detail["paired"]
-        return (
-            f"{detail['metric']}: with {p['mean_with']} vs without {p['mean_without']} "
-            f"(ratio {p['ratio']}, paired diff {p['mean_difference']} "
-            f"[{p['low']}, {p['high']}]); rule {detail['rule']}"
-        )
-    if "mean_peak_rung" in detail:
-        share = detail["cautious_decision_point_games"]["estimate"]
-        return f"mean peak rung {detail['mean_peak_rung']}; cautious decision-point games {share}"
-    parts = [
-        f"{ally}: without consultation {d['mean_with']} vs with {d['mean_without']} "
-        f"(difference {d['mean_difference']})"
-        for ally, d in detail.items()
-        if isinstance(d, Mapping) and "mean_difference" in d
-    ]
-    return "; ".join(parts) + (f"; rule {detail.get('rule', '')}" if parts else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,261 +1,68 @@
-"""The game state (docs/model.md §1): frozen, JSON round-trippable, addressed by pointers."""
+"""The game state (docs/model.md §1): built from the model's defaults, set up by pointers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import StateError
+from .state_types import (
+    AGREEMENT_STATUSES,
+    ALL_TEAMS,
+    CORE_TEAMS,
+    DPRK_INT_VARS,
+    DPRK_VARS,
+    FRAMINGS,
+    OPTIONAL_TEAMS,
+    SCHEMA_VERSION,
+    VERIFICATION_MODES,
+    Advice,
+    Agreement,
+    Belief,
+    Dprk,
+    Memory,
+    Pair,
+    State,
+    nest3,
+)
 
 if TYPE_CHECKING:
     from .model import Model
 
-SCHEMA_VERSION = 1
-CORE_TEAMS: tuple[str, ...] = ("US", "ROK", "JPN", "DPRK")
-OPTIONAL_TEAMS: tuple[str, ...] = ("PRC", "RUS")
-ALL_TEAMS: tuple[str, ...] = CORE_TEAMS + OPTIONAL_TEAMS
-DPRK_VARS: tuple[str, ...] = ("posture", "predelegation", "icbm", "warheads", "yongbyon", "russia")
-DPRK_INT_VARS = frozenset({"icbm", "warheads", "russia"})
-AGREEMENT_STATUSES: tuple[str, ...] = (
-    "proposed",
-    "agreed",
-    "implemented",
-    "verified",
-    "rejected",
-    "expired",
-    "violated",
-    "lapsed",
+# The allies whose assurance the model follows, and the drivers of their fears (docs/model.md §13).
+ALLIANCE_ALLIES: tuple[str, ...] = ("ROK", "JPN")
+DRIVERS: tuple[str, ...] = (
+    "consultation",
+    "commitment",
+    "unconsulted",
+    "traded",
+    "threatened",
+    "restrained",
+    "escalation",
+    "split",
 )
-VERIFICATION_MODES: tuple[str, ...] = ("none", "self", "ntm", "observers", "onsite", "iaea")
-FRAMINGS: tuple[str, ...] = ("none", "interim_step")
 
-Pair = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Dprk:
-    posture: str = "stored"
-    predelegation: str = "conditional"
-    icbm: int = 3
-    warheads: int = 50
-    yongbyon: str = "operating"
-    russia: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Belief:
-    team: str
-    pointer: str  # without the leading slash: "dprk/posture", "killchain/US"
-    estimate: Any
-    confidence: float
-
-
-@dataclass(frozen=True, slots=True)
-class Agreement:
-    id: int
-    measure: str
-    parties: tuple[str, ...]
-    status: str
-    proposed_by: str
-    proposed_turn: int
-    accepted: tuple[str, ...] = ()
-    steps: tuple[tuple[str, int | None], ...] = ()
-    verification: str = "none"
-    framing: str = "none"
-    status_turn: int = 0
-    phase: int = 0
-    phase_turn: int = -1
-    violated_by: tuple[str, ...] = ()
-    detected_by: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "measure": self.measure,
-            "parties": list(self.parties),
-            "status": self.status,
-            "proposed_by": self.proposed_by,
-            "proposed_turn": self.proposed_turn,
-            "accepted": list(self.accepted),
-            "steps": dict(self.steps),
-            "verification": self.verification,
-            "framing": self.framing,
-            "status_turn": self.status_turn,
-            "phase": self.phase,
-            "phase_turn": self.phase_turn,
-            "violated_by": list(self.violated_by),
-            "detected_by": list(self.detected_by),
-        }
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> Agreement:
-        parties = tuple(raw["parties"])
-        steps_raw = raw.get("steps") or {}
-        return cls(
-            id=int(raw["id"]),
-            measure=str(raw["measure"]),
-            parties=parties,
-            status=str(raw["status"]),
-            proposed_by=str(raw.get("proposed_by") or parties[0]),
-            proposed_turn=int(raw.get("proposed_turn", 0)),
-            accepted=tuple(raw.get("accepted", ())),
-            steps=tuple((t, steps_raw.get(t)) for t in parties),
-            verification=str(raw.get("verification", "none")),
-            framing=str(raw.get("framing", "none")),
-            status_turn=int(raw.get("status_turn", 0)),
-            phase=int(raw.get("phase", 0)),
-            phase_turn=int(raw.get("phase_turn", -1)),
-            violated_by=tuple(raw.get("violated_by", ())),
-            detected_by=tuple(raw.get("detected_by", ())),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Memory:
-    """What rules need from the previous turn (never shown to teams)."""
-
-    next_agreement_id: int = 1
-    last_acts: tuple[tuple[str, str, str], ...] = ()  # (actor, action, target or "")
-    doctrinal_last: tuple[tuple[str, str, str], ...] = ()
-    relief_steps: int = 0
-    dprk_verified_steps: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "next_agreement_id": self.next_agreement_id,
-            "last_acts": [list(a) for a in self.last_acts],
-            "doctrinal_last": [list(a) for a in self.doctrinal_last],
-            "relief_steps": self.relief_steps,
-            "dprk_verified_steps": self.dprk_verified_steps,
-        }
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> Memory:
-        return cls(
-            next_agreement_id=int(raw.get("next_agreement_id", 1)),
-            last_acts=tuple(tuple(a) for a in raw.get("last_acts", ())),
-            doctrinal_last=tuple(tuple(a) for a in raw.get("doctrinal_last", ())),
-            relief_steps=int(raw.get("relief_steps", 0)),
-            dprk_verified_steps=int(raw.get("dprk_verified_steps", 0)),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    schema_version: int
-    turn: int
-    teams: tuple[str, ...]
-    rung: tuple[tuple[str, str, int], ...]
-    threat: tuple[tuple[str, str, float], ...]
-    threat0: tuple[tuple[str, str, float], ...]
-    trust: tuple[tuple[str, str, float], ...]
-    assurance: tuple[tuple[str, float], ...]
-    assurance0: tuple[tuple[str, float], ...]
-    sanctions: int
-    killchain: tuple[tuple[str, int], ...]
-    hotline: tuple[tuple[str, str], ...]
-    dprk: Dprk
-    agreements: tuple[Agreement, ...] = ()
-    beliefs: tuple[Belief, ...] = ()
-    memory: Memory = field(default_factory=Memory)
-
-    # Accessors build small dicts; hot paths build them once per turn (see adjudicate.Tables).
-    def rung_map(self) -> dict[Pair, int]:
-        return {(a, b): v for a, b, v in self.rung}
-
-    def threat_map(self) -> dict[Pair, float]:
-        return {(a, b): v for a, b, v in self.threat}
-
-    def threat0_map(self) -> dict[Pair, float]:
-        return {(a, b): v for a, b, v in self.threat0}
-
-    def trust_map(self) -> dict[Pair, float]:
-        return {(a, b): v for a, b, v in self.trust}
-
-    def belief_map(self) -> dict[Pair, Belief]:
-        return {(b.team, b.pointer): b for b in self.beliefs}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": self.schema_version,
-            "turn": self.turn,
-            "teams": list(self.teams),
-            "rung": _nest3(self.rung),
-            "threat": _nest3(self.threat),
-            "threat0": _nest3(self.threat0),
-            "trust": _nest3(self.trust),
-            "assurance": dict(self.assurance),
-            "assurance0": dict(self.assurance0),
-            "sanctions": self.sanctions,
-            "killchain": dict(self.killchain),
-            "hotline": dict(self.hotline),
-            "dprk": {name: getattr(self.dprk, name) for name in DPRK_VARS},
-            "agreements": [a.to_dict() for a in self.agreements],
-            "belief": _beliefs_to_dict(self.beliefs),
-            "memory": self.memory.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> State:
-        version = raw.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise StateError("schema_version", f"unsupported state schema version {version!r}.")
-        try:
-            return cls(
-                schema_version=SCHEMA_VERSION,
-                turn=int(raw["turn"]),
-                teams=tuple(raw["teams"]),
-                rung=_flat3(raw["rung"], int),
-                threat=_flat3(raw["threat"], float),
-                threat0=_flat3(raw["threat0"], float),
-                trust=_flat3(raw["trust"], float),
-                assurance=tuple(sorted((k, float(v)) for k, v in raw["assurance"].items())),
-                assurance0=tuple(sorted((k, float(v)) for k, v in raw["assurance0"].items())),
-                sanctions=int(raw["sanctions"]),
-                killchain=tuple(sorted((k, int(v)) for k, v in raw["killchain"].items())),
-                hotline=tuple(sorted((k, str(v)) for k, v in raw["hotline"].items())),
-                dprk=Dprk(**{name: raw["dprk"][name] for name in DPRK_VARS}),
-                agreements=tuple(Agreement.from_dict(a) for a in raw.get("agreements", ())),
-                beliefs=_beliefs_from_dict(raw.get("belief", {})),
-                memory=Memory.from_dict(raw.get("memory", {})),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StateError(None, f"malformed state: {exc!r}") from exc
-
-
-def _nest3(items: Iterable[tuple[str, str, Any]]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for a, b, v in items:
-        out.setdefault(a, {})[b] = v
-    return out
-
-
-def _flat3(raw: Mapping[str, Mapping[str, Any]], cast: type) -> tuple[tuple[str, str, Any], ...]:
-    return tuple(sorted((a, b, cast(v)) for a, row in raw.items() for b, v in row.items()))
-
-
-def _beliefs_to_dict(beliefs: Iterable[Belief]) -> dict[str, dict[str, dict[str, Any]]]:
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for b in beliefs:
-        out.setdefault(b.team, {})["/" + b.pointer] = {
-            "estimate": b.estimate,
-            "confidence": b.confidence,
-        }
-    return out
-
-
-def _beliefs_from_dict(raw: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> tuple[Belief, ...]:
-    return tuple(
-        sorted(
-            (
-                Belief(team, pointer.lstrip("/"), v["estimate"], float(v["confidence"]))
-                for team, row in raw.items()
-                for pointer, v in row.items()
-            ),
-            key=lambda b: (b.team, b.pointer),
-        )
-    )
+__all__ = [
+    "AGREEMENT_STATUSES",
+    "ALL_TEAMS",
+    "CORE_TEAMS",
+    "DPRK_INT_VARS",
+    "DPRK_VARS",
+    "OPTIONAL_TEAMS",
+    "SCHEMA_VERSION",
+    "Advice",
+    "Agreement",
+    "Belief",
+    "Dprk",
+    "Memory",
+    "Pair",
+    "State",
+    "initial_state",
+    "nest3",
+    "state_get",
+    "state_with",
+]
 
 
 # --- structure helpers -----------------------------------------------------------------------
@@ -288,7 +95,40 @@ def can_see(model: Model, team: str, pointer: str) -> bool:
         return team == "DPRK"
     if pointer.startswith("killchain/"):
         return team in model.data["teams"]["killchain_owners"]
+    if pointer.startswith("policy/"):
+        _, owner, name = pointer.split("/", 2)
+        see = model.data["policies"].get(owner, {}).get(name, {}).get("see", "all")
+        return see == "all" or team == owner or team in see
     return True
+
+
+def policy_spec(model: Model) -> dict[tuple[str, str], Any]:
+    """(team, name) -> the policy's spec (values, default, see) from the model."""
+    spec = model.data["policies"]
+    return {
+        (team, name): row
+        for team, names in spec.items()
+        if team != "source"
+        for name, row in names.items()
+    }
+
+
+def policy_value(state: State, model: Model, team: str, name: str) -> str:
+    """A team's standing decision; a state that never set it reads the model's default."""
+    for t, n, v in state.policy:
+        if (t, n) == (team, name):
+            return v
+    return str(model.data["policies"][team][name]["default"])
+
+
+def default_policies(model: Model, teams: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        sorted(
+            (team, name, str(row["default"]))
+            for (team, name), row in policy_spec(model).items()
+            if team in teams
+        )
+    )
 
 
 def true_value(state: State, pointer: str) -> Any:
@@ -356,7 +196,9 @@ def initial_state(
         hotline=hotline,
         dprk=dprk,
     )
-    base = replace(base, beliefs=default_beliefs(model, base))
+    base = replace(
+        base, beliefs=default_beliefs(model, base), policy=default_policies(model, teams)
+    )
     return state_with(model, base, overrides or {}, baseline=True)
 
 
@@ -450,6 +292,19 @@ def state_with(
                 state = _refresh_belief(model, state, pointer)
         elif head == "belief":
             state = _with_belief(model, state, pointer, parts[1], "/".join(parts[2:]), value)
+        elif head == "policy":
+            allowed = policy_spec(model)[(parts[1], parts[2])]["values"]
+            if value not in allowed:
+                raise StateError(pointer, f"must be one of {', '.join(allowed)}; got {value!r}.")
+            state = replace(state, policy=_set3(state.policy, parts[1], parts[2], str(value)))
+        elif head == "alliance":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise StateError(pointer, f"must be a number between 0 and 1; got {value!r}.")
+            stocks = dict(state.alliance_map())
+            stocks[(parts[1], parts[2])] = float(value)
+            state = replace(
+                state, alliance=tuple(sorted((a, d, v) for (a, d), v in stocks.items()))
+            )
         else:  # pragma: no cover - state_pointers lists only the heads above
             raise StateError(pointer, "unknown state pointer.")
     return state
@@ -554,6 +409,8 @@ def settable_pointers(state: State) -> frozenset[str]:
     out.update(f"hotline/{k}" for k, _ in state.hotline)
     out.update(f"dprk/{v}" for v in DPRK_VARS)
     out.update(f"belief/{b.team}/{b.pointer}" for b in state.beliefs)
+    out.update(f"policy/{t}/{name}" for t, name, _ in state.policy)
+    out.update(f"alliance/{ally}/{driver}" for ally in ALLIANCE_ALLIES for driver in DRIVERS)
     return frozenset(out)
 
 
@@ -587,6 +444,12 @@ def state_get(state: State, pointer: str) -> Any:
             return dict(pairs)[parts[1]]
         if head == "dprk" and len(parts) == 2 and parts[1] in DPRK_VARS:
             return getattr(state.dprk, parts[1])
+        if head == "policy" and len(parts) == 3:
+            return state.policy_map()[(parts[1], parts[2])]
+        if head == "alliance" and len(parts) == 3:
+            if parts[1] not in ALLIANCE_ALLIES or parts[2] not in DRIVERS:
+                raise KeyError(pointer)
+            return state.alliance_map().get((parts[1], parts[2]), 0.0)
         if head == "belief" and len(parts) >= 3:
             var = "/".join(parts[2:])
             for belief in state.beliefs:

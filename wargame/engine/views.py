@@ -4,25 +4,49 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .alliance import fears
 from .crisis import crisis_instability
 from .model import Model, load_model
-from .state import DPRK_VARS, State, _nest3, can_see
+from .state import DPRK_VARS, State, can_see, nest3
 
 if TYPE_CHECKING:
     from .proposal import Proposal
 
 
-def _public(state: State) -> dict[str, Any]:
+def _public(state: State, model: Model) -> dict[str, Any]:
     return {
         "turn": state.turn,
         "phase": None,
-        "rung": _nest3(state.rung),
-        "threat": _nest3(state.threat),
-        "trust": _nest3(state.trust),
+        "rung": nest3(state.rung),
+        "threat": nest3(state.threat),
+        "trust": nest3(state.trust),
         "assurance": dict(state.assurance),
         "sanctions": state.sanctions,
         "hotline": dict(state.hotline),
     }
+
+
+def _fears(state: State, model: Model, team: str | None) -> dict[str, dict[str, float]]:
+    """An ally's own fears (they rest on its beliefs about the DPRK, so only it and control see
+    them); assurance, their public face, is in every view."""
+    return {
+        ally: {"abandonment": round(ab, 4), "entrapment": round(en, 4)}
+        for ally, (ab, en) in fears(model, state).items()
+        if team is None or ally == team
+    }
+
+
+def _policies(state: State, model: Model, team: str | None) -> dict[str, dict[str, str]]:
+    """Standing decisions the viewer may know (`team` None: control, who sees all)."""
+    out: dict[str, dict[str, str]] = {}
+    for owner, name, value in state.policy:
+        if team is None or can_see(model, team, f"policy/{owner}/{name}"):
+            out.setdefault(owner, {})[name] = value
+    return out
+
+
+def _advice(state: State, team: str | None) -> list[dict[str, Any]]:
+    return [a.to_dict() for a in state.advice if team is None or a.team == team]
 
 
 def _beliefs_of(state: State, team: str) -> dict[str, dict[str, Any]]:
@@ -36,8 +60,11 @@ def _beliefs_of(state: State, team: str) -> dict[str, dict[str, Any]]:
 def view_for(state: State, team: str, model: Model | None = None) -> dict[str, Any]:
     """What `team` may know: hidden variables it does not own are absent, its beliefs stand in."""
     model = model or load_model()
-    view = _public(state)
+    view = _public(state, model)
     view["view"] = f"team:{team}"
+    view["policy"] = _policies(state, model, team)
+    view["advice"] = _advice(state, team)
+    view["alliance"] = _fears(state, model, team)
     killchain = {k: v for k, v in state.killchain if can_see(model, team, f"killchain/{k}")}
     if killchain:
         view["killchain"] = killchain
@@ -47,17 +74,22 @@ def view_for(state: State, team: str, model: Model | None = None) -> dict[str, A
     return view
 
 
-def view_for_observers(state: State) -> dict[str, Any]:
-    view = _public(state)
+def view_for_observers(state: State, model: Model | None = None) -> dict[str, Any]:
+    model = model or load_model()
+    view = _public(state, model)
     view["view"] = "observers"
+    view["policy"] = _policies(state, model, "observers")
     view["belief"] = {}
     return view
 
 
 def view_for_control(state: State, model: Model | None = None) -> dict[str, Any]:
     model = model or load_model()
-    view = _public(state)
+    view = _public(state, model)
     view["view"] = "control"
+    view["policy"] = _policies(state, model, None)
+    view["advice"] = _advice(state, None)
+    view["alliance"] = _fears(state, model, None)
     view["killchain"] = dict(state.killchain)
     view["dprk"] = {name: getattr(state.dprk, name) for name in DPRK_VARS}
     view["ci"] = crisis_instability(state, model)
@@ -70,14 +102,14 @@ def view_state(state: State, view: str, model: Model | None = None) -> dict[str,
     if view == "control":
         return view_for_control(state, model)
     if view == "observers":
-        return view_for_observers(state)
+        return view_for_observers(state, model)
     if view.startswith("team:"):
         return view_for(state, view[5:], model)
     raise ValueError(f"unknown view {view!r}")
 
 
 def agreements_for(state: State, view: str) -> list[dict[str, Any]]:
-    """CONTRACT.md agreements as a view knows them: teams see a violation only once detected;
+    """Agreements as a view knows them: teams see a violation only once detected;
     observers see agreements without violation details."""
     out = []
     for a in state.agreements:

@@ -1,10 +1,10 @@
-"""Interaction rules R01-R19 (ADJUDICATION.md §7), run in order on one turn's context."""
+"""Interaction rules R01-R22 (docs/model.md §7), run in order on one turn's context."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import alliance, diplomacy, korea, stability
+from . import alliance, decisions, diplomacy, korea, stability
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,6 +28,9 @@ RULES: tuple[tuple[str, Callable[[Ctx], None]], ...] = (
     ("R17", diplomacy.r17),
     ("R18", alliance.r18),
     ("R19", diplomacy.r19),
+    ("R20", decisions.r20),
+    ("R21", decisions.r21),
+    ("R22", decisions.r22),
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wargame.engine.clock import DAYS_PER_YEAR, days_per_turn, poisson_count
-from wargame.engine.rng import draw
 
 from .context import Act, Candidate, Ctx
+from .decisions import set_policies
 
 
 def _icbm_progress(ctx: Ctx, act: Act, factor: float) -> None:
@@ -26,7 +28,11 @@ def apply_capabilities(ctx: Ctx) -> None:
         if not act.effective or act.doctrinal:
             continue
         name = act.action
-        if name == "d.russia_deepen":
+        if name == "d.line":
+            line = str(act.param("line"))
+            if act.actor in ctx.m["hotline"]["links"].get(line, ()):
+                ctx.hotline_set[line] = str(act.param("state"))
+        elif name == "d.russia_deepen":
             ctx.russia_add += 1
         elif name == "s.nuclear_test":
             ctx.warheads_add += cap["nuclear_test_warheads"]
@@ -71,7 +77,31 @@ def apply_capabilities(ctx: Ctx) -> None:
                 ctx.yongbyon_set = "operating"
             else:
                 ctx.warheads_add += 1
-    if "DPRK" in ctx.teams and not ctx.in_force("c.fissile_cap", "DPRK"):
-        mean = cap["warheads_per_year"] * days_per_turn(ctx.m) / DAYS_PER_YEAR
-        u = draw(ctx.seed, ctx.turn, "capability:warheads", "DPRK", "growth", "")
+    set_policies(ctx)
+    _production(ctx)
+
+
+def effective_sanctions(m: Any, sanctions: int, russia: int) -> float:
+    """Sanctions as they bite: eroded by Russian cooperation (004 §II)."""
+    return max(0.0, float(sanctions) - float(m["sanctions"]["russia_erosion"]) * russia)
+
+
+def production_per_year(ctx: Ctx) -> float:
+    """Warheads a year: Yongbyon's plutonium while it operates, enrichment elsewhere, slowed a
+    little by effective sanctions; nothing under a fissile-material cap."""
+    if "DPRK" not in ctx.teams or ctx.in_force("c.fissile_cap", "DPRK"):
+        return 0.0
+    cap = ctx.m["capabilities"]
+    rates = cap["warheads_per_year"]
+    rate = float(rates["enrichment"])
+    if ctx.state.dprk.yongbyon == "operating":
+        rate += float(rates["yongbyon"])
+    bite = effective_sanctions(ctx.m, ctx.state.sanctions, ctx.state.dprk.russia)
+    return rate * (1.0 - float(cap["sanction_drag"]) * bite / 10.0)
+
+
+def _production(ctx: Ctx) -> None:
+    mean = production_per_year(ctx) * days_per_turn(ctx.m) / DAYS_PER_YEAR
+    if mean > 0.0:
+        u = ctx.dice.uniform("capability:warheads", mean, "DPRK", "growth", "")
         ctx.warheads_add += poisson_count(u, mean)

@@ -1,7 +1,7 @@
 """The working context of one turn: start-of-turn tables, acts, perceptions and summed deltas.
 
 Every step reads the start-of-turn state S_t through these tables and writes only deltas, which
-are summed and clamped once at the end (ADJUDICATION.md §8): input order cannot matter."""
+are summed and clamped once at the end (docs/model.md §8): input order cannot matter."""
 
 from __future__ import annotations
 
@@ -103,8 +103,6 @@ class Ctx:
     threat_add: dict[Pair, float] = field(default_factory=lambda: defaultdict(float))
     threat0_add: dict[Pair, float] = field(default_factory=lambda: defaultdict(float))
     trust_add: dict[Pair, float] = field(default_factory=lambda: defaultdict(float))
-    assurance_gain: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    assurance_loss: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     rung_floor: dict[Pair, int] = field(default_factory=dict)
     rung_tags: dict[Pair, set[str]] = field(default_factory=lambda: defaultdict(set))
     posture_set: str | None = None
@@ -127,6 +125,15 @@ class Ctx:
     nuclear_alert: bool = False
     misperception_tags: set[str] = field(default_factory=set)
     consulted_now: set[Pair] = field(default_factory=set)
+    icbm_seen: set[str] = field(default_factory=set)
+    alert_raised: bool = False
+    # alliance politics: impulses and reliefs per (ally, driver), summed at the update
+    alliance_push: dict[Pair, list[float]] = field(default_factory=lambda: defaultdict(list))
+    alliance_relief: dict[Pair, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # standing decisions set this turn (team, name) -> value; advice issued (team, rule) -> acts
+    policy: dict[Pair, str] = field(default_factory=dict)
+    policy_set: dict[Pair, str] = field(default_factory=dict)
+    advice_new: dict[Pair, tuple[str, ...]] = field(default_factory=dict)
     seq: int = 0
     live: dict[str, list[Agreement]] = field(default_factory=dict)
 
@@ -157,6 +164,28 @@ class Ctx:
             self.rung_floor[pair] = value
         if tag:
             self.rung_tags[pair].add(tag)
+
+    def push(self, ally: str, driver: str, impulse: float) -> None:
+        """An alliance impulse (docs/model.md §13); ignored for a team not in the game."""
+        if ally in self.assurance and impulse > 0.0:
+            self.alliance_push[(ally, driver)].append(impulse)
+
+    def relieve(self, ally: str, driver: str, share: float) -> None:
+        if ally in self.assurance and share > 0.0:
+            self.alliance_relief[(ally, driver)].append(share)
+
+    def advise(self, team: str, rule: str, recommends: tuple[str, ...] | None = None) -> None:
+        """A standing recommendation to `team` (docs/model.md §13), renewed while it holds."""
+        if team in self.teams:
+            spec = self.m["advice"][rule]
+            self.advice_new[(team, rule)] = recommends or tuple(spec["recommends"])
+
+    def policy_of(self, team: str, name: str) -> str:
+        """A standing decision at the start of the turn (the model's default if never set)."""
+        found = self.policy.get((team, name))
+        if found is not None:
+            return found
+        return str(self.m["policies"][team][name]["default"])
 
     def effective(self, action: str | None = None) -> list[Act]:
         return [a for a in self.acts if a.effective and (action is None or a.action == action)]
@@ -219,4 +248,5 @@ def build_context(model: Model, catalogue: Catalogue, state: State, seed: int, d
         agreements=agreements,
         next_agreement_id=state.memory.next_agreement_id,
         live=live,
+        policy=state.policy_map(),
     )

@@ -22,9 +22,12 @@ def _believed_posture(ctx: Ctx, team: str) -> str | None:
 def request_strike(
     ctx: Ctx, authoriser: str, rule_id: str, p: float, key: str, misperception: bool
 ) -> None:
-    """A doctrinal Kill Chain strike (strike-on-detection delegated, 004 §III), drawn once."""
+    """A doctrinal Kill Chain strike (strike-on-detection delegated, 004 §III), drawn once. A ROK
+    strike is held back by the combined command, or not, as Seoul's strike authority says (R20)."""
     if any(a.actor == authoriser for a in ctx.doctrinal):
         return
+    if authoriser == "ROK" and ctx.enabled("R20"):
+        p = min(1.0, p * ctx.rule("R20")["authority"][ctx.policy_of("ROK", "strike_authority")])
     if ctx.dice.roll(f"rule:{rule_id}", p, authoriser, key, "DPRK"):
         add_strike(ctx, authoriser, rule_id, misperception)
 
@@ -63,7 +66,8 @@ def r02(ctx: Ctx) -> None:
         # One draw decides both branches: §7 gives R02 a single p.
         if not ctx.dice.roll("rule:R02", prob, "DPRK", act.key, act.actor):
             continue
-        if ctx.state.dprk.posture == "launch_ready":
+        posture = ctx.state.dprk.posture
+        if posture == "launch_ready":
             ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack while launch-ready.")
             ctx.candidates.append(
                 Candidate(
@@ -74,9 +78,17 @@ def r02(ctx: Ctx) -> None:
                     {f"rung/DPRK/{act.actor}": p["preemption_rung"]},
                 )
             )
+        elif posture == "stored":
+            # Standing orders disperse the launchers; the alert relaxes once the exercise is over.
+            ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack: it disperses.")
+            if not ctx.alert_raised:
+                ctx.posture_steps += 1
+                ctx.alert_raised = True
+            ctx.misperception_tags.add("posture")
         else:
-            ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack: posture +1.")
-            ctx.posture_steps += 1
+            # Launch readiness is the leadership's decision: the General Staff advises it.
+            ctx.fire("R02", f"DPRK reads the {act.actor} exercise as an attack: readiness advised.")
+            ctx.advise("DPRK", "R02")
             ctx.misperception_tags.add("posture")
 
 
@@ -94,19 +106,20 @@ def r03(ctx: Ctx) -> None:
             ctx.fire("R03", f"{o} reads a launch as an attack: Kill Chain strike on detection.")
             request_strike(ctx, o, "R03", p["strike_p"], key, misperception=True)
         elif level >= p["alert_killchain"] and "DPRK" in ctx.teams:
-            ctx.fire("R03", f"{o} reads a launch as an attack: it steps up.")
-            pair = (o, "DPRK")
-            ctx.floor(pair, ctx.rung.get(pair, 0) + p["rung_step"], "cause.misperception")
-            ctx.threat_add[pair] += p["threat"]
+            # Tracking corrects the reading within minutes: a brief alert, no step up.
+            ctx.fire("R03", f"{o} reads a launch as an attack until the track corrects it.")
+            ctx.threat_add[(o, "DPRK")] += p["threat"]
 
 
 def r04(ctx: Ctx) -> None:
-    """The 2022 law: a threat to leadership or NC3 moves posture and pre-delegation (000 §A)."""
+    """The 2022 law as advice: a threat to the leadership or NC3 (a decapitation drill, a strike,
+    a cyber attack seen, or high threat facing Kill Chain on alert) makes the DPRK's General Staff
+    recommend raising posture and pre-delegating launch authority (not while the swap holds). The
+    DPRK team decides; nothing changes by itself (000 §A, 004 §III)."""
     p = ctx.rule("R04")
     if "DPRK" not in ctx.teams:
         return
     triggers: list[str] = []
-    misread = False
     decap = ctx.m["perception"]["decapitation_labels"]
     for pc in ctx.perceptions:
         if pc.observer != "DPRK" or pc.act is None:
@@ -115,7 +128,6 @@ def r04(ctx: Ctx) -> None:
             triggers.append(pc.act.action)
         elif pc.misread and pc.label in decap:
             triggers.append(pc.label)
-            misread = True
     if ctx.state.memory.doctrinal_last:
         triggers.append("strike last turn")
     high = max((v for (o, _), v in ctx.threat.items() if o == "DPRK"), default=0.0)
@@ -123,22 +135,16 @@ def r04(ctx: Ctx) -> None:
         triggers.append("threat")
     if not triggers:
         return
-    prob = p["p_base"] + p["p_ci"] * ctx.ci
     swap = ctx.enabled("R05") and ctx.in_force("c.swap")
-    if swap:
-        prob *= ctx.rule("R05")["p_factor"]
-    if ctx.dice.roll("rule:R04", prob, "DPRK", "leadership", ""):
-        ctx.posture_steps += 1
-        if not swap:
-            ctx.predelegation_set = "delegated"
-        if misread:
-            ctx.misperception_tags.add("posture")
-        what = "posture +1" if swap else "posture +1 and pre-delegation"
-        ctx.fire("R04", f"DPRK sees its leadership threatened ({triggers[0]}): {what}.")
+    recommends = ("m.posture",) if swap else ("m.posture", "m.predelegate")
+    ctx.advise("DPRK", "R04", recommends)
+    what = "posture" if swap else "posture and pre-delegation"
+    ctx.fire("R04", f"The 2022 law: the General Staff advises {what} ({triggers[0]}).")
 
 
 def r05(ctx: Ctx) -> None:
-    """The swap: no pre-delegation while plans forgo decapitation (000 §A)."""
+    """The swap: no pre-delegation while US-ROK plans forgo decapitation (000 §A); the DPRK's
+    pledge holds until it breaks it (m.predelegate, a violation that frees the US and the ROK)."""
     p = ctx.rule("R05")
     if ctx.in_force("c.swap") and not ctx.effective("m.predelegate"):
         ctx.predelegation_set = "none"

@@ -8,7 +8,7 @@ from wargame.engine.errors import EngineError
 
 
 class ErrorDetail(TypedDict):
-    """One mistake, as CONTRACT.md's `invalid_scenario` details plus the file it is in."""
+    """One mistake, as the API's `invalid_scenario` details plus the file it is in."""
 
     file: str
     line: int

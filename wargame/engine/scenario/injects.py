@@ -67,7 +67,7 @@ def audience_views(raw: str | Sequence[str], teams: Iterable[str]) -> tuple[str,
             wanted.add(f"team:{entry}")
         else:
             wanted.add(entry)
-    # Control sees every inject, as it sees every event (CONTRACT.md views).
+    # Control sees every inject, as it sees every event (docs/interface.md, views).
     wanted.add("control")
     order = ["control", "observers", *(f"team:{c}" for c in codes)]
     return tuple(view for view in order if view in wanted)

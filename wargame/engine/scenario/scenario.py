@@ -28,7 +28,7 @@ class TeamSummary(TypedDict):
 
 
 class ScenarioSummary(TypedDict):
-    """CONTRACT.md's scenario shape."""
+    """The scenario shape of the public API."""
 
     slug: str
     title: TextDict

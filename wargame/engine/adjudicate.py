@@ -226,8 +226,10 @@ def adjudicate(
     seed: int,
     model: Model,
     catalogue: Catalogue,
+    narrate: bool = True,
 ) -> Proposal:
-    """Resolve one turn: S_t + sealed decisions + seed -> a proposal for control."""
+    """Resolve one turn: S_t + sealed decisions + seed -> a proposal for control. `narrate`
+    False leaves the texts empty (a simulation reads numbers only); nothing else changes."""
     dice = Dice(seed, state.turn)
     ctx = build_context(model, catalogue, state, seed, dice)
     _collect(ctx, decisions)
@@ -251,13 +253,15 @@ def adjudicate(
     perceptions = _perceptions(ctx)
     events = tuple(ctx.events)
     by_id = {e.id: e for e in events}
-    view_narratives = {
-        view: team_narrative(catalogue, items, by_id)
-        for view, items in perceptions.items()
-        if view.startswith("team:")
-    }
-    view_narratives["control"] = control_narrative(catalogue, events, len(points))
-    view_narratives["observers"] = public_narrative(catalogue, events)
+    view_narratives: dict[str, dict[str, str]] = {}
+    if narrate:
+        view_narratives = {
+            view: team_narrative(catalogue, items, by_id)
+            for view, items in perceptions.items()
+            if view.startswith("team:")
+        }
+        view_narratives["control"] = control_narrative(catalogue, events, len(points))
+        view_narratives["observers"] = public_narrative(catalogue, events)
     return Proposal(
         turn=state.turn,
         seed=seed,
@@ -269,7 +273,7 @@ def adjudicate(
         dice=tuple(dice.log),
         rules_fired=tuple(ctx.rules_fired),
         decision_points=points,
-        narrative=view_narratives["observers"],
+        narrative=view_narratives.get("observers", {}),
         view_narratives=view_narratives,
     )
 

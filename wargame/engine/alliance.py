@@ -73,12 +73,12 @@ def structural(model: Model, state: State, ally: str) -> dict[str, float]:
     }
 
 
-def fears(model: Model, state: State) -> Fears:
-    """Each ally's (abandonment, entrapment) in this state."""
+def fears(model: Model, state: State, only: str | None = None) -> Fears:
+    """Each ally's (abandonment, entrapment) in this state (`only`: that ally alone)."""
     stocks = state.alliance_map()
     out: Fears = {}
     for ally in ALLIANCE_ALLIES:
-        if ally not in state.teams:
+        if ally not in state.teams or (only is not None and ally != only):
             continue
         terms = structural(model, state, ally)
         w = weights(model.data, ally)

@@ -222,7 +222,10 @@ def _with_partners(entry: Mapping[str, Any], team: str, catalogue: Catalogue) ->
 
 
 def _canonical(params: Any) -> str:
-    return json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
+    """A stable text of an entry's params, part of its draw's identity."""
+    if not params:
+        return "{}"
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
 
 
 def _on_turn(entry: Mapping[str, Any], turn: int, model: Model) -> bool:

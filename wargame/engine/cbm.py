@@ -206,12 +206,28 @@ def violations(ctx: Ctx) -> None:
                 ctx.perceived[f"team:{team}"].append(event)
 
 
+_FORBIDDING: dict[str, dict[str, list[tuple[str, Any]]]] = {}
+
+
+def _forbidding(ctx: Ctx) -> dict[str, list[tuple[str, Any]]]:
+    """action -> [(measure, forbids item)], built once per model (a model is immutable)."""
+    found = _FORBIDDING.get(ctx.model.hash)
+    if found is None:
+        found = {}
+        for measure, spec in ctx.m["cbm"]["measures"].items():
+            for rule in spec["forbids"]:
+                found.setdefault(str(rule["action"]), []).append((measure, rule))
+        _FORBIDDING[ctx.model.hash] = found
+    return found
+
+
 def _breaches(ctx: Ctx, act: Act) -> list[tuple[str, Agreement]]:
     """The agreements in force that an act breaks: what their measures forbid, and exercises above
     the scale a package agreed (reduced forbids full-scale ones, suspended any)."""
     out: list[tuple[str, Agreement]] = []
-    for measure, spec in ctx.m["cbm"]["measures"].items():
-        if spec["forbids"] and any(forbids(r, act) for r in spec["forbids"]):
+    measures = sorted({m for m, rule in _forbidding(ctx).get(act.action, ()) if forbids(rule, act)})
+    for measure in measures:
+        if measure in ctx.live:
             out.extend((measure, a) for a in ctx.live_agreements(measure, act.actor))
     if act.action == "s.exercise":
         full = act.param("scale", "full") == "full"

@@ -169,6 +169,7 @@ def play_game(setup: Setup, config: RunConfig, seed: int) -> GameRecord:
             seed=turn_seed(seed, turn),
             model=setup.model,
             catalogue=setup.catalogue,
+            narrate=False,
         )
         state = apply_decision_points(proposal, choice=config.nuclear_choice)
         tally.add(proposal, state)

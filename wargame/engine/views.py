@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .alliance import fears
 from .crisis import crisis_instability
 from .model import Model, load_model
-from .state import DPRK_VARS, State, can_see, nest3
+from .state import ALLIANCE_ALLIES, DPRK_VARS, State, can_see, nest3
 
 if TYPE_CHECKING:
     from .proposal import Proposal
@@ -29,10 +29,11 @@ def _public(state: State, model: Model) -> dict[str, Any]:
 def _fears(state: State, model: Model, team: str | None) -> dict[str, dict[str, float]]:
     """An ally's own fears (they rest on its beliefs about the DPRK, so only it and control see
     them); assurance, their public face, is in every view."""
+    if team is not None and team not in ALLIANCE_ALLIES:
+        return {}
     return {
         ally: {"abandonment": round(ab, 4), "entrapment": round(en, 4)}
-        for ally, (ab, en) in fears(model, state).items()
-        if team is None or ally == team
+        for ally, (ab, en) in fears(model, state, team).items()
     }
 
 

@@ -12,7 +12,7 @@ class EngineError(Exception):
         self.reason = reason
 
 
-class RuleViolation(EngineError):  # noqa: N818 - the name STYLE.md gives it
+class RuleViolation(EngineError):  # noqa: N818 - the house style names it so
     """An illegal decision (field like "actions.0.target")."""
 
 

@@ -71,10 +71,7 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
             return _line(lang, "incident_clash")
         return _line(lang, "incident_local" if data.get("fire") else "incident_contained")
     if e.kind == "advice":
-        key = f"advice_{e.action}"
-        if e.action == "R04" and "m.predelegate" not in (data.get("recommends") or ()):
-            key = "advice_R04_posture"
-        return _line(lang, key)
+        return advice_text(str(e.action), data.get("recommends") or (), lang)
     if e.kind == "agreement":
         return _line(
             lang,
@@ -96,6 +93,14 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
     if e.kind == "inject":
         return _line(lang, "inject_debate" if e.action == "R11.debate" else "inject_base_use")
     return None  # nuclear requests and anything else: never narrated
+
+
+def advice_text(rule: str, recommends: Sequence[str], lang: str) -> str:
+    """A team's standing advice (R02, R04, R11) in `lang`, as its staff words it."""
+    key = f"advice_{rule}"
+    if rule == "R04" and "m.predelegate" not in recommends:
+        key = "advice_R04_posture"
+    return _line(lang, key)
 
 
 def _join(lines: Sequence[str], lang: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wargame.engine.narrative import advice_text
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
 from wargame.exercises.selectors.console import (
@@ -221,7 +222,15 @@ def codes(ctx: Ctx) -> dict[str, Any]:
 
 
 def teams(ctx: Ctx) -> dict[str, Any]:
-    rows = team_rows(ctx.principal, ctx.lang, timezone.now())
+    # Standing advice to each team (the 2022 law, R11): control reads what each room is told.
+    advice: dict[str, list[str]] = {}
+    for item in state_for(ctx.principal).get("advice") or ():
+        text = advice_text(item["rule"], item.get("recommends") or (), ctx.lang)
+        advice.setdefault(item["team"], []).append(text)
+    rows = [
+        {**row, "advice": advice.get(row["code"], [])}
+        for row in team_rows(ctx.principal, ctx.lang, timezone.now())
+    ]
     return {
         "team_rows": rows,
         "team_codes": [row["code"] for row in rows],

@@ -169,7 +169,9 @@ def injects(room: Room) -> dict[str, Any]:
 
 
 def situation(room: Room) -> dict[str, Any]:
-    return {"situation": room_situation.situation(state_for(room.principal), room.team_names)}
+    return {
+        "situation": room_situation.situation(state_for(room.principal), room.team_names, room.lang)
+    }
 
 
 def agreements(room: Room) -> dict[str, Any]:

@@ -149,7 +149,8 @@ def _field(
     if kind == "array" and "enum" in (schema.get("items") or {}):
         chosen = {str(v) for v in value} if isinstance(value, list) else set()
         allowed = [v for v in schema["items"]["enum"] if v in teams or v not in TEAM_ORDER]
-        options = tuple(Option(str(v), value_label(v), str(v) in chosen) for v in allowed)
+        word = measure_name if name == "package" else value_label
+        options = tuple(Option(str(v), str(word(v)), str(v) in chosen) for v in allowed)
         return Field(name, label, "checkboxes", "list", required, options)
     if kind == "boolean":
         return Field(name, label, "checkbox", "bool", required, checked=bool(value))

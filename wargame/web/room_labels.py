@@ -101,6 +101,17 @@ PARAM_LABELS: dict[str, Promise] = {
     "class": _("Missile class"),
     "over_japan": _("Over Japan"),
     "site": _("Site"),
+    "policy": _("Rule for returning fire"),
+    "authority": _("Strike authority"),
+    "decision": _("Decision"),
+    "situation": _("Legal situation"),
+    "jalert": _("Warn the public by J-Alert"),
+    "ask": _("Request"),
+    "line": _("Line"),
+    "state": _("State"),
+    "package": _("Also in the package"),
+    "relief": _("Steps of sanctions relief"),
+    "exercises": _("US-ROK exercises"),
 }
 
 # Values of the state and of action parameters that read better as words.
@@ -131,6 +142,23 @@ VALUE_LABELS: dict[str, Promise] = {
     "observers": _("observers on site"),
     "yongbyon": _("Yongbyon reactor"),
     "enrichment": _("uranium enrichment"),
+    "respond_first": _("respond first, report later"),
+    "restraint": _("restraint"),
+    "combined": _("combined command"),
+    "national": _("national command"),
+    "consent": _("consent"),
+    "refuse": _("refuse"),
+    "important_influence": _("important-influence situation"),
+    "survival_threatening": _("survival-threatening situation"),
+    "armed_attack": _("armed-attack situation"),
+    "routine": _("routine"),
+    "destroy_order": _("destroy order"),
+    "redeployment": _("redeployment of US weapons"),
+    "own_option": _("a national nuclear option"),
+    "suspended": _("suspended"),
+    "ik": _("inter-Korean military lines"),
+    "us": _("US-DPRK channel"),
+    "unc": _("UN Command line"),
 }
 
 VARIABLE_NAMES: dict[str, Promise] = {
@@ -144,6 +172,7 @@ VARIABLE_NAMES: dict[str, Promise] = {
     "killchain/ROK": _("ROK Kill Chain readiness (0-3)"),
     "hotline/ik": _("Inter-Korean hotline"),
     "hotline/us": _("US-DPRK hotline"),
+    "hotline/unc": _("UN Command line at Panmunjom"),
     "sanctions": _("Sanctions (0-10)"),
 }
 

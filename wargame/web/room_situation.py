@@ -1,7 +1,7 @@
 """The situation as a team sees it: its view of the state (`state_for`), laid out for reading.
 
 Only what the view holds is laid out: a hidden variable is absent from the view, so it has no
-row here either; the team's belief about it stands in (ADJUDICATION.md §1).
+row here either; the team's belief about it stands in (docs/model.md §1).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wargame.engine.narrative import advice_text
 from wargame.web.room_labels import (
     NUCLEAR_RUNG,
     TOP_RUNG,
@@ -101,9 +102,26 @@ def _beliefs(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def situation(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+def advice(view: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The team's standing advice (the 2022 law to the DPRK, the nuclear-option debate to the ROK,
+    base use to Japan), in the reader's language: a recommendation, never a decision."""
+    return [
+        {
+            "rule": item["rule"],
+            "until": item["until"],
+            "text": advice_text(item["rule"], item.get("recommends") or (), lang),
+        }
+        for item in view.get("advice") or ()
+        if isinstance(item, Mapping)
+    ]
+
+
+def situation(
+    view: Mapping[str, Any], names: Mapping[str, str], lang: str = "en"
+) -> dict[str, Any]:
     hotlines = view.get("hotline") or {}
     return {
+        "advice": advice(view, lang),
         "turn": view.get("turn"),
         "ladders": _ladders(view.get("rung") or {}, names),
         "threat": _matrix(view.get("threat") or {}, "threat", 0),

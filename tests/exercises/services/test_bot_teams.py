@@ -453,3 +453,29 @@ def test_a_bots_reply_reflects_the_stance_of_its_latest_decision() -> None:
     reply = Message.objects.get(channel=hotline, author__bot=True)
     firm = bot_texts()["replies"]["hotline"]["firm"]["en"]
     assert reply.body == firm.format(team="North Korea")
+
+
+def test_ai_teams_draw_together_so_a_joint_action_happens_or_not_as_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every AI team decides a turn with the same seed: the engine keys a joint action's draw by
+    its coalition, so both partners take it or neither does (as `simulate` plays them)."""
+    table = Table(ai_teams=TEAMS)
+    assert table.command("start").status_code == 200
+    assert table.command("advance").status_code == 200
+    seeds: dict[str, int] = {}
+
+    def recording(policy: str, view: Mapping[str, Any], **kwargs: Any) -> Any:
+        seeds[kwargs["team"]] = kwargs["seed"]
+        return bot_decide(policy, view, **kwargs)
+
+    monkeypatch.setattr(bot_service, "bot_decide", recording)
+    exercise = table.exercise()
+    chosen = {code: bot_service.bot_decision(exercise, code)[0] for code in TEAMS}
+    assert len(set(seeds.values())) == 1
+    for code, actions in chosen.items():
+        for action in actions:
+            if action["action"] == "d.consult":
+                partner = action["target"]
+                back = [a for a in chosen[partner] if a["action"] == "d.consult"]
+                assert any(a.get("target") == code for a in back), (code, partner, chosen)

@@ -62,10 +62,12 @@ def bot_policy(exercise: Exercise) -> str:
     return str(bot_texts().get("policy", "cautious"))
 
 
-def bot_seed(exercise_seed: int, turn: int, team: str) -> int:
-    """Each team's bot draws its own dice each turn, replayable from the exercise seed
-    (the SHA-256 layout of ADJUDICATION.md §10)."""
-    text = f"v1|{exercise_seed}|{turn}|bot:seed|{team}||"
+def bot_seed(exercise_seed: int, turn: int) -> int:
+    """The seed every AI team of an exercise decides with this turn, replayable from the exercise
+    seed (the SHA-256 layout of docs/model.md §10). One seed for all: the engine keys each team's
+    own draws by team and a joint action's draw by its coalition, so partners draw the same number
+    and take a joint action together, as `simulate` does."""
+    text = f"v1|{exercise_seed}|{turn}|bot:seed|||"
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
 
 
@@ -141,9 +143,10 @@ def bot_decision(exercise: Exercise, team: str) -> tuple[list[dict[str, Any]], s
         bot_view(exercise_state(exercise), team, model),
         team=team,
         turn=turn,
-        seed=bot_seed(exercise.seed, turn, team),
+        seed=bot_seed(exercise.seed, turn),
         catalogue=scenario.catalogue(),
         model=model,
+        teams=tuple(scenario.teams),
     )
     actions = _valid_actions(exercise, team, decision.to_dict()["actions"])
     return actions, decision.rationale[:MAX_RATIONALE]

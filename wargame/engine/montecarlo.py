@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .adjudicate import adjudicate, apply_decision_points
+from .alliance import assurance_after
 from .bots import POLICIES, bot_decide
 from .catalogue import Catalogue, load_catalogue
 from .errors import EngineError
@@ -98,13 +99,11 @@ def build_setup(scenario: str, condition: Condition = BASE) -> Setup:
     """Model, catalogue, start state and script of a scenario slug: "default" (the model's own
     2026 baseline), "period-<year>" (a baseline of the public record, replayed by its script) or a
     built-in scenario file; the condition's overrides come on top."""
-    state_overrides = dict(condition.state_overrides)
     if scenario == "default" or is_period(scenario):
         period = load_period(scenario) if is_period(scenario) else None
         base_model = period.model_overrides if period else {}
         model = load_model(merge_overrides(base_model, condition.model_overrides) or None)
-        start = {**(period.state_overrides if period else {}), **state_overrides}
-        state = initial_state(model, overrides=start or None)
+        state = initial_state(model, overrides=dict(period.state_overrides) if period else None)
         catalogue = load_catalogue(model)
         script = period.script if period else None
         scenario_hash = _sha256_json({"scenario": scenario})
@@ -118,12 +117,29 @@ def build_setup(scenario: str, condition: Condition = BASE) -> Setup:
             )
             model = load_model(merged)
         state = loaded.initial_state()
-        if state_overrides:
-            state = state_with(model, state, state_overrides, baseline=True)
         catalogue = loaded.catalogue()
         script = None
         scenario_hash = _sha256_json(state.to_dict())
+    state = _with_condition(model, state, condition)
     return Setup(model, catalogue, state, state.teams, condition.script or script, scenario_hash)
+
+
+def _with_condition(model: Model, state: State, condition: Condition) -> State:
+    """The condition's set-up on top of the scenario's. Agreements it puts in force count with the
+    allies from the start: their assurance moves by what the measures are worth to them, as it
+    would have had they entered force in play (docs/model.md §13)."""
+    if not condition.state_overrides:
+        return state
+    plain = state
+    state = state_with(model, state, dict(condition.state_overrides), baseline=True)
+    if condition.state_overrides.get("agreements") and not any(
+        k.startswith("assurance") for k in condition.state_overrides
+    ):
+        moved = assurance_after(model, plain, state, dict(state.assurance))
+        state = state_with(
+            model, state, {f"assurance/{a}": v for a, v in moved.items()}, baseline=True
+        )
+    return state
 
 
 def turn_seed(run_seed: int, turn: int) -> int:

@@ -16,7 +16,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from tests.api.cast import client_key, facilitator_client, participant_client
-from wargame.engine.bots import bot_decide
+from wargame.engine.bots import bot_data, bot_decide
 from wargame.engine.state import can_see
 from wargame.exercises.bot_words import bot_texts
 from wargame.exercises.models import (
@@ -479,3 +479,17 @@ def test_ai_teams_draw_together_so_a_joint_action_happens_or_not_as_one(
                 partner = action["target"]
                 back = [a for a in chosen[partner] if a["action"] == "d.consult"]
                 assert any(a.get("target") == code for a in back), (code, partner, chosen)
+
+
+def test_every_sentence_the_live_policy_writes_reads_in_japanese_and_korean() -> None:
+    """A bot's rationale is shown to players and control in their language: every reason of the
+    policy live play uses, its intro and the negotiation reasons have a translation."""
+    data = bot_data()
+    policy = data["policies"][bot_texts()["policy"]]
+    sentences = {str(policy["intro"]), *map(str, data["negotiation"]["reasons"].values())}
+    sentences |= {str(e["reason"]) for entries in policy["teams"].values() for e in entries}
+    table = bot_texts()["rationales"]
+    missing = {
+        (s, lang) for s in sentences for lang in ("ja", "ko") if lang not in table.get(s, {})
+    }
+    assert not missing, sorted(missing)

@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps demo test reliability lint format bench messages screenshots fonts clean
+.PHONY: setup system-deps demo test reliability lint format docs bench messages screenshots fonts clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -45,6 +45,10 @@ lint: setup
 format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+# Files written from the code: the event types' reference and the browser's list of them.
+docs: setup
+	$(VENV_PY) -m wargame.exercises.events_docs
 
 bench: setup system-deps
 	$(VENV_PY) -m bench

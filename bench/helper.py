@@ -26,10 +26,11 @@ def main() -> int:
     from django.db import transaction
     from rest_framework.authtoken.models import Token
 
+    from wargame.exercises.events import EventType, InjectPayload
     from wargame.exercises.models import EventView
     from wargame.exercises.principals import Principal
-    from wargame.exercises.services.events import event_append, exercise_lock
     from wargame.exercises.services.lifecycle import exercise_command
+    from wargame.exercises.services.log import event_append, exercise_lock
     from wargame.exercises.views_of import CONTROL, OBSERVERS
 
     def user_token() -> dict[str, Any]:
@@ -70,13 +71,16 @@ def main() -> int:
                     done += 1
                     event_append(
                         exercise=locked,
-                        type="inject.released",
+                        type=EventType.INJECT_RELEASED,
                         audience=[OBSERVERS],
-                        payload={
-                            "id": f"stall-{done}",
-                            "title": {"en": "Stall"},
-                            "body": {"en": body},
-                        },
+                        payload=InjectPayload(
+                            id=f"stall-{done}",
+                            turn=None,
+                            title={"en": "Stall"},
+                            body={"en": body},
+                            audience=[OBSERVERS],
+                            source="bench",
+                        ),
                     )
         return {"committed": committed[-1]}
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.test import Client
 
 from tests.exercises.factories import exercise_create
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.events import EventType, TurnPayload
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.logs import ContextFilter, JsonFormatter, PlainFormatter, log_context
 
 
@@ -26,8 +27,18 @@ def test_each_committed_event_logs_one_json_line_with_its_exercise_seq_and_type(
     exercise = exercise_create()
     with caplog.at_level(logging.INFO, logger="wargame.events"), transaction.atomic():
         locked = exercise_lock(exercise_id=exercise.pk)
-        event_append(exercise=locked, type="test.first", audience=["team:US"], payload={})
-        event_append(exercise=locked, type="test.second", audience=["observers"], payload={})
+        event_append(
+            exercise=locked,
+            type=EventType.EXERCISE_STARTED,
+            audience=["team:US"],
+            payload=TurnPayload(turn=1),
+        )
+        event_append(
+            exercise=locked,
+            type=EventType.EXERCISE_ENDED,
+            audience=["observers"],
+            payload=TurnPayload(turn=1),
+        )
 
     lines = [
         json.loads(_formatted(r, JsonFormatter()))
@@ -35,8 +46,8 @@ def test_each_committed_event_logs_one_json_line_with_its_exercise_seq_and_type(
         if r.name == "wargame.events"
     ]
     assert [(line["exercise"], line["seq"], line["type"]) for line in lines] == [
-        (exercise.pk, 1, "test.first"),
-        (exercise.pk, 2, "test.second"),
+        (exercise.pk, 1, "exercise.started"),
+        (exercise.pk, 2, "exercise.ended"),
     ]
     assert {line["level"] for line in lines} == {"INFO"}
 
@@ -48,7 +59,12 @@ def test_an_event_rolled_back_logs_nothing(caplog: pytest.LogCaptureFixture) -> 
     def append_then_fail() -> None:
         with transaction.atomic():
             locked = exercise_lock(exercise_id=exercise.pk)
-            event_append(exercise=locked, type="test.lost", audience=["team:US"], payload={})
+            event_append(
+                exercise=locked,
+                type=EventType.EXERCISE_STARTED,
+                audience=["team:US"],
+                payload=TurnPayload(turn=1),
+            )
             raise RuntimeError("the write fails after the append")
 
     with caplog.at_level(logging.INFO, logger="wargame.events"), pytest.raises(RuntimeError):

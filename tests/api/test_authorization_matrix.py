@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from wargame.engine.scenario.schema import scenarios_dir
+from wargame.exercises.events import EventType
 from wargame.exercises.models import Exercise, ReportJob, Team
 
 if TYPE_CHECKING:
@@ -775,7 +776,7 @@ def _states(world: World, who: str) -> list[dict[str, Any]]:
     bodies += [
         event["payload"]["state"]
         for event in world.streams[who]
-        if event["type"] == "outcome.published"
+        if event["type"] == EventType.OUTCOME_PUBLISHED
     ]
     return [body for body in bodies if isinstance(body, dict)]
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from tests.api.cast import Game, client_key, facilitator_client
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.events import EventType, ExerciseChangedPayload
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ def _fill(game: Game, count: int) -> None:
         exercise = exercise_lock(exercise_id=game.exercise_id)
         for n in range(count):
             event_append(
-                exercise=exercise, type="test.filler", audience=[CONTROL], payload={"n": n}
+                exercise=exercise,
+                type=EventType.EXERCISE_CHANGED,
+                audience=[CONTROL],
+                payload=ExerciseChangedPayload(change="status", status=f"filler {n}"),
             )
 
 

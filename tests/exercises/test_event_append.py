@@ -10,18 +10,31 @@ from django.db import close_old_connections, connection, transaction
 
 from tests.exercises.factories import exercise_create
 from wargame.exercises import notify
+from wargame.exercises.events import (
+    DecisionPayload,
+    EventPayloadError,
+    EventType,
+    SealedDecisionPayload,
+    TurnPayload,
+)
 from wargame.exercises.models import Event, EventView, Exercise
 from wargame.exercises.selectors.events import events_since_for
-from wargame.exercises.services.events import EventAudienceError, event_append, exercise_lock
+from wargame.exercises.services.log import EventAudienceError, event_append, exercise_lock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-def _append(exercise_id: int, audience: list[str], **payload: object) -> None:
+def _append(exercise_id: int, audience: list[str], n: int | None = None) -> None:
+    """An event whose payload carries ``n`` (as its turn), so that tests can tell events apart."""
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=exercise_id)
-        event_append(exercise=exercise, type="test.event", audience=audience, payload=payload)
+        event_append(
+            exercise=exercise,
+            type=EventType.EXERCISE_STARTED,
+            audience=audience,
+            payload=TurnPayload(turn=n),
+        )
 
 
 @pytest.mark.django_db
@@ -36,8 +49,8 @@ def test_each_view_numbers_only_the_events_it_may_see() -> None:
     control = events_since_for(exercise_id=exercise.pk, view="control", since=0, limit=100)
     observers = events_since_for(exercise_id=exercise.pk, view="observers", since=0, limit=100)
 
-    assert [(e.seq, e.payload) for e in us] == [(1, {"n": 1}), (2, {"n": 3})]
-    assert [(e.seq, e.payload) for e in dprk] == [(1, {"n": 2})]
+    assert [(e.seq, e.payload) for e in us] == [(1, {"turn": 1}), (2, {"turn": 3})]
+    assert [(e.seq, e.payload) for e in dprk] == [(1, {"turn": 2})]
     assert [e.seq for e in control] == [1, 2, 3]
     assert observers == []
 
@@ -49,15 +62,24 @@ def test_a_view_gets_its_own_payload_where_one_is_given() -> None:
         locked = exercise_lock(exercise_id=exercise.pk)
         event_append(
             exercise=locked,
-            type="decision.submitted",
+            type=EventType.DECISION_SUBMITTED,
             audience=["team:US", "team:ROK"],
-            payload={"team": "US", "actions": ["secret-canary"]},
-            view_payloads={"team:ROK": {"team": "US", "submitted": True}},
+            payload=DecisionPayload(
+                turn=1,
+                team="US",
+                status="submitted",
+                version=1,
+                actions=[{"action": "secret-canary"}],
+                rationale="",
+                updated_at=None,
+                updated_by=None,
+            ),
+            view_payloads={"team:ROK": SealedDecisionPayload(team="US", submitted=True)},
         )
     rok = events_since_for(exercise_id=exercise.pk, view="team:ROK", since=0, limit=10)
     assert rok[0].payload == {"team": "US", "submitted": True}
     us = events_since_for(exercise_id=exercise.pk, view="team:US", since=0, limit=10)
-    assert us[0].payload["actions"] == ["secret-canary"]
+    assert us[0].payload["actions"] == [{"action": "secret-canary"}]
 
 
 @pytest.mark.django_db
@@ -66,7 +88,50 @@ def test_it_refuses_an_audience_that_is_not_a_view() -> None:
     with transaction.atomic():
         locked = exercise_lock(exercise_id=exercise.pk)
         with pytest.raises(EventAudienceError, match="JP"):
-            event_append(exercise=locked, type="x.y", audience=["team:JP"], payload={})
+            event_append(
+                exercise=locked,
+                type=EventType.EXERCISE_ENDED,
+                audience=["team:JP"],
+                payload=TurnPayload(turn=1),
+            )
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_type_that_is_not_an_event_type() -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        with pytest.raises(EventPayloadError, match=r"test\.event"):
+            event_append(
+                exercise=locked,
+                type="test.event",  # type: ignore[arg-type]
+                audience=["observers"],
+                payload=TurnPayload(turn=1),
+            )
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_payload_that_fits_none_of_its_types_shapes() -> None:
+    exercise = exercise_create()
+    with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
+        with pytest.raises(EventPayloadError, match=r"phase\.changed"):
+            event_append(
+                exercise=locked,
+                type=EventType.PHASE_CHANGED,
+                audience=["observers"],
+                payload=TurnPayload(turn=1),
+            )
+        with pytest.raises(EventPayloadError, match=r"decision\.submitted"):
+            event_append(
+                exercise=locked,
+                type=EventType.DECISION_SUBMITTED,
+                audience=["team:US"],
+                payload=SealedDecisionPayload(team="US", submitted=True),
+                view_payloads={"team:US": TurnPayload(turn=1)},
+            )
     assert not Event.objects.exists()
 
 
@@ -77,7 +142,12 @@ def test_a_rolled_back_write_leaves_no_event_and_no_gap() -> None:
     def failing_service() -> None:
         with transaction.atomic():
             locked = exercise_lock(exercise_id=exercise.pk)
-            event_append(exercise=locked, type="x.y", audience=["observers"], payload={})
+            event_append(
+                exercise=locked,
+                type=EventType.EXERCISE_ENDED,
+                audience=["observers"],
+                payload=TurnPayload(turn=1),
+            )
             raise RuntimeError("the service failed after appending")
 
     with pytest.raises(RuntimeError, match="failed after appending"):
@@ -152,7 +222,12 @@ def test_a_transaction_announces_its_events_once_however_many_it_appends(
     with transaction.atomic():
         locked = exercise_lock(exercise_id=exercise.pk)
         for n in range(50):
-            event_append(exercise=locked, type="test.event", audience=["team:US"], payload={"n": n})
+            event_append(
+                exercise=locked,
+                type=EventType.EXERCISE_STARTED,
+                audience=["team:US"],
+                payload=TurnPayload(turn=n),
+            )
         assert rings == [], "nothing is announced before the commit"
     _append(exercise.pk, ["team:US"], n=50)
     assert rings == [exercise.pk, exercise.pk]
@@ -165,10 +240,20 @@ def test_an_append_after_a_rolled_back_savepoint_is_still_announced(rings: list[
         locked = exercise_lock(exercise_id=exercise.pk)
         try:
             with transaction.atomic():
-                event_append(exercise=locked, type="test.event", audience=["team:US"], payload={})
+                event_append(
+                    exercise=locked,
+                    type=EventType.EXERCISE_STARTED,
+                    audience=["team:US"],
+                    payload=TurnPayload(turn=1),
+                )
                 raise RuntimeError("the inner write fails")
         except RuntimeError:
             pass
         locked = exercise_lock(exercise_id=exercise.pk)
-        event_append(exercise=locked, type="test.event", audience=["team:US"], payload={})
+        event_append(
+            exercise=locked,
+            type=EventType.EXERCISE_STARTED,
+            audience=["team:US"],
+            payload=TurnPayload(turn=1),
+        )
     assert rings == [exercise.pk]

@@ -22,6 +22,8 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from wargame.exercises.events import EventType
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
@@ -37,16 +39,18 @@ HOTLINE_MEMBERS: dict[str, frozenset[str]] = {
 }
 
 # Event types that change no field of any snapshot, each with the reason.
-NO_SNAPSHOT_CHANGE: dict[str, str] = {
-    "participant.joined": "no REST read lists participants: the roster travels in presence frames",
-    "participant.left": "no REST read lists participants: the roster travels in presence frames",
-    "inject.released": "injects are read from the event stream itself; no REST read lists them",
-    "adjudication.decision_point": (
+ROSTER = "no REST read lists participants: the roster travels in presence frames"
+REPORT_JOB = "a report job is its own resource (reports/{rid}/), not exercise state"
+NO_SNAPSHOT_CHANGE: dict[EventType, str] = {
+    EventType.PARTICIPANT_JOINED: ROSTER,
+    EventType.PARTICIPANT_LEFT: ROSTER,
+    EventType.INJECT_RELEASED: "injects are read from the event stream; no REST read lists them",
+    EventType.ADJUDICATION_DECISION_POINT: (
         "repeats an item of the proposal's decision_points, which adjudication.proposed carried"
     ),
-    "report.progress": "a report job is its own resource (reports/{rid}/), not exercise state",
-    "report.ready": "a report job is its own resource (reports/{rid}/), not exercise state",
-    "report.failed": "a report job is its own resource (reports/{rid}/), not exercise state",
+    EventType.REPORT_PROGRESS: REPORT_JOB,
+    EventType.REPORT_READY: REPORT_JOB,
+    EventType.REPORT_FAILED: REPORT_JOB,
 }
 
 
@@ -319,26 +323,26 @@ def _no_change(snapshot: Snapshot, payload: JSON) -> None:
     del snapshot, payload
 
 
-REDUCERS: dict[str, Callable[[Snapshot, JSON], None]] = {
-    "exercise.changed": _exercise_changed,
-    "exercise.started": _exercise_started,
-    "exercise.paused": _exercise_paused,
-    "exercise.resumed": _exercise_resumed,
-    "exercise.ended": _exercise_ended,
-    "phase.changed": _phase_changed,
-    "deadline.changed": _deadline_changed,
-    "decision.saved": _decision_saved,
-    "decision.submitted": _decision_submitted,
-    "message.posted": _message_posted,
-    "statement.published": _statement_published,
-    "channel.opened": lambda s, p: _channel_open(s, p, is_open=True),
-    "channel.closed": lambda s, p: _channel_open(s, p, is_open=False),
-    "hotline.changed": _hotline_changed,
-    "team.ai_changed": _team_ai_changed,
-    "agreement.changed": _agreement_changed,
-    "adjudication.proposed": _adjudication_proposed,
-    "adjudication.overridden": _adjudication_overridden,
-    "outcome.published": _outcome_published,
+REDUCERS: dict[EventType, Callable[[Snapshot, JSON], None]] = {
+    EventType.EXERCISE_CHANGED: _exercise_changed,
+    EventType.EXERCISE_STARTED: _exercise_started,
+    EventType.EXERCISE_PAUSED: _exercise_paused,
+    EventType.EXERCISE_RESUMED: _exercise_resumed,
+    EventType.EXERCISE_ENDED: _exercise_ended,
+    EventType.PHASE_CHANGED: _phase_changed,
+    EventType.DEADLINE_CHANGED: _deadline_changed,
+    EventType.DECISION_SAVED: _decision_saved,
+    EventType.DECISION_SUBMITTED: _decision_submitted,
+    EventType.MESSAGE_POSTED: _message_posted,
+    EventType.STATEMENT_PUBLISHED: _statement_published,
+    EventType.CHANNEL_OPENED: lambda s, p: _channel_open(s, p, is_open=True),
+    EventType.CHANNEL_CLOSED: lambda s, p: _channel_open(s, p, is_open=False),
+    EventType.HOTLINE_CHANGED: _hotline_changed,
+    EventType.TEAM_AI_CHANGED: _team_ai_changed,
+    EventType.AGREEMENT_CHANGED: _agreement_changed,
+    EventType.ADJUDICATION_PROPOSED: _adjudication_proposed,
+    EventType.ADJUDICATION_OVERRIDDEN: _adjudication_overridden,
+    EventType.OUTCOME_PUBLISHED: _outcome_published,
     **dict.fromkeys(NO_SNAPSHOT_CHANGE, _no_change),
 }
 
@@ -347,7 +351,7 @@ def event_apply(snapshot: Snapshot, event: JSON) -> Snapshot:
     """The snapshot ``event`` implies, as a client would compute it; the input is left as is."""
     if event["seq"] != snapshot["seq"] + 1:
         raise ReplayError(f"gap: position {event['seq']} after {snapshot['seq']}")
-    reducer = REDUCERS.get(event["type"])
+    reducer = REDUCERS.get(EventType(event["type"]))
     if reducer is None:
         raise ReplayError(f"no reducer for event type {event['type']!r}")
     after = copy.deepcopy(snapshot)

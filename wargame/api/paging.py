@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rest_framework.response import Response
 
 from wargame.exercises.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
 
     from rest_framework.request import Request
 
@@ -42,7 +42,7 @@ def page_limit(request: Request) -> int:
 
 def cursor_page(
     request: Request,
-    fetch: Callable[[int, int], list[dict[str, Any]]],
+    fetch: Callable[[int, int], Sequence[Mapping[str, object]]],
     *,
     cursor: str,
     key: str,

@@ -69,7 +69,7 @@ class Exercise(models.Model):
     branch_from_turn = models.PositiveIntegerField(null=True, blank=True)
     branch_log = models.JSONField(default=list, blank=True)
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
-    # Counters of the event log, advanced only under this row's lock (services.events).
+    # Counters of the event log, advanced only under this row's lock (services.log).
     last_seq = models.PositiveBigIntegerField(default=0)
     view_positions = models.JSONField(default=dict, help_text=_("Last position per view."))
     created_by = models.ForeignKey(

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from wargame.exercises.events import EventType
 
 
 @dataclass(frozen=True, slots=True)
 class Committed:
     """One event as its views see it, handed over after its transaction committed."""
 
-    type: str
+    type: EventType
     created_at: datetime
-    payload: Mapping[str, Any]
-    view_payloads: Mapping[str, Mapping[str, Any]]
+    payload: Mapping[str, object]
+    view_payloads: Mapping[str, Mapping[str, object]]
     positions: Mapping[str, int]  # view -> the event's position in that view's stream
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from wargame.exercises.events import EventType
 from wargame.exercises.models import EventView, Exercise
 from wargame.exercises.selectors.access import Seat, seats_still_allowed
 from wargame.exercises.selectors.presence import presence_frames
@@ -75,7 +76,7 @@ def _frame(
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    left = payload.get("participant_id") if kind == "participant.left" else None
+    left = payload.get("participant_id") if kind == EventType.PARTICIPANT_LEFT else None
     return Frame(position, kind, text, left)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from wargame.exercises.events import EventType
 from wargame.exercises.models import Channel, Event, Exercise
 from wargame.exercises.times import iso_utc
 
@@ -39,14 +40,19 @@ CSV_COLUMNS = (
     "details",
 )
 CSV_KINDS = {
-    "decision.saved": "decision",
-    "decision.submitted": "decision",
-    "message.posted": "message",
-    "statement.published": "statement",
-    "outcome.published": "outcome",
+    EventType.DECISION_SAVED: "decision",
+    EventType.DECISION_SUBMITTED: "decision",
+    EventType.MESSAGE_POSTED: "message",
+    EventType.STATEMENT_PUBLISHED: "statement",
+    EventType.OUTCOME_PUBLISHED: "outcome",
 }
 # Events that say which turn the game is in: a message or a statement carries no turn of its own.
-_TURN_MARKERS = ("exercise.started", "phase.changed", "outcome.published", "exercise.ended")
+TURN_MARKERS = (
+    EventType.EXERCISE_STARTED,
+    EventType.PHASE_CHANGED,
+    EventType.OUTCOME_PUBLISHED,
+    EventType.EXERCISE_ENDED,
+)
 
 
 class ExportLine(TypedDict, total=False):
@@ -125,7 +131,7 @@ def _turn_of(payload: Any, current: int | None) -> int | None:
 def csv_row(event: Event, *, turn: int | None, channels: dict[int, str]) -> dict[str, object]:
     """The CSV row of one decision, message, statement or outcome event (control's payload)."""
     payload: dict[str, Any] = event.payload if isinstance(event.payload, dict) else {}
-    kind = CSV_KINDS[event.type]
+    kind = CSV_KINDS[EventType(event.type)]
     row: dict[str, object] = dict.fromkeys(CSV_COLUMNS, "")
     row.update(
         {"kind": kind, "seq": event.seq, "at": iso_utc(event.created_at), "turn": turn or ""}
@@ -161,7 +167,7 @@ def csv_rows(events: Iterable[Event], *, channels: dict[int, str]) -> Iterator[d
     """The flattened rows, each carrying the turn the game was in when it was logged."""
     turn: int | None = None
     for event in events:
-        if event.type in _TURN_MARKERS:
+        if event.type in TURN_MARKERS:
             turn = _turn_of(event.payload, turn)
         if event.type in CSV_KINDS:
             yield csv_row(event, turn=_turn_of(event.payload, turn), channels=channels)

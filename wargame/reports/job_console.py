@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from wargame.exercises.events import EventType, refresh_on
 from wargame.exercises.models import ReportStatus
 from wargame.reports.jobs import LANGUAGES, report_job_payload, report_jobs_recent
 
@@ -14,7 +15,9 @@ if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
 
 # Refetched on these: the bar itself moves in the browser on report.progress (reports.js).
-REPORTS_REFRESH = "report.ready report.failed exercise.ended"
+REPORTS_REFRESH = refresh_on(
+    EventType.REPORT_READY, EventType.REPORT_FAILED, EventType.EXERCISE_ENDED
+)
 
 
 class ConsoleCtx(Protocol):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -17,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
+from wargame.exercises.events import (
+    EventType,
+    ReportFailedPayload,
+    ReportProgressPayload,
+    ReportReadyPayload,
+)
 from wargame.exercises.models import Event, Exercise, ReportFormat, ReportJob, ReportStatus
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -30,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 FORMATS = tuple(ReportFormat.values)
 LANGUAGES = ("en", "ja", "ko")
-REPORT_EVENT_PREFIX = "report."
+REPORT_EVENTS = (EventType.REPORT_PROGRESS, EventType.REPORT_READY, EventType.REPORT_FAILED)
 # The console's bar moves in tenths: finer steps would flood every control socket with events.
 PROGRESS_EVENT_STEP = 10
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
@@ -61,7 +67,7 @@ def report_log_seq(exercise_id: int) -> int:
     """The seq of the log's last event that a report can show (reports' own events excluded)."""
     found = (
         Event.objects.filter(exercise_id=exercise_id)
-        .exclude(type__startswith=REPORT_EVENT_PREFIX)
+        .exclude(type__in=REPORT_EVENTS)
         .aggregate(last=Max("seq"))["last"]
     )
     return int(found or 0)
@@ -153,7 +159,11 @@ def report_job_file(principal: Principal, rid: int) -> tuple[ReportJob, Path]:
     return job, path
 
 
-def _announce(job: ReportJob, type: str, payload: dict[str, Any]) -> None:
+def _announce(
+    job: ReportJob,
+    type: EventType,
+    payload: ReportProgressPayload | ReportReadyPayload | ReportFailedPayload,
+) -> None:
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=job.exercise_id)
         event_append(exercise=exercise, type=type, audience=[CONTROL], payload=payload)
@@ -177,8 +187,8 @@ class _ProgressReporter:
             self.announced = step
             _announce(
                 self.job,
-                "report.progress",
-                {"id": self.job.pk, "progress": percent, "stage": str(stage)},
+                EventType.REPORT_PROGRESS,
+                ReportProgressPayload(id=self.job.pk, progress=percent, stage=str(stage)),
             )
 
 
@@ -217,14 +227,16 @@ def report_job_run(job_id: int) -> str:
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        _announce(job, "report.failed", {"id": job.pk, "error": job.error})
+        _announce(job, EventType.REPORT_FAILED, ReportFailedPayload(id=job.pk, error=job.error))
         return job.status
     job.status = ReportStatus.DONE
     job.progress = 100
     job.file_name = _stored_name(path)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "file_name", "finished_at"])
-    _announce(job, "report.ready", {"id": job.pk, "url": report_job_file_url(job)})
+    _announce(
+        job, EventType.REPORT_READY, ReportReadyPayload(id=job.pk, url=report_job_file_url(job))
+    )
     return job.status
 
 

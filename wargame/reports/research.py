@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from wargame.exercises.events import EventType
 from wargame.exercises.models import (
     Adjudication,
     Exercise,
@@ -197,7 +198,7 @@ class Scrubber:
     def payload(self, payload: Any, *, type_: str) -> Any:
         if (
             self.text == "omit"
-            and type_ == "inject.released"
+            and type_ == EventType.INJECT_RELEASED
             and isinstance(payload, dict)
             and payload.get("source") == "control"
         ):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from wargame.engine.narrative import advice_text
 from wargame.exercises.errors import NotFound
+from wargame.exercises.events import ANY_EVENT, CLOCK_EVENTS, PRESENCE, EventType, refresh_on
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
 from wargame.exercises.selectors.console import (
     event_tail,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.utils.functional import _StrPromise
 
+    from wargame.exercises.events import MessagePayload
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
@@ -55,33 +57,33 @@ COMMANDS = ("open_lobby", "start", "advance", "pause", "resume", "end")
 HOTLINES = ("ik", "us")
 HOTLINE_STATES = ("up", "degraded", "down")
 
-EVENT_LABELS: dict[str, _StrPromise] = {
-    "participant.joined": gettext_lazy("Participant joined"),
-    "report.failed": gettext_lazy("Report failed"),
-    "participant.left": gettext_lazy("Participant left"),
-    "exercise.changed": gettext_lazy("Settings changed"),
-    "exercise.started": gettext_lazy("Exercise started"),
-    "exercise.paused": gettext_lazy("Paused"),
-    "exercise.resumed": gettext_lazy("Resumed"),
-    "exercise.ended": gettext_lazy("Exercise ended"),
-    "phase.changed": gettext_lazy("Phase changed"),
-    "deadline.changed": gettext_lazy("Deadline changed"),
-    "inject.released": gettext_lazy("Inject released"),
-    "decision.saved": gettext_lazy("Draft saved"),
-    "decision.submitted": gettext_lazy("Decision submitted"),
-    "message.posted": gettext_lazy("Message"),
-    "statement.published": gettext_lazy("Public statement"),
-    "channel.opened": gettext_lazy("Channel opened"),
-    "channel.closed": gettext_lazy("Channel closed"),
-    "hotline.changed": gettext_lazy("Hotline changed"),
-    "team.ai_changed": gettext_lazy("AI stand-in changed"),
-    "agreement.changed": gettext_lazy("Agreement changed"),
-    "adjudication.proposed": gettext_lazy("Outcome proposed"),
-    "adjudication.decision_point": gettext_lazy("Nuclear decision point"),
-    "adjudication.overridden": gettext_lazy("Proposal overridden"),
-    "outcome.published": gettext_lazy("Outcome published"),
-    "report.progress": gettext_lazy("Report in progress"),
-    "report.ready": gettext_lazy("Report ready"),
+EVENT_LABELS: dict[EventType, _StrPromise] = {
+    EventType.PARTICIPANT_JOINED: gettext_lazy("Participant joined"),
+    EventType.REPORT_FAILED: gettext_lazy("Report failed"),
+    EventType.PARTICIPANT_LEFT: gettext_lazy("Participant left"),
+    EventType.EXERCISE_CHANGED: gettext_lazy("Settings changed"),
+    EventType.EXERCISE_STARTED: gettext_lazy("Exercise started"),
+    EventType.EXERCISE_PAUSED: gettext_lazy("Paused"),
+    EventType.EXERCISE_RESUMED: gettext_lazy("Resumed"),
+    EventType.EXERCISE_ENDED: gettext_lazy("Exercise ended"),
+    EventType.PHASE_CHANGED: gettext_lazy("Phase changed"),
+    EventType.DEADLINE_CHANGED: gettext_lazy("Deadline changed"),
+    EventType.INJECT_RELEASED: gettext_lazy("Inject released"),
+    EventType.DECISION_SAVED: gettext_lazy("Draft saved"),
+    EventType.DECISION_SUBMITTED: gettext_lazy("Decision submitted"),
+    EventType.MESSAGE_POSTED: gettext_lazy("Message"),
+    EventType.STATEMENT_PUBLISHED: gettext_lazy("Public statement"),
+    EventType.CHANNEL_OPENED: gettext_lazy("Channel opened"),
+    EventType.CHANNEL_CLOSED: gettext_lazy("Channel closed"),
+    EventType.HOTLINE_CHANGED: gettext_lazy("Hotline changed"),
+    EventType.TEAM_AI_CHANGED: gettext_lazy("AI stand-in changed"),
+    EventType.AGREEMENT_CHANGED: gettext_lazy("Agreement changed"),
+    EventType.ADJUDICATION_PROPOSED: gettext_lazy("Outcome proposed"),
+    EventType.ADJUDICATION_DECISION_POINT: gettext_lazy("Nuclear decision point"),
+    EventType.ADJUDICATION_OVERRIDDEN: gettext_lazy("Proposal overridden"),
+    EventType.OUTCOME_PUBLISHED: gettext_lazy("Outcome published"),
+    EventType.REPORT_PROGRESS: gettext_lazy("Report in progress"),
+    EventType.REPORT_READY: gettext_lazy("Report ready"),
 }
 
 HOTLINE_LABELS: dict[str, _StrPromise] = {
@@ -296,7 +298,7 @@ def _selected_channel(ctx: Ctx, channels: list[dict[str, Any]]) -> dict[str, Any
 def channels(ctx: Ctx) -> dict[str, Any]:
     visible = channels_for(ctx.principal)
     selected = _selected_channel(ctx, visible)
-    messages: list[dict[str, Any]] = []
+    messages: list[MessagePayload] = []
     if selected is not None:
         try:
             messages = messages_for(ctx.principal, channel_id=selected["id"], after=0, limit=500)
@@ -319,28 +321,32 @@ def channels(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _event_summary(event_type: str, payload: Any, lang: str) -> str:
+def _event_summary(event_type: EventType, payload: Any, lang: str) -> str:
     if not isinstance(payload, dict):
         return ""
-    if event_type == "phase.changed":
+    if event_type == EventType.PHASE_CHANGED:
         phase = payload.get("phase") or ""
         label = dict(Phase.choices).get(phase, phase)
         return _("turn %(turn)s · %(phase)s") % {"turn": payload.get("turn"), "phase": label}
-    if event_type in ("participant.joined", "participant.left"):
+    if event_type in (EventType.PARTICIPANT_JOINED, EventType.PARTICIPANT_LEFT):
         name = payload.get("display_name") or ""
         team = payload.get("team") or ""
         return f"{name} {team}".strip()
-    if event_type == "inject.released":
+    if event_type == EventType.INJECT_RELEASED:
         title = payload.get("title")
         if isinstance(title, dict):
             return str(title.get(lang) or title.get("en") or "")
         return str(title or "")
-    if event_type in ("decision.submitted", "decision.saved", "team.ai_changed"):
+    if event_type in (
+        EventType.DECISION_SUBMITTED,
+        EventType.DECISION_SAVED,
+        EventType.TEAM_AI_CHANGED,
+    ):
         return str(payload.get("team") or "")
-    if event_type == "hotline.changed":
+    if event_type == EventType.HOTLINE_CHANGED:
         hotline, state = str(payload.get("hotline", "")), str(payload.get("state", ""))
         return f"{HOTLINE_LABELS.get(hotline, hotline)}: {HOTLINE_STATE_LABELS.get(state, state)}"
-    if event_type == "exercise.changed":
+    if event_type == EventType.EXERCISE_CHANGED:
         return str(payload.get("change") or "")
     return ""
 
@@ -369,35 +375,63 @@ class Region:
 
 
 REGIONS: dict[str, Region] = {
-    "header": Region(
-        header,
-        "exercise.started exercise.paused exercise.resumed exercise.ended phase.changed "
-        "deadline.changed exercise.changed",
-    ),
+    "header": Region(header, refresh_on(*CLOCK_EVENTS, EventType.EXERCISE_CHANGED)),
     "controls": Region(
         controls,
-        "exercise.started exercise.paused exercise.resumed exercise.ended phase.changed "
-        "deadline.changed exercise.changed adjudication.proposed adjudication.overridden "
-        "adjudication.decision_point outcome.published",
+        refresh_on(
+            *CLOCK_EVENTS,
+            EventType.EXERCISE_CHANGED,
+            EventType.ADJUDICATION_PROPOSED,
+            EventType.ADJUDICATION_OVERRIDDEN,
+            EventType.ADJUDICATION_DECISION_POINT,
+            EventType.OUTCOME_PUBLISHED,
+        ),
     ),
-    "codes": Region(codes, "exercise.changed"),
+    "codes": Region(codes, refresh_on(EventType.EXERCISE_CHANGED)),
     "teams": Region(
         teams,
-        "presence participant.joined participant.left decision.saved decision.submitted "
-        "phase.changed team.ai_changed exercise.started",
+        refresh_on(
+            PRESENCE,
+            EventType.PARTICIPANT_JOINED,
+            EventType.PARTICIPANT_LEFT,
+            EventType.DECISION_SAVED,
+            EventType.DECISION_SUBMITTED,
+            EventType.PHASE_CHANGED,
+            EventType.TEAM_AI_CHANGED,
+            EventType.EXERCISE_STARTED,
+        ),
     ),
     "injects": Region(
         injects,
-        "inject.released phase.changed exercise.started exercise.paused exercise.resumed "
-        "exercise.ended",
+        refresh_on(
+            EventType.INJECT_RELEASED,
+            EventType.PHASE_CHANGED,
+            EventType.EXERCISE_STARTED,
+            EventType.EXERCISE_PAUSED,
+            EventType.EXERCISE_RESUMED,
+            EventType.EXERCISE_ENDED,
+        ),
     ),
     "hotlines": Region(
-        hotlines, "hotline.changed exercise.started exercise.ended outcome.published phase.changed"
+        hotlines,
+        refresh_on(
+            EventType.HOTLINE_CHANGED,
+            EventType.EXERCISE_STARTED,
+            EventType.EXERCISE_ENDED,
+            EventType.OUTCOME_PUBLISHED,
+            EventType.PHASE_CHANGED,
+        ),
     ),
-    "settings": Region(settings, "exercise.changed"),
+    "settings": Region(settings, refresh_on(EventType.EXERCISE_CHANGED)),
     "channels": Region(
-        channels, "message.posted statement.published channel.opened channel.closed"
+        channels,
+        refresh_on(
+            EventType.MESSAGE_POSTED,
+            EventType.STATEMENT_PUBLISHED,
+            EventType.CHANNEL_OPENED,
+            EventType.CHANNEL_CLOSED,
+        ),
     ),
-    "events": Region(events, "*"),
+    "events": Region(events, refresh_on(ANY_EVENT)),
     "reports": Region(reports_region, REPORTS_REFRESH),
 }

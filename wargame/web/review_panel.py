@@ -15,6 +15,7 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.web.review_labels import active_language, in_language, rung_name
 
 if TYPE_CHECKING:
+    from wargame.exercises.events import ProposalPayload
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
@@ -131,7 +132,7 @@ def _api(exercise_id: int, turn: int, tail: str = "") -> str:
 
 
 def _proposal_context(
-    principal: Principal, exercise: Exercise, proposal: dict[str, Any], lang: str
+    principal: Principal, exercise: Exercise, proposal: ProposalPayload, lang: str
 ) -> dict[str, Any]:
     scenario = exercise_scenario(exercise)
     domains = scenario.model().data["domains"]
@@ -181,7 +182,7 @@ def _proposal_context(
     }
 
 
-def _latest_published(principal: Principal, exercise: Exercise) -> dict[str, Any] | None:
+def _latest_published(principal: Principal, exercise: Exercise) -> ProposalPayload | None:
     turn = exercise.turn or 0
     for candidate in (turn, turn - 1):
         if candidate < 1:

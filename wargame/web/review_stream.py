@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.events import EventType
 from wargame.exercises.selectors.events import events_since_for
 from wargame.web.review_labels import in_language
 from wargame.web.room_labels import VARIABLE_NAMES, value_label
@@ -18,18 +19,17 @@ if TYPE_CHECKING:
 PAGE = 500
 # What a projector may show even when observers are allowed to read team talk (the teaching
 # view): the public record only, never a message or a decision.
-PUBLIC_TYPES = frozenset(
-    {
-        "exercise.started",
-        "exercise.paused",
-        "exercise.resumed",
-        "exercise.ended",
-        "inject.released",
-        "statement.published",
-        "outcome.published",
-        "hotline.changed",
-    }
-)
+# Each public type with the kind of line the feed shows for it.
+PUBLIC_KINDS: dict[EventType, str] = {
+    EventType.INJECT_RELEASED: "inject",
+    EventType.STATEMENT_PUBLISHED: "statement",
+    EventType.OUTCOME_PUBLISHED: "outcome",
+    EventType.HOTLINE_CHANGED: "hotline",
+    EventType.EXERCISE_STARTED: "started",
+    EventType.EXERCISE_PAUSED: "paused",
+    EventType.EXERCISE_RESUMED: "resumed",
+    EventType.EXERCISE_ENDED: "ended",
+}
 
 
 def whole_stream(*, exercise_id: int, view: str, upto: int) -> list[ViewEvent]:
@@ -54,24 +54,26 @@ def recent_stream(*, exercise_id: int, view: str, upto: int, window: int) -> lis
 
 def feed_item(event: ViewEvent, lang: str) -> dict[str, Any] | None:
     """A public event as one line of the projector's feed; None for anything not public."""
-    if event.type not in PUBLIC_TYPES:
+    kind = PUBLIC_KINDS.get(event.type)
+    if kind is None:
         return None
     payload = event.payload if isinstance(event.payload, dict) else {}
     item: dict[str, Any] = {
         "seq": event.seq,
         "type": event.type,
+        "kind": kind,
         "at": event.at,
         "turn": payload.get("turn"),
     }
-    if event.type == "inject.released":
+    if event.type == EventType.INJECT_RELEASED:
         item["title"] = in_language(payload.get("title"), lang)
         item["body"] = in_language(payload.get("body"), lang)
-    elif event.type == "statement.published":
+    elif event.type == EventType.STATEMENT_PUBLISHED:
         item["team"] = payload.get("team")
         item["body"] = str(payload.get("body", ""))
-    elif event.type == "outcome.published":
+    elif event.type == EventType.OUTCOME_PUBLISHED:
         item["body"] = in_language(payload.get("narrative"), lang)
-    elif event.type == "hotline.changed":
+    elif event.type == EventType.HOTLINE_CHANGED:
         item["hotline"] = payload.get("hotline")
         item["state"] = payload.get("state")
         item["hotline_name"] = str(

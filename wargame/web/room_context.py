@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from wargame.exercises.bot_words import rationale_in
+from wargame.exercises.events import CLOCK_EVENTS, EventType, refresh_on
 from wargame.exercises.selectors.reads import (
     actions_available,
     agreements_visible,
@@ -43,6 +44,7 @@ from wargame.web.scenario_clock import scenario_time
 
 if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
+    from wargame.exercises.events import DecisionPayload, MessagePayload
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
@@ -51,22 +53,36 @@ MESSAGES_SHOWN = 100
 STATEMENTS_SHOWN = 100
 OPEN_PHASES = ("briefing", "deliberation")
 
-# Which events change which region (CONTRACT.md event types); live.js refetches on these.
+# Which events change which region; live.js refetches on these.
 REFRESH: dict[str, str] = {
-    "header": "exercise.started phase.changed exercise.paused exercise.resumed deadline.changed "
-    "exercise.ended decision.submitted team.ai_changed",
-    "briefing": "",
-    "injects": "inject.released",
-    "situation": "outcome.published hotline.changed",
-    "agreements": "agreement.changed outcome.published",
-    "decision": "decision.saved decision.submitted phase.changed exercise.started "
-    "exercise.paused exercise.resumed deadline.changed exercise.ended agreement.changed "
-    "outcome.published",
-    "channels": "message.posted channel.opened channel.closed hotline.changed",
-    "statements": "statement.published",
-    "outcome": "outcome.published",
-    "practice": "exercise.started phase.changed exercise.paused exercise.resumed exercise.ended "
-    "outcome.published",
+    "header": refresh_on(*CLOCK_EVENTS, EventType.DECISION_SUBMITTED, EventType.TEAM_AI_CHANGED),
+    "briefing": refresh_on(),
+    "injects": refresh_on(EventType.INJECT_RELEASED),
+    "situation": refresh_on(EventType.OUTCOME_PUBLISHED, EventType.HOTLINE_CHANGED),
+    "agreements": refresh_on(EventType.AGREEMENT_CHANGED, EventType.OUTCOME_PUBLISHED),
+    "decision": refresh_on(
+        EventType.DECISION_SAVED,
+        EventType.DECISION_SUBMITTED,
+        *CLOCK_EVENTS,
+        EventType.AGREEMENT_CHANGED,
+        EventType.OUTCOME_PUBLISHED,
+    ),
+    "channels": refresh_on(
+        EventType.MESSAGE_POSTED,
+        EventType.CHANNEL_OPENED,
+        EventType.CHANNEL_CLOSED,
+        EventType.HOTLINE_CHANGED,
+    ),
+    "statements": refresh_on(EventType.STATEMENT_PUBLISHED),
+    "outcome": refresh_on(EventType.OUTCOME_PUBLISHED),
+    "practice": refresh_on(
+        EventType.EXERCISE_STARTED,
+        EventType.PHASE_CHANGED,
+        EventType.EXERCISE_PAUSED,
+        EventType.EXERCISE_RESUMED,
+        EventType.EXERCISE_ENDED,
+        EventType.OUTCOME_PUBLISHED,
+    ),
 }
 PARTS = tuple(REFRESH)
 
@@ -162,7 +178,7 @@ def injects(room: Room) -> dict[str, Any]:
             "title": in_language(event.payload.get("title"), room.lang),
             "body": in_language(event.payload.get("body"), room.lang),
         }
-        for event in view_events_of(room.principal, ["inject.released"])
+        for event in view_events_of(room.principal, [EventType.INJECT_RELEASED])
     ]
     items.reverse()
     return {"injects": items}
@@ -197,7 +213,7 @@ def agreements(room: Room) -> dict[str, Any]:
     return {"agreements": rows}
 
 
-def _decision_status(exercise: Exercise, decision: dict[str, Any]) -> tuple[str, str]:
+def _decision_status(exercise: Exercise, decision: DecisionPayload) -> tuple[str, str]:
     """none, draft, submitted or locked, and why it is locked."""
     if decision["status"] == "submitted":
         return "submitted", ""
@@ -218,9 +234,10 @@ def decision(room: Room) -> dict[str, Any]:
     if turn is None:
         return {"turn": None, "status": "locked", "locked_reason": "not_running"}
     current = decision_for(room.principal, turn=turn, team=None)
-    if (current.get("updated_by") or {}).get("bot"):
+    author = current["updated_by"]
+    if author is not None and author["bot"]:
         # The bot writes its rationale in English; its team reads it in the room's language.
-        current = {**current, "rationale": rationale_in(current.get("rationale") or "", room.lang)}
+        current["rationale"] = rationale_in(current["rationale"], room.lang)
     status, reason = _decision_status(exercise, current)
     catalogue = room.scenario.catalogue()
     available = actions_available(room.principal)
@@ -265,7 +282,7 @@ def channels(room: Room, selected: int | None) -> dict[str, Any]:
     chosen = next((c for c in listed if c["id"] == selected), None)
     if chosen is None:
         chosen = next((c for c in listed if c["kind"] == "team"), listed[0] if listed else None)
-    messages: list[dict[str, Any]] = []
+    messages: list[MessagePayload] = []
     if chosen is not None:
         known = ids.get(chosen["id"], [])
         after = known[-MESSAGES_SHOWN - 1] if len(known) > MESSAGES_SHOWN else 0
@@ -309,7 +326,7 @@ def outcome(room: Room) -> dict[str, Any]:
         return adef.text("title", room.lang) if adef is not None else action
 
     published = []
-    for event in view_events_of(room.principal, ["outcome.published"]):
+    for event in view_events_of(room.principal, [EventType.OUTCOME_PUBLISHED]):
         payload = event.payload or {}
         published.append(
             {

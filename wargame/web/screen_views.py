@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from wargame.exercises.events import CLOCK_EVENTS, EventType, refresh_on
 from wargame.exercises.selectors.history import ladder_scale, public_escalation_history
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.times import iso_utc
@@ -18,7 +19,7 @@ from wargame.exercises.views_of import OBSERVERS
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
 from wargame.web.review_labels import active_language, phase_name, status_name
-from wargame.web.review_stream import feed_item, recent_stream
+from wargame.web.review_stream import PUBLIC_KINDS, feed_item, recent_stream
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
+REFRESH = {
+    "status": refresh_on(*CLOCK_EVENTS),
+    "chart": refresh_on(EventType.OUTCOME_PUBLISHED, EventType.EXERCISE_ENDED),
+    "feed": refresh_on(*PUBLIC_KINDS),
+}
 FEED_WINDOW = 400
 FEED_ITEMS = 40
 
@@ -89,6 +95,7 @@ def screen(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "exercise_id": exercise.pk,
         "since": since,
         "server_now": iso_utc(timezone.now()),
+        "refresh": REFRESH,
         **{name: build() for name, build in parts.items()},
     }
     return render(request, "web/screen/screen.html", context)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from wargame.exercises.bot_words import rationale_in
+from wargame.exercises.events import EventType
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.services.game import exercise_scenario
@@ -103,9 +104,9 @@ def turn_records(events: list[ViewEvent], lang: str, title: _Titles) -> list[Tur
 
     for event in events:
         payload = event.payload if isinstance(event.payload, dict) else {}
-        if event.type == "phase.changed" and payload.get("turn") is not None:
+        if event.type == EventType.PHASE_CHANGED and payload.get("turn") is not None:
             current = int(payload["turn"])
-        elif event.type == "inject.released":
+        elif event.type == EventType.INJECT_RELEASED:
             record(payload.get("turn")).injects.append(
                 {
                     "title": in_language(payload.get("title"), lang),
@@ -114,10 +115,10 @@ def turn_records(events: list[ViewEvent], lang: str, title: _Titles) -> list[Tur
                     "at": event.at,
                 }
             )
-        elif event.type in ("decision.saved", "decision.submitted"):
+        elif event.type in (EventType.DECISION_SAVED, EventType.DECISION_SUBMITTED):
             turn = record(payload.get("turn"))
             team = str(payload.get("team", ""))
-            if event.type == "decision.submitted":
+            if event.type == EventType.DECISION_SUBMITTED:
                 turn.submitted.add(team)
             if "actions" in payload:
                 # A later save supersedes an earlier one: the last seen is what counted.
@@ -127,11 +128,11 @@ def turn_records(events: list[ViewEvent], lang: str, title: _Titles) -> list[Tur
                     "rationale": rationale_in(str(payload.get("rationale") or ""), lang),
                     "actions": _action_rows(payload.get("actions") or [], title),
                 }
-        elif event.type == "statement.published":
+        elif event.type == EventType.STATEMENT_PUBLISHED:
             record(None).statements.append(
                 {"team": payload.get("team"), "body": payload.get("body", ""), "at": event.at}
             )
-        elif event.type == "outcome.published":
+        elif event.type == EventType.OUTCOME_PUBLISHED:
             record(payload.get("turn")).outcome = _outcome(payload, lang, title)
     return [turns[key] for key in sorted(turns) if turns[key].has_content()]
 

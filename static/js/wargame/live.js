@@ -4,7 +4,11 @@
 // fetched again and swapped in. A region the user is typing in waits until focus leaves it, so
 // nobody loses what they typed to a teammate's update.
 
+import { KNOWN_TYPES } from "./events.js";
+
 const REFRESH_DELAY_MS = 120;
+// Besides event types, a region may refresh on a presence frame or on every event.
+const REFRESH_NAMES = new Set([...KNOWN_TYPES, "presence", "*"]);
 const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
 
 function wsUrl(path, since) {
@@ -59,7 +63,17 @@ function setStatus(state) {
   }
 }
 
+// A region that names a type the server never sends would quietly never refresh: say so.
+function checkRefreshNames() {
+  for (const region of document.querySelectorAll("[data-refresh]")) {
+    for (const name of region.dataset.refresh.split(/\s+/).filter(Boolean)) {
+      if (!REFRESH_NAMES.has(name)) console.warn(`wargame: unknown event type ${name}`, region);
+    }
+  }
+}
+
 export function startLive(root) {
+  checkRefreshNames();
   const path = root.dataset.liveWs;
   let since = Number(root.dataset.liveSince || 0);
   let replaying = true;

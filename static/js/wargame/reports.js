@@ -2,6 +2,8 @@
 // report.progress events and a download link appears on report.ready. Every visible word
 // comes from the template's data-label-* attributes.
 
+import { EVENT_TYPES } from "./events.js";
+
 let current = null; // {id, status, progress, url} of the job this page asked for
 
 function panel() {
@@ -42,12 +44,12 @@ function onEvent(event) {
   const frame = event.detail || {};
   const payload = frame.payload || {};
   if (typeof payload.id !== "number") return;
-  if (frame.type === "report.progress") {
+  if (frame.type === EVENT_TYPES.REPORT_PROGRESS) {
     const progress = Math.max(current?.id === payload.id ? current.progress : 0, payload.progress);
     update(payload.id, { status: "running", progress });
-  } else if (frame.type === "report.ready") {
+  } else if (frame.type === EVENT_TYPES.REPORT_READY) {
     update(payload.id, { status: "done", progress: 100, url: payload.url });
-  } else if (frame.type === "report.failed") {
+  } else if (frame.type === EVENT_TYPES.REPORT_FAILED) {
     update(payload.id, { status: "failed" });
   }
 }

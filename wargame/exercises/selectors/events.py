@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.events import EventType
 from wargame.exercises.models import EventView
 from wargame.exercises.times import iso_utc
 
@@ -17,7 +18,7 @@ class ViewEvent:
     """An event as one view sees it: its position in that view's stream, never the global seq."""
 
     seq: int
-    type: str
+    type: EventType
     at: datetime
     payload: Any
 
@@ -40,7 +41,7 @@ def events_since_for(*, exercise_id: int, view: str, since: int, limit: int) -> 
     return [
         ViewEvent(
             seq=row.position,
-            type=row.event.type,
+            type=EventType(row.event.type),
             at=row.event.created_at,
             payload=row.event.payload_for(view),
         )

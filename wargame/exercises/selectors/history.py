@@ -21,6 +21,7 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.views_of import CONTROL, OBSERVERS
 
 if TYPE_CHECKING:
+    from wargame.exercises.events import ProposalPayload
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
@@ -94,7 +95,7 @@ def ladder_scale(principal: Principal) -> LadderScale:
     }
 
 
-def proposed_state_view(principal: Principal, proposal: dict[str, Any]) -> dict[str, Any]:
+def proposed_state_view(principal: Principal, proposal: ProposalPayload) -> dict[str, Any]:
     """Control's view of a proposal's state (with its CI), for the review beside the current one."""
     exercise = exercise_visible(principal)
     if not principal.is_control:

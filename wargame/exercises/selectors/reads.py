@@ -35,6 +35,12 @@ from wargame.exercises.views_of import CONTROL, OBSERVERS
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from wargame.exercises.events import (
+        DecisionPayload,
+        MessagePayload,
+        ProposalPayload,
+        StatementPayload,
+    )
     from wargame.exercises.principals import Principal
 
 
@@ -129,7 +135,7 @@ def actions_available(principal: Principal) -> list[dict[str, Any]]:
     ]
 
 
-def decision_for(principal: Principal, *, turn: int, team: str | None) -> dict[str, Any]:
+def decision_for(principal: Principal, *, turn: int, team: str | None) -> DecisionPayload:
     """A team's decision for a turn: its players, and control (any team; ``team`` required)."""
     exercise = exercise_visible(principal)
     code = principal.team_code if principal.is_player else team
@@ -180,7 +186,7 @@ def channels_for(principal: Principal) -> list[dict[str, Any]]:
 
 def messages_for(
     principal: Principal, *, channel_id: int, after: int, limit: int
-) -> list[dict[str, Any]]:
+) -> list[MessagePayload]:
     exercise = exercise_visible(principal)
     channel = next((c for c in _visible_channels(principal, exercise) if c.pk == channel_id), None)
     if channel is None:
@@ -193,7 +199,7 @@ def messages_for(
     return [message_payload(row) for row in rows]
 
 
-def statements_for(principal: Principal, *, after: int, limit: int) -> list[dict[str, Any]]:
+def statements_for(principal: Principal, *, after: int, limit: int) -> list[StatementPayload]:
     exercise = exercise_visible(principal)
     rows = (
         Statement.objects.filter(exercise=exercise, pk__gt=after)
@@ -215,7 +221,7 @@ def agreements_visible(principal: Principal) -> list[dict[str, Any]]:
     return [a for a in agreements_for(state, principal.view) if principal.team_code in a["parties"]]
 
 
-def adjudication_for(principal: Principal, *, turn: int) -> dict[str, Any] | None:
+def adjudication_for(principal: Principal, *, turn: int) -> ProposalPayload | None:
     """The proposal for review (control only); None while the engine is still working."""
     exercise = exercise_visible(principal)
     if not principal.is_control:

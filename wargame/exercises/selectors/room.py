@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.events import EventType
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 UNREAD_WINDOW = 200
 
 
-def view_events_of(principal: Principal, types: Iterable[str]) -> list[ViewEvent]:
+def view_events_of(principal: Principal, types: Iterable[EventType]) -> list[ViewEvent]:
     """The events of these types in the caller's own view stream, oldest first: what the view
     was sent, with its own payload and position (never the global seq)."""
     rows = (
@@ -37,7 +38,7 @@ def view_events_of(principal: Principal, types: Iterable[str]) -> list[ViewEvent
     return [
         ViewEvent(
             seq=row.position,
-            type=row.event.type,
+            type=EventType(row.event.type),
             at=row.event.created_at,
             payload=row.event.payload_for(principal.view),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,17 @@ from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
 from wargame.engine.views import agreements_for, outcome_for
 from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
+from wargame.exercises.events import (
+    AgreementPayload,
+    ChannelStatePayload,
+    DecisionPointPayload,
+    EventType,
+    HotlinePayload,
+    OutcomePayload,
+    OverridePayload,
+    PhaseChangedPayload,
+    ProposalPayload,
+)
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -25,9 +36,9 @@ from wargame.exercises.models import (
     Exercise,
     Phase,
 )
-from wargame.exercises.services.events import event_append
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
+from wargame.exercises.services.log import event_append
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
@@ -47,13 +58,17 @@ def all_views(exercise: Exercise) -> list[str]:
     return [CONTROL, OBSERVERS, *(team_view(code) for code in codes)]
 
 
-def phase_changed(exercise: Exercise, **extra: Any) -> None:
-    deadline = iso_utc(exercise.deadline)
+def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
+    payload = PhaseChangedPayload(
+        turn=exercise.turn, phase=exercise.phase, deadline=iso_utc(exercise.deadline)
+    )
+    if reason is not None:
+        payload["reason"] = reason
     event_append(
         exercise=exercise,
-        type="phase.changed",
+        type=EventType.PHASE_CHANGED,
         audience=all_views(exercise),
-        payload={"turn": exercise.turn, "phase": exercise.phase, "deadline": deadline, **extra},
+        payload=payload,
     )
 
 
@@ -109,29 +124,38 @@ def _propose(exercise: Exercise, *, attempt: int, seed: int | None = None) -> Ad
             "overrides": [],
         },
     )
-    event_append(
-        exercise=exercise,
-        type="adjudication.proposed",
-        audience=[CONTROL],
-        payload=proposal_payload(adjudication),
-    )
-    for point in body["decision_points"]:
-        event_append(
-            exercise=exercise,
-            type="adjudication.decision_point",
-            audience=[CONTROL],
-            payload={"turn": turn, **point},
-        )
+    proposal_announce(exercise, adjudication)
     return adjudication
 
 
-def proposal_payload(adjudication: Adjudication) -> dict[str, Any]:
+def proposal_announce(exercise: Exercise, adjudication: Adjudication) -> None:
+    """``adjudication.proposed`` and one ``adjudication.decision_point`` per point, to control."""
+    event_append(
+        exercise=exercise,
+        type=EventType.ADJUDICATION_PROPOSED,
+        audience=[CONTROL],
+        payload=proposal_payload(adjudication),
+    )
+    for point in adjudication.proposal["decision_points"]:
+        event_append(
+            exercise=exercise,
+            type=EventType.ADJUDICATION_DECISION_POINT,
+            audience=[CONTROL],
+            payload=cast("DecisionPointPayload", {"turn": adjudication.turn, **point}),
+        )
+
+
+def proposal_payload(adjudication: Adjudication) -> ProposalPayload:
     """CONTRACT.md's proposal: the engine's, with the overrides made to it."""
-    return {
-        **adjudication.proposal,
-        "overrides": adjudication.overrides,
-        "status": adjudication.status,
-    }
+    # The engine's own record, stored as JSON: its keys are checked when it is appended.
+    return cast(
+        "ProposalPayload",
+        {
+            **adjudication.proposal,
+            "overrides": adjudication.overrides,
+            "status": adjudication.status,
+        },
+    )
 
 
 def turn_lock(exercise: Exercise, *, now: datetime, reason: str) -> Adjudication:
@@ -188,7 +212,7 @@ def proposal_override(
     scenario = exercise_scenario(exercise)
     model = scenario.model()
     proposal = copy.deepcopy(adjudication.proposal)
-    logged = list(adjudication.overrides)
+    logged: list[OverridePayload] = list(adjudication.overrides)
     for index, item in enumerate(overrides):
         path, value, reason = item.get("path"), item.get("value"), item.get("reason")
         if not isinstance(path, str):
@@ -214,14 +238,9 @@ def proposal_override(
         else:
             container[key] = value
         logged.append(
-            {
-                "path": path,
-                "value": value,
-                "old": old,
-                "reason": reason.strip(),
-                "by": by,
-                "at": iso_utc(now),
-            }
+            OverridePayload(
+                path=path, value=value, old=old, reason=reason.strip(), by=by, at=iso_utc(now)
+            )
         )
     approval_rung = int(model.data["safety"]["approval_rung"])
     rungs = [v for row in proposal["state"]["rung"].values() for v in row.values()]
@@ -234,7 +253,7 @@ def proposal_override(
     adjudication.save(update_fields=["proposal", "overrides"])
     event_append(
         exercise=exercise,
-        type="adjudication.overridden",
+        type=EventType.ADJUDICATION_OVERRIDDEN,
         audience=[CONTROL],
         payload={"turn": turn, "overrides": made_now},
     )
@@ -264,13 +283,16 @@ def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime)
     proposal = Proposal.from_dict(adjudication.proposal)
     after = proposal.state
     views = all_views(exercise)
+    # The engine builds each view's outcome (engine.views): its keys are checked when appended.
     event_append(
         exercise=exercise,
-        type="outcome.published",
+        type=EventType.OUTCOME_PUBLISHED,
         audience=views,
-        payload=outcome_for(proposal, CONTROL, model),
+        payload=cast("OutcomePayload", outcome_for(proposal, CONTROL, model)),
         view_payloads={
-            view: outcome_for(proposal, view, model) for view in views if view != CONTROL
+            view: cast("OutcomePayload", outcome_for(proposal, view, model))
+            for view in views
+            if view != CONTROL
         },
     )
     _agreements_changed(exercise, before, after)
@@ -300,12 +322,15 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
             continue
         views = [CONTROL, *(team_view(p) for p in agreement.parties)]
         payloads = {
-            view: next(a for a in agreements_for(after, view) if a["id"] == agreement.id)
+            view: cast(
+                "AgreementPayload",
+                next(a for a in agreements_for(after, view) if a["id"] == agreement.id),
+            )
             for view in views
         }
         event_append(
             exercise=exercise,
-            type="agreement.changed",
+            type=EventType.AGREEMENT_CHANGED,
             audience=views,
             payload=payloads[CONTROL],
             view_payloads={v: p for v, p in payloads.items() if v != CONTROL},
@@ -320,15 +345,15 @@ def hotline_changed(
     ``new_state`` is the game state with the change (default: the exercise's saved state).
     Control's payload also carries the crisis instability it implies, which a hotline moves:
     without it control's ``ci`` could not follow the stream (RELIABILITY.md R10)."""
-    public = {"hotline": key, "state": state}
+    public = HotlinePayload(hotline=key, state=state)
     views = all_views(exercise)
     model = exercise_scenario(exercise).model()
     ci = crisis_instability(new_state or exercise_state(exercise), model)
     event_append(
         exercise=exercise,
-        type="hotline.changed",
+        type=EventType.HOTLINE_CHANGED,
         audience=views,
-        payload={**public, "ci": ci},
+        payload=HotlinePayload(hotline=key, state=state, ci=ci),
         view_payloads={view: public for view in views if view != CONTROL},
     )
     channel = Channel.objects.filter(
@@ -342,7 +367,7 @@ def hotline_changed(
         channel.save(update_fields=["open"])
         event_append(
             exercise=exercise,
-            type="channel.opened" if should_be_open else "channel.closed",
+            type=EventType.CHANNEL_OPENED if should_be_open else EventType.CHANNEL_CLOSED,
             audience=[CONTROL, *(team_view(m) for m in channel.members)],
-            payload={"id": channel.pk, "name": channel.name, "state": state},
+            payload=ChannelStatePayload(id=channel.pk, name=channel.name, state=state),
         )

@@ -42,8 +42,8 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.principals import Principal, token_hash
 from wargame.exercises.services.decisions import MAX_RATIONALE, decision_save, decision_submit
-from wargame.exercises.services.events import exercise_lock
 from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.log import exercise_lock
 from wargame.exercises.services.messages import message_post, statement_post
 from wargame.exercises.views_of import team_view
 

@@ -25,6 +25,13 @@ from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import EngineError
 from wargame.engine.state import State, state_with
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
+from wargame.exercises.events import (
+    EventType,
+    ExerciseChangedPayload,
+    OverridePayload,
+    SealedDecisionPayload,
+    TurnPayload,
+)
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -41,15 +48,15 @@ from wargame.exercises.services.adjudication import (
     all_views,
     outcome_publish,
     phase_changed,
-    proposal_payload,
+    proposal_announce,
 )
 from wargame.exercises.services.bots import bot_decision
 from wargame.exercises.services.decisions import decision_payload
-from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.exercises import _channels_create
 from wargame.exercises.services.game import exercise_scenario, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
 from wargame.exercises.services.lifecycle import exercise_end
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
@@ -213,29 +220,32 @@ def _branch_create(plan: _Plan, principal: Principal, now: datetime) -> Exercise
     branch = exercise_lock(exercise_id=created.pk)
     event_append(
         exercise=branch,
-        type="exercise.changed",
+        type=EventType.EXERCISE_CHANGED,
         audience=[CONTROL],
-        payload={
-            "change": "created",
-            "status": ExerciseStatus.RUNNING,
-            "branch_of": original.pk,
-            "branch_from_turn": plan.from_turn,
-            "seed": branch.seed,
-        },
+        payload=ExerciseChangedPayload(
+            change="created",
+            status=ExerciseStatus.RUNNING,
+            branch_of=original.pk,
+            branch_from_turn=plan.from_turn,
+            seed=branch.seed,
+        ),
     )
     event_append(
-        exercise=branch, type="exercise.started", audience=all_views(branch), payload={"turn": 1}
+        exercise=branch,
+        type=EventType.EXERCISE_STARTED,
+        audience=all_views(branch),
+        payload=TurnPayload(turn=1),
     )
     return branch
 
 
-def _enter(branch: Exercise, phase: str, now: datetime, **extra: Any) -> None:
+def _enter(branch: Exercise, phase: str, now: datetime, *, reason: str | None = None) -> None:
     """A phase of the branch, as lifecycle enters it, without clocks or bots: nobody plays it."""
     branch.phase = phase
     branch.phase_started_at = now
     branch.deadline = None
     branch.save(update_fields=["turn", "phase", "phase_started_at", "deadline", "state"])
-    phase_changed(branch, **extra)
+    phase_changed(branch, reason=reason)
     if phase in (Phase.BRIEFING, Phase.DELIBERATION):
         state = State.from_dict(branch.state)
         scenario_injects_release(
@@ -260,31 +270,15 @@ def _decision_record(branch: Exercise, team: Team, turn: int, raw: Mapping[str, 
     if branch.observer_view == ObserverView.TEAMS:
         open_views.add(OBSERVERS)
     views = all_views(branch)
-    sealed = {"team": team.code, "submitted": True}
+    sealed = SealedDecisionPayload(team=team.code, submitted=True)
     event_append(
         exercise=branch,
-        type="decision.submitted",
+        type=EventType.DECISION_SUBMITTED,
         audience=views,
         payload=decision_payload(row),
         view_payloads={v: sealed for v in views if v not in open_views},
         actor={"branch": True},
     )
-
-
-def _announce_proposal(branch: Exercise, adjudication: Adjudication) -> None:
-    event_append(
-        exercise=branch,
-        type="adjudication.proposed",
-        audience=[CONTROL],
-        payload=proposal_payload(adjudication),
-    )
-    for point in adjudication.proposal["decision_points"]:
-        event_append(
-            exercise=branch,
-            type="adjudication.decision_point",
-            audience=[CONTROL],
-            payload={"turn": adjudication.turn, **point},
-        )
 
 
 def _publish(branch: Exercise, adjudication: Adjudication, now: datetime, approved: bool) -> None:
@@ -314,7 +308,7 @@ def _copied_turn(
         proposal=copy.deepcopy(source.proposal),
         overrides=copy.deepcopy(source.overrides),
     )
-    _announce_proposal(branch, adjudication)
+    proposal_announce(branch, adjudication)
     _publish(branch, adjudication, now, source.approved_nuclear)
 
 
@@ -374,14 +368,14 @@ def _point_key(point: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
 
 def _decision_points(
     plan: _Plan, adjudication: Adjudication, now: datetime, log: list[dict[str, Any]]
-) -> tuple[dict[str, Any], list[dict[str, Any]], set[str], bool]:
+) -> tuple[dict[str, Any], list[OverridePayload], set[str], bool]:
     """Apply the original's choice where the same point arose and control chose; else hold at the
     threshold (deny_all: the proposal's state as the safety gate left it)."""
     source = plan.published[adjudication.turn]
     theirs = {_point_key(p): p for p in source.proposal.get("decision_points", [])}
     model = plan.scenario.model()
     proposal = copy.deepcopy(adjudication.proposal)
-    overrides: list[dict[str, Any]] = []
+    overrides: list[OverridePayload] = []
     reused_paths: set[str] = set()
     approved = False
     for point in proposal["decision_points"]:
@@ -405,15 +399,15 @@ def _decision_points(
             old = state.to_dict()
             state = state_with(model, state, {pointer: item["value"]})
             overrides.append(
-                {
-                    "path": item["path"],
-                    "value": item["value"],
-                    "old": _pointer_value(old, pointer),
-                    "reason": _("Reused from the original exercise: %(reason)s")
+                OverridePayload(
+                    path=str(item["path"]),
+                    value=item["value"],
+                    old=_pointer_value(old, pointer),
+                    reason=_("Reused from the original exercise: %(reason)s")
                     % {"reason": item.get("reason", "")},
-                    "by": item.get("by", "control"),
-                    "at": iso_utc(now),
-                }
+                    by=str(item.get("by", "control")),
+                    at=iso_utc(now),
+                )
             )
             reused_paths.add(str(item["path"]))
         proposal["state"] = state.to_dict()
@@ -476,7 +470,7 @@ def _readjudicated_turn(
         proposal=proposal.to_dict(),
         overrides=[],
     )
-    _announce_proposal(branch, adjudication)
+    proposal_announce(branch, adjudication)
     body, overrides, reused, approved = _decision_points(plan, adjudication, now, log)
     log.extend(
         {
@@ -495,7 +489,7 @@ def _readjudicated_turn(
         adjudication.save(update_fields=["proposal", "overrides"])
         event_append(
             exercise=branch,
-            type="adjudication.overridden",
+            type=EventType.ADJUDICATION_OVERRIDDEN,
             audience=[CONTROL],
             payload={"turn": turn, "overrides": overrides},
         )

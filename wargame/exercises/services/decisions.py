@@ -19,6 +19,13 @@ from wargame.exercises.errors import (
     NotFound,
     NotPermitted,
 )
+from wargame.exercises.events import (
+    ActionChoice,
+    AuthorPayload,
+    DecisionPayload,
+    EventType,
+    SealedDecisionPayload,
+)
 from wargame.exercises.models import (
     Decision,
     DecisionStatus,
@@ -30,8 +37,8 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.services.adjudication import all_views
-from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
@@ -45,36 +52,39 @@ MAX_CLIENT_KEY = 64
 OPEN_PHASES = (Phase.BRIEFING, Phase.DELIBERATION)
 
 
-def decision_payload(decision: Decision) -> dict[str, Any]:
+def decision_payload(decision: Decision) -> DecisionPayload:
     author = decision.updated_by
-    return {
-        "turn": decision.turn,
-        "team": decision.team.code,
-        "status": decision.status,
-        "version": decision.version,
-        "actions": decision.actions,
-        "rationale": decision.rationale,
-        "updated_at": iso_utc(decision.updated_at),
-        "updated_by": (
-            {"participant_id": author.pk, "display_name": author.display_name, "bot": author.bot}
+    actions: list[ActionChoice] = decision.actions
+    return DecisionPayload(
+        turn=decision.turn,
+        team=decision.team.code,
+        status="submitted" if decision.status == DecisionStatus.SUBMITTED else "draft",
+        version=decision.version,
+        actions=actions,
+        rationale=decision.rationale,
+        updated_at=iso_utc(decision.updated_at),
+        updated_by=(
+            AuthorPayload(
+                participant_id=author.pk, display_name=author.display_name, bot=author.bot
+            )
             if author
             else None
         ),
-    }
+    )
 
 
-def empty_decision_payload(team: str, turn: int) -> dict[str, Any]:
+def empty_decision_payload(team: str, turn: int) -> DecisionPayload:
     """``status: none``: nothing saved yet (still a 200, CONTRACT.md)."""
-    return {
-        "turn": turn,
-        "team": team,
-        "status": "none",
-        "version": 0,
-        "actions": [],
-        "rationale": "",
-        "updated_at": None,
-        "updated_by": None,
-    }
+    return DecisionPayload(
+        turn=turn,
+        team=team,
+        status="none",
+        version=0,
+        actions=[],
+        rationale="",
+        updated_at=None,
+        updated_by=None,
+    )
 
 
 def _decision_views(exercise: Exercise, team: str) -> list[str]:
@@ -183,7 +193,7 @@ def decision_save(
         DecisionWrite.objects.create(decision=decision, client_key=client_key, body_hash=body_hash)
         event_append(
             exercise=exercise,
-            type="decision.saved",
+            type=EventType.DECISION_SAVED,
             audience=_decision_views(exercise, own.code),
             payload=decision_payload(decision),
             actor=principal.actor(),
@@ -212,12 +222,12 @@ def decision_submit(
             decision.updated_by = principal.participant
         decision.save()
         full = decision_payload(decision)
-        sealed = {"team": own.code, "submitted": True}
+        sealed = SealedDecisionPayload(team=own.code, submitted=True)
         views = all_views(exercise)
         open_views = set(_decision_views(exercise, own.code))
         event_append(
             exercise=exercise,
-            type="decision.submitted",
+            type=EventType.DECISION_SUBMITTED,
             audience=views,
             payload=full,
             view_payloads={v: sealed for v in views if v not in open_views},

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wargame.exercises.errors import InvalidInput
+from wargame.exercises.events import EventType, ExerciseChangedPayload
 from wargame.exercises.models import (
     Channel,
     ChannelKind,
@@ -20,7 +21,7 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.scenarios import scenario_from_text, scenario_text_for
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -151,9 +152,9 @@ def exercise_create(
         locked = exercise_lock(exercise_id=exercise.pk)
         event_append(
             exercise=locked,
-            type="exercise.changed",
+            type=EventType.EXERCISE_CHANGED,
             audience=[CONTROL],
-            payload={"change": "created", "status": ExerciseStatus.DRAFT},
+            payload=ExerciseChangedPayload(change="created", status=ExerciseStatus.DRAFT),
         )
     return locked
 
@@ -171,9 +172,9 @@ def facilitator_add(*, user: User, exercise_id: int, username: str) -> Exercise:
         if created:
             event_append(
                 exercise=exercise,
-                type="exercise.changed",
+                type=EventType.EXERCISE_CHANGED,
                 audience=[CONTROL],
-                payload={"change": "facilitator_added", "username": username},
+                payload=ExerciseChangedPayload(change="facilitator_added", username=username),
             )
     return exercise
 
@@ -194,8 +195,8 @@ def codes_rotate(*, exercise: Exercise, teams: Iterable[str] | None) -> dict[str
             rotated.append(name)
     event_append(
         exercise=exercise,
-        type="exercise.changed",
+        type=EventType.EXERCISE_CHANGED,
         audience=[CONTROL],
-        payload={"change": "codes_rotated", "teams": sorted(rotated)},
+        payload=ExerciseChangedPayload(change="codes_rotated", teams=sorted(rotated)),
     )
     return {"rotated": sorted(rotated)}

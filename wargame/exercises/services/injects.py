@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from wargame.engine.scenario import injects_due
 from wargame.engine.scenario.injects import audience_views
 from wargame.exercises.errors import InvalidInput
+from wargame.exercises.events import EventType, InjectPayload
 from wargame.exercises.models import Exercise, InjectRelease
-from wargame.exercises.services.events import event_append
+from wargame.exercises.services.log import event_append
 from wargame.exercises.views_of import is_view
 
 if TYPE_CHECKING:
@@ -43,16 +44,11 @@ def _release(
     )
     event_append(
         exercise=exercise,
-        type="inject.released",
+        type=EventType.INJECT_RELEASED,
         audience=views,
-        payload={
-            "id": key,
-            "turn": exercise.turn,
-            "title": title,
-            "body": body,
-            "audience": views,
-            "source": source,
-        },
+        payload=InjectPayload(
+            id=key, turn=exercise.turn, title=title, body=body, audience=views, source=source
+        ),
     )
     return release
 

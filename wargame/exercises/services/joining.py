@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wargame.exercises.display_names import display_name_clean
 from wargame.exercises.errors import InvalidInput, Locked, RateLimited
+from wargame.exercises.events import EventType, ParticipantLeftPayload, ParticipantPayload
 from wargame.exercises.models import (
     Exercise,
     ExerciseStatus,
@@ -21,9 +22,9 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.principals import token_hash
-from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.exercises import normalise_code
 from wargame.exercises.services.limiter import limiter_check, limiter_hit
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 JOINABLE = (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
@@ -91,20 +92,20 @@ def participant_join(*, code: str, display_name: str, address: str) -> Seat:
         )
         event_append(
             exercise=exercise,
-            type="participant.joined",
+            type=EventType.PARTICIPANT_JOINED,
             audience=[CONTROL, _view_of(participant)],
             payload=participant_payload(participant),
         )
     return Seat(participant=participant, token=token)
 
 
-def participant_payload(participant: Participant) -> dict[str, object]:
-    return {
-        "participant_id": participant.pk,
-        "display_name": participant.display_name,
-        "team": participant.team.code if participant.team is not None else None,
-        "role": participant.role,
-    }
+def participant_payload(participant: Participant) -> ParticipantPayload:
+    return ParticipantPayload(
+        participant_id=participant.pk,
+        display_name=participant.display_name,
+        team=participant.team.code if participant.team is not None else None,
+        role="player" if participant.role == ParticipantRole.PLAYER else "observer",
+    )
 
 
 def _participant_in(exercise: Exercise, participant_id: object) -> Participant:
@@ -127,12 +128,19 @@ def participant_remove(
     participant = _participant_in(exercise, participant_id)
     participant.active = False
     participant.save(update_fields=["active"])
-    payload = {**participant_payload(participant), "reason": "moved" if moved_to else "removed"}
+    seat = participant_payload(participant)
+    payload = ParticipantLeftPayload(
+        participant_id=seat["participant_id"],
+        display_name=seat["display_name"],
+        team=seat["team"],
+        role=seat["role"],
+        reason="moved" if moved_to else "removed",
+    )
     if moved_to:
         payload["moved_to"] = moved_to
     event_append(
         exercise=exercise,
-        type="participant.left",
+        type=EventType.PARTICIPANT_LEFT,
         audience=[CONTROL, _view_of(participant)],
         payload=payload,
     )

@@ -12,6 +12,15 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.state import State, state_with
 from wargame.exercises.errors import Conflict, InvalidInput
+from wargame.exercises.events import (
+    DeadlineChangedPayload,
+    EventType,
+    ExerciseChangedPayload,
+    PausedPayload,
+    ResumedPayload,
+    TeamAiPayload,
+    TurnPayload,
+)
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -28,11 +37,11 @@ from wargame.exercises.services.adjudication import (
     phase_changed,
     turn_lock,
 )
-from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.exercises import codes_rotate
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.injects import adhoc_inject_release, scenario_injects_release
 from wargame.exercises.services.joining import participant_move, participant_remove
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.services.scheduling import schedule_bot_moves, schedule_phase_timers
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
@@ -71,12 +80,9 @@ def _require(
         raise _conflict(exercise, command)
 
 
-def _changed(exercise: Exercise, change: str, **payload: Any) -> None:
+def _changed(exercise: Exercise, payload: ExerciseChangedPayload) -> None:
     event_append(
-        exercise=exercise,
-        type="exercise.changed",
-        audience=[CONTROL],
-        payload={"change": change, **payload},
+        exercise=exercise, type=EventType.EXERCISE_CHANGED, audience=[CONTROL], payload=payload
     )
 
 
@@ -116,9 +122,9 @@ def _start(ctx: Context) -> None:
     exercise.turn = 1
     event_append(
         exercise=exercise,
-        type="exercise.started",
+        type=EventType.EXERCISE_STARTED,
         audience=all_views(exercise),
-        payload={"turn": 1},
+        payload=TurnPayload(turn=1),
     )
     _enter_phase(exercise, Phase.BRIEFING, ctx.now)
 
@@ -131,9 +137,9 @@ def exercise_end(exercise: Exercise, *, now: datetime) -> None:
     exercise.save(update_fields=["status", "phase", "deadline", "paused_remaining_seconds"])
     event_append(
         exercise=exercise,
-        type="exercise.ended",
+        type=EventType.EXERCISE_ENDED,
         audience=all_views(exercise),
-        payload={"turn": exercise.turn},
+        payload=TurnPayload(turn=exercise.turn),
     )
 
 
@@ -174,9 +180,11 @@ def _pause(ctx: Context) -> None:
     exercise.save(update_fields=["status", "paused_remaining_seconds", "paused_at", "deadline"])
     event_append(
         exercise=exercise,
-        type="exercise.paused",
+        type=EventType.EXERCISE_PAUSED,
         audience=all_views(exercise),
-        payload={"turn": exercise.turn, "phase": exercise.phase, "remaining_seconds": remaining},
+        payload=PausedPayload(
+            turn=exercise.turn, phase=exercise.phase, remaining_seconds=remaining
+        ),
     )
 
 
@@ -203,9 +211,9 @@ def _resume(ctx: Context) -> None:
     deadline = iso_utc(exercise.deadline)
     event_append(
         exercise=exercise,
-        type="exercise.resumed",
+        type=EventType.EXERCISE_RESUMED,
         audience=all_views(exercise),
-        payload={"turn": exercise.turn, "phase": exercise.phase, "deadline": deadline},
+        payload=ResumedPayload(turn=exercise.turn, phase=exercise.phase, deadline=deadline),
     )
     schedule_phase_timers(exercise)
 
@@ -237,13 +245,13 @@ def _extend(ctx: Context) -> None:
     exercise.save(update_fields=["deadline", "paused_remaining_seconds"])
     event_append(
         exercise=exercise,
-        type="deadline.changed",
+        type=EventType.DEADLINE_CHANGED,
         audience=all_views(exercise),
-        payload={
-            "turn": exercise.turn,
-            "deadline": deadline,
-            "remaining_seconds": exercise.paused_remaining_seconds,
-        },
+        payload=DeadlineChangedPayload(
+            turn=exercise.turn,
+            deadline=deadline,
+            remaining_seconds=exercise.paused_remaining_seconds,
+        ),
     )
     schedule_phase_timers(exercise)
 
@@ -262,7 +270,7 @@ def _open_lobby(ctx: Context) -> None:
     _require(ctx, "open_lobby", status=(ExerciseStatus.DRAFT,))
     ctx.exercise.status = ExerciseStatus.LOBBY
     ctx.exercise.save(update_fields=["status"])
-    _changed(ctx.exercise, "status", status=ExerciseStatus.LOBBY)
+    _changed(ctx.exercise, {"change": "status", "status": ExerciseStatus.LOBBY})
 
 
 def _release_inject(ctx: Context) -> None:
@@ -321,10 +329,12 @@ def _set_auto_advance(ctx: Context) -> None:
     exercise.save(update_fields=["auto_advance", "auto_publish", "briefing_seconds"])
     _changed(
         exercise,
-        "auto_advance",
-        enabled=exercise.auto_advance,
-        auto_publish=exercise.auto_publish,
-        briefing_seconds=exercise.briefing_seconds,
+        {
+            "change": "auto_advance",
+            "enabled": exercise.auto_advance,
+            "auto_publish": exercise.auto_publish,
+            "briefing_seconds": exercise.briefing_seconds,
+        },
     )
     schedule_phase_timers(exercise)
 
@@ -335,7 +345,7 @@ def _set_observer_view(ctx: Context) -> None:
         raise InvalidInput.on("args.view", _("Choose public or teams."))
     ctx.exercise.observer_view = view
     ctx.exercise.save(update_fields=["observer_view"])
-    _changed(ctx.exercise, "observer_view", view=view)
+    _changed(ctx.exercise, {"change": "observer_view", "view": view})
 
 
 def _set_ai(ctx: Context) -> None:
@@ -356,9 +366,9 @@ def _set_ai(ctx: Context) -> None:
         bot_seat_retire(team)
     event_append(
         exercise=exercise,
-        type="team.ai_changed",
+        type=EventType.TEAM_AI_CHANGED,
         audience=all_views(exercise),
-        payload={"team": team.code, "ai": ai},
+        payload=TeamAiPayload(team=team.code, ai=ai),
     )
     # A bot swapped in during deliberation still owes this turn's decision.
     schedule_bot_moves(exercise)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,13 @@ from wargame.exercises.errors import (
     NotFound,
     NotPermitted,
 )
+from wargame.exercises.events import (
+    AuthorPayload,
+    EventType,
+    MessageAuthorPayload,
+    MessagePayload,
+    StatementPayload,
+)
 from wargame.exercises.models import (
     Channel,
     ChannelKind,
@@ -24,7 +31,7 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.services.adjudication import all_views
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.services.scheduling import schedule_bot_replies
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
@@ -53,24 +60,26 @@ def channel_views(channel: Channel, observer_view: str) -> list[str]:
     return views
 
 
-def message_payload(message: Message) -> dict[str, Any]:
+def message_payload(message: Message) -> MessagePayload:
     author = message.author
-    return {
-        "id": message.pk,
-        "channel": message.channel_id,
-        "author": (
-            {
-                "participant_id": author.pk,
-                "display_name": author.display_name,
-                "team": author.team.code if author.team else None,
-                "bot": author.bot,
-            }
+    return MessagePayload(
+        id=message.pk,
+        channel=message.channel_id,
+        author=(
+            MessageAuthorPayload(
+                participant_id=author.pk,
+                display_name=author.display_name,
+                team=author.team.code if author.team else None,
+                bot=author.bot,
+            )
             if author is not None
-            else {"participant_id": None, "display_name": "Control", "team": None, "bot": False}
+            else MessageAuthorPayload(
+                participant_id=None, display_name="Control", team=None, bot=False
+            )
         ),
-        "body": message.body,
-        "at": iso_utc(message.at),
-    }
+        body=message.body,
+        at=iso_utc(message.at),
+    )
 
 
 def message_post(
@@ -109,7 +118,7 @@ def message_post(
         )
         event_append(
             exercise=exercise,
-            type="message.posted",
+            type=EventType.MESSAGE_POSTED,
             audience=channel_views(channel, exercise.observer_view),
             payload=message_payload(message),
             actor=principal.actor(),
@@ -119,18 +128,18 @@ def message_post(
     return message, True
 
 
-def statement_payload(statement: Statement) -> dict[str, Any]:
-    return {
-        "id": statement.pk,
-        "team": statement.team.code,
-        "author": {
-            "participant_id": statement.author_id,
-            "display_name": statement.author.display_name,
-            "bot": statement.author.bot,
-        },
-        "body": statement.body,
-        "at": iso_utc(statement.at),
-    }
+def statement_payload(statement: Statement) -> StatementPayload:
+    return StatementPayload(
+        id=statement.pk,
+        team=statement.team.code,
+        author=AuthorPayload(
+            participant_id=statement.author_id,
+            display_name=statement.author.display_name,
+            bot=statement.author.bot,
+        ),
+        body=statement.body,
+        at=iso_utc(statement.at),
+    )
 
 
 def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple[Statement, bool]:
@@ -159,7 +168,7 @@ def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple
         )
         event_append(
             exercise=exercise,
-            type="statement.published",
+            type=EventType.STATEMENT_PUBLISHED,
             audience=all_views(exercise),
             payload=statement_payload(statement),
             actor=principal.actor(),

@@ -18,14 +18,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wargame.exercises.errors import InvalidInput, RateLimited, WargameError
+from wargame.exercises.events import EventType
 from wargame.exercises.models import Participant, ParticipantRole, Team
 from wargame.exercises.principals import Principal, token_hash
 from wargame.exercises.services.bots import bot_seat
-from wargame.exercises.services.events import event_append, exercise_lock
 from wargame.exercises.services.exercises import exercise_create
 from wargame.exercises.services.joining import Seat, participant_payload
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.limiter import limiter_release, limiter_take
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL, team_view
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _practice_build(*, scenario: str, team: str, language: str) -> Seat:
         )
         event_append(
             exercise=exercise,
-            type="participant.joined",
+            type=EventType.PARTICIPANT_JOINED,
             audience=[CONTROL, team_view(team)],
             payload=participant_payload(player),
         )

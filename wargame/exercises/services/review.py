@@ -15,7 +15,7 @@ from wargame.exercises.services.adjudication import (
     proposal_override,
     proposal_reroll,
 )
-from wargame.exercises.services.events import exercise_lock
+from wargame.exercises.services.log import exercise_lock
 
 if TYPE_CHECKING:
     from wargame.exercises.models import Adjudication

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from wargame.exercises import notify
 from wargame.exercises.errors import Conflict, NotFound
+from wargame.exercises.events import EventType, ExerciseChangedPayload
 from wargame.exercises.models import FacilitatorMembership
-from wargame.exercises.services.events import event_append, exercise_lock
+from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ def facilitator_remove(*, exercise_id: int, user_id: int) -> Exercise:
         membership.delete()  # the receiver calls access_revoked
         event_append(
             exercise=exercise,
-            type="exercise.changed",
+            type=EventType.EXERCISE_CHANGED,
             audience=[CONTROL],
-            payload={"change": "facilitator_removed", "username": username},
+            payload=ExerciseChangedPayload(change="facilitator_removed", username=username),
         )
     return exercise

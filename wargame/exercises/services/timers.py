@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from wargame.exercises.models import Exercise, ExerciseStatus, Phase
-from wargame.exercises.services.events import exercise_lock
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.services.injects import offset_inject_release
+from wargame.exercises.services.log import exercise_lock
 
 
 def timers_run(*, exercise_id: int, now: datetime) -> list[str]:

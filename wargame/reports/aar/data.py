@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.bot_words import rationale_in
+from wargame.exercises.events import EventType
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -33,7 +34,7 @@ from wargame.reports.aar.analysis import (
 )
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.text import Words
-from wargame.reports.exports import events_of
+from wargame.reports.exports import TURN_MARKERS, events_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -52,9 +53,6 @@ if TYPE_CHECKING:
         TeamRow,
         TurnRow,
     )
-
-# Events that say which turn the game is in: a statement carries no turn of its own.
-_TURN_MARKERS = ("exercise.started", "phase.changed", "outcome.published", "exercise.ended")
 
 
 @dataclass
@@ -99,7 +97,7 @@ def read_log(exercise: Exercise, *, up_to: int) -> LogRead:
     current = 0
     for event in events_of(exercise, up_to=up_to):
         payload: dict[str, Any] = event.payload if isinstance(event.payload, dict) else {}
-        if event.type in _TURN_MARKERS and isinstance(payload.get("turn"), int):
+        if event.type in TURN_MARKERS and isinstance(payload.get("turn"), int):
             current = int(payload["turn"])
         _note(log, event, payload, current)
     return log
@@ -108,19 +106,19 @@ def read_log(exercise: Exercise, *, up_to: int) -> LogRead:
 def _note(log: LogRead, event: Event, payload: dict[str, Any], current: int) -> None:
     kind = event.type
     turn = int(payload["turn"]) if isinstance(payload.get("turn"), int) else current
-    if kind == "exercise.started":
+    if kind == EventType.EXERCISE_STARTED:
         log.started = event.created_at
-    elif kind == "exercise.ended":
+    elif kind == EventType.EXERCISE_ENDED:
         log.ended = event.created_at
-    elif kind == "inject.released":
+    elif kind == EventType.INJECT_RELEASED:
         log.turn(turn).injects.append(payload)
-    elif kind in ("decision.saved", "decision.submitted") and payload.get("team"):
+    elif kind in (EventType.DECISION_SAVED, EventType.DECISION_SUBMITTED) and payload.get("team"):
         log.turn(turn).decisions[str(payload["team"])] = payload
-        if kind == "decision.submitted":
+        if kind == EventType.DECISION_SUBMITTED:
             log.turn(turn).submitted.add(str(payload["team"]))
-    elif kind == "statement.published":
+    elif kind == EventType.STATEMENT_PUBLISHED:
         log.turn(turn).statements.append(payload)
-    elif kind == "outcome.published":
+    elif kind == EventType.OUTCOME_PUBLISHED:
         log.turn(turn).outcome = payload
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from wargame.exercises.events import EventPayloadError, EventType, payload_check
 from wargame.exercises.models import Event, EventView, Exercise
 from wargame.exercises.notify import Committed, event_committed, log_grew
 from wargame.exercises.views_of import CONTROL, is_view
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+
+    from wargame.exercises.events import EventPayload
 
 # One line per committed event: the operator's audit trail, joinable to the log by exercise and seq.
 logger = logging.getLogger("wargame.events")
@@ -38,17 +41,22 @@ def exercise_lock(*, exercise_id: int) -> Exercise:
 def event_append(
     *,
     exercise: Exercise,
-    type: str,
+    type: EventType,
     audience: Iterable[str],
-    payload: Mapping[str, Any],
-    view_payloads: Mapping[str, Mapping[str, Any]] | None = None,
-    actor: Mapping[str, Any] | None = None,
+    payload: EventPayload,
+    view_payloads: Mapping[str, EventPayload] | None = None,
+    actor: Mapping[str, object] | None = None,
 ) -> Event:
     """Append one event with the next ``seq`` and the next position in each of its views.
 
     The caller holds ``exercise_lock`` in the current transaction. Control sees every event, so it
-    is always in the audience.
+    is always in the audience. The type is one of ``EventType`` and each payload one of its
+    shapes (``wargame.exercises.events``).
     """
+    if not isinstance(type, EventType):
+        raise EventPayloadError(f"not an event type: {type!r}")
+    for each in (payload, *(view_payloads or {}).values()):
+        payload_check(type, each)
     views = list(dict.fromkeys([CONTROL, *audience]))
     unknown = [view for view in views if not is_view(view)]
     if unknown:

@@ -411,7 +411,7 @@ def renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     step, then a small file for HTML and a failure for PDF (the case that needs one asks for it)."""
 
     def render(
-        exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None]
+        exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
     ) -> Path:
         progress(50, "charts")
         if fmt != "html":

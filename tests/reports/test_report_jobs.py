@@ -46,7 +46,9 @@ def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, 
     """The renderer's edge replaced: reports in 5 % steps, writes a small file, counts calls."""
     calls: list[tuple[str, str]] = []
 
-    def fake(exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None]) -> Path:
+    def fake(
+        exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
+    ) -> Path:
         calls.append((lang, fmt))
         for percent in range(0, 101, 5):
             progress(percent, STAGES[min(percent // 26, 3)])

@@ -271,6 +271,8 @@ class Decision(models.Model):
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The views that may read it, as its last write addressed its event (exercises.audience).
+    audience = models.JSONField(default=list)
 
     class Meta:
         constraints = [
@@ -335,6 +337,8 @@ class Message(models.Model):
     body = models.TextField()
     client_key = models.CharField(max_length=64)
     at = models.DateTimeField(auto_now_add=True)
+    # The views that may read it, fixed when posted as its event was (exercises.audience).
+    audience = models.JSONField(default=list)
 
     class Meta:
         constraints = [
@@ -479,6 +483,8 @@ class ReportJob(models.Model):
     )
     format = models.CharField(max_length=8, choices=ReportFormat.choices)
     language = models.CharField(max_length=8)
+    # The view the report is written for: each reader gets the report of its own view.
+    view = models.CharField(max_length=16, default="control")
     status = models.CharField(
         max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )

@@ -1,6 +1,7 @@
 """The after-action review as a page and as a PDF (CONTRACT.md: ``report.html``, ``report.pdf``).
 
-Who may read it: ``aar/access.py``. Anyone else: not found."""
+Who may read it: ``exercises.audience.report_audience``, each reader the report of its own view.
+Anyone else: not found."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from wargame.api.auth import request_principal
+from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.models import Exercise
-from wargame.reports.aar.access import report_readable
 from wargame.reports.aar.cache import cached_report, cached_report_path
 from wargame.reports.aar.text import LANGUAGES, report_language
 from wargame.reports.job_views import ReportJobShape
@@ -37,12 +38,13 @@ LANGUAGE_PARAMETER = OpenApiParameter(
 )
 
 
-def report_exercise(request: Request, exercise_id: int) -> Exercise:
-    """The exercise, for whoever may read its report; NotFound for everyone else."""
+def report_exercise(request: Request, exercise_id: int) -> tuple[Exercise, str]:
+    """The exercise and the caller's view, for whoever may read its report (exercises.audience);
+    NotFound for everyone else."""
     principal = request_principal(request, exercise_id)
     exercise = Exercise.objects.get(pk=exercise_id)
-    if report_readable(principal, exercise):
-        return exercise
+    if may_see(principal.view, report_audience(exercise)):
+        return exercise, principal.view
     raise NotFound(_("Exercise not found."))
 
 
@@ -56,9 +58,9 @@ def requested_language(request: Request, exercise: Exercise) -> str:
 
 
 def _report_file(request: Request, exercise_id: int, fmt: str) -> tuple[Exercise, str, Path]:
-    exercise = report_exercise(request, exercise_id)
+    exercise, view = report_exercise(request, exercise_id)
     lang = requested_language(request, exercise)
-    return exercise, lang, cached_report(exercise, lang, fmt)
+    return exercise, lang, cached_report(exercise, lang, fmt, view=view)
 
 
 class ReportHtmlView(ExportView):
@@ -92,9 +94,9 @@ class ReportPdfView(ExportView):
         "control; `Retry-After` for everyone): ask again, or follow the job, when it is done.",
     )
     def get(self, request: Request, exercise_id: int) -> HttpResponseBase:
-        exercise = report_exercise(request, exercise_id)
+        exercise, view = report_exercise(request, exercise_id)
         lang = requested_language(request, exercise)
-        path = cached_report_path(exercise, lang, "pdf")
+        path = cached_report_path(exercise, lang, "pdf", view=view)
         if path is None:
             # Rendering takes seconds of CPU: never inside a request.
             ready = report_pdf_or_pending(request_principal(request, exercise_id), lang)

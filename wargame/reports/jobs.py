@@ -97,9 +97,12 @@ def _control_only(principal: Principal) -> None:
         raise NotFound(_("Exercise not found."))
 
 
-def report_request(principal: Principal, fmt: object, lang: object = None) -> ReportJob:
-    """A report of the exercise as its log is now: a finished one if the log has not changed
-    since, otherwise a new job, queued for a worker once this transaction commits."""
+def report_request(
+    principal: Principal, fmt: object, lang: object = None, view: str = CONTROL
+) -> ReportJob:
+    """A report of the exercise as ``view`` may read it and as its log is now: a finished one if
+    the log has not changed since, otherwise a new job, queued for a worker once this transaction
+    commits. Jobs are control's; one may be for another view's report (the PDF link)."""
     _control_only(principal)
     if fmt not in FORMATS:
         raise InvalidInput.on("format", _("Choose pdf or html."))
@@ -114,6 +117,7 @@ def report_request(principal: Principal, fmt: object, lang: object = None) -> Re
         language=language,
         status=ReportStatus.DONE,
         log_seq=log_seq,
+        view=view,
     ).order_by("-pk")
     for job in reusable[:3]:
         if report_job_path(job) is not None:
@@ -124,6 +128,7 @@ def report_request(principal: Principal, fmt: object, lang: object = None) -> Re
             requested_by=principal.user,
             format=str(fmt),
             language=str(language),
+            view=view,
             log_seq=log_seq,
         )
         job_id = job.pk
@@ -193,12 +198,12 @@ class _ProgressReporter:
 
 
 def report_render_file(
-    exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None]
+    exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
 ) -> Path:
-    """The edge to the renderer, which caches by exercise, language, format and log."""
+    """The edge to the renderer, which caches by exercise, language, format, view and log."""
     from wargame.reports.aar.cache import cached_report
 
-    path: Path = cached_report(exercise, lang, fmt, progress=progress)
+    path: Path = cached_report(exercise, lang, fmt, progress=progress, view=view)
     return path
 
 
@@ -220,7 +225,7 @@ def report_job_run(job_id: int) -> str:
     try:
         exercise = Exercise.objects.get(pk=job.exercise_id)
         reporter(0, "start")
-        path = report_render_file(exercise, job.language, job.format, reporter)
+        path = report_render_file(exercise, job.language, job.format, reporter, job.view)
     except Exception as exc:
         logger.exception("report job %s failed", job_id, extra={"exercise": job.exercise_id})
         job.status = ReportStatus.FAILED

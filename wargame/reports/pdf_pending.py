@@ -31,12 +31,14 @@ UNDER_WAY = (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.DONE)
 
 
 def report_pdf_or_pending(principal: Principal, lang: str) -> Path | Response:
-    """The rendered PDF of the log as it is now, or 202 with the job that renders it."""
+    """The rendered PDF of the log as it is now, as the reader's view may read it, or 202 with
+    the job that renders it."""
     under_way = (
         ReportJob.objects.filter(
             exercise_id=principal.exercise_id,
             format="pdf",
             language=lang,
+            view=principal.view,
             log_seq=report_log_seq(principal.exercise_id),
             status__in=UNDER_WAY,
         )
@@ -51,7 +53,7 @@ def report_pdf_or_pending(principal: Principal, lang: str) -> Path | Response:
         job = None  # its file is gone: render again
     if job is None:
         as_control = Principal(exercise_id=principal.exercise_id, view=CONTROL, user=principal.user)
-        job = report_request(as_control, "pdf", lang)
+        job = report_request(as_control, "pdf", lang, view=principal.view)
     response = Response(report_job_payload(job), status=202)
     if principal.is_control:
         response["Location"] = f"/api/v1/exercises/{principal.exercise_id}/reports/{job.pk}/"

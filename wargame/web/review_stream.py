@@ -16,7 +16,6 @@ from wargame.web.room_labels import VARIABLE_NAMES, value_label
 if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent
 
-PAGE = 500
 # What a projector may show even when observers are allowed to read team talk (the teaching
 # view): the public record only, never a message or a decision.
 # Each public type with the kind of line the feed shows for it.
@@ -30,21 +29,6 @@ PUBLIC_KINDS: dict[EventType, str] = {
     EventType.EXERCISE_RESUMED: "resumed",
     EventType.EXERCISE_ENDED: "ended",
 }
-
-
-def whole_stream(*, exercise_id: int, view: str, upto: int) -> list[ViewEvent]:
-    """The view's events up to position ``upto`` (the page's view position), page by page."""
-    events: list[ViewEvent] = []
-    since = 0
-    while since < upto:
-        page = events_since_for(
-            exercise_id=exercise_id, view=view, since=since, limit=min(PAGE, upto - since)
-        )
-        if not page:
-            break
-        events.extend(page)
-        since = page[-1].seq
-    return events
 
 
 def recent_stream(*, exercise_id: int, view: str, upto: int, window: int) -> list[ViewEvent]:

@@ -12,23 +12,25 @@ from typing import TYPE_CHECKING, Any
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.bot_words import rationale_in
-from wargame.exercises.events import EventType
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
+from wargame.exercises.selectors.turns import turns_of, view_stream
 from wargame.exercises.services.game import exercise_scenario
-from wargame.reports.aar.access import report_readable
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
 from wargame.web.review_labels import active_language, in_language, status_name
-from wargame.web.review_stream import whole_stream
 from wargame.web.room_labels import params_text
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     from django.http import HttpRequest, HttpResponse
 
     from wargame.engine.scenario import Scenario
     from wargame.exercises.selectors.events import ViewEvent
+    from wargame.exercises.selectors.turns import TurnLog
 
 
 @dataclass
@@ -43,11 +45,6 @@ class TurnRecord:
     @property
     def submitted_teams(self) -> list[str]:
         return sorted(self.submitted)
-
-    def has_content(self) -> bool:
-        return bool(
-            self.injects or self.decisions or self.submitted or self.statements or self.outcome
-        )
 
 
 class _Titles:
@@ -66,7 +63,7 @@ def _team_name(scenario: Scenario, code: str | None, lang: str) -> str:
     return brief.name.get(lang) if brief is not None else code or ""
 
 
-def _action_rows(actions: list[dict[str, Any]], title: _Titles) -> list[dict[str, Any]]:
+def _action_rows(actions: Iterable[Mapping[str, Any]], title: _Titles) -> list[dict[str, Any]]:
     return [
         {
             "id": item.get("action"),
@@ -78,7 +75,7 @@ def _action_rows(actions: list[dict[str, Any]], title: _Titles) -> list[dict[str
     ]
 
 
-def _outcome(payload: dict[str, Any], lang: str, title: _Titles) -> dict[str, Any]:
+def _outcome(payload: Mapping[str, Any], lang: str, title: _Titles) -> dict[str, Any]:
     return {
         "narrative": in_language(payload.get("narrative"), lang),
         "events": [
@@ -93,48 +90,38 @@ def _outcome(payload: dict[str, Any], lang: str, title: _Titles) -> dict[str, An
     }
 
 
+def _record(turn: TurnLog, lang: str, title: _Titles) -> TurnRecord:
+    record = TurnRecord(turn=turn.turn, submitted=set(turn.submitted))
+    record.injects = [
+        {
+            "title": in_language(item.payload.get("title"), lang),
+            "body": in_language(item.payload.get("body"), lang),
+            "audience": item.payload.get("audience", []),
+            "at": item.at,
+        }
+        for item in turn.injects
+    ]
+    record.decisions = {
+        team: {
+            "team": team,
+            "status": payload.get("status"),
+            "rationale": rationale_in(str(payload.get("rationale") or ""), lang),
+            "actions": _action_rows(payload.get("actions") or [], title),
+        }
+        for team, payload in turn.decisions.items()
+    }
+    record.statements = [
+        {"team": item.payload.get("team"), "body": item.payload.get("body", ""), "at": item.at}
+        for item in turn.statements
+    ]
+    if turn.outcome is not None:
+        record.outcome = _outcome(turn.outcome, lang, title)
+    return record
+
+
 def turn_records(events: list[ViewEvent], lang: str, title: _Titles) -> list[TurnRecord]:
     """The view's stream grouped by the turn each event belongs to (turn 0: before the start)."""
-    turns: dict[int, TurnRecord] = {}
-    current = 0
-
-    def record(turn: int | None) -> TurnRecord:
-        key = int(turn) if turn is not None else current
-        return turns.setdefault(key, TurnRecord(turn=key))
-
-    for event in events:
-        payload = event.payload if isinstance(event.payload, dict) else {}
-        if event.type == EventType.PHASE_CHANGED and payload.get("turn") is not None:
-            current = int(payload["turn"])
-        elif event.type == EventType.INJECT_RELEASED:
-            record(payload.get("turn")).injects.append(
-                {
-                    "title": in_language(payload.get("title"), lang),
-                    "body": in_language(payload.get("body"), lang),
-                    "audience": payload.get("audience", []),
-                    "at": event.at,
-                }
-            )
-        elif event.type in (EventType.DECISION_SAVED, EventType.DECISION_SUBMITTED):
-            turn = record(payload.get("turn"))
-            team = str(payload.get("team", ""))
-            if event.type == EventType.DECISION_SUBMITTED:
-                turn.submitted.add(team)
-            if "actions" in payload:
-                # A later save supersedes an earlier one: the last seen is what counted.
-                turn.decisions[team] = {
-                    "team": team,
-                    "status": payload.get("status"),
-                    "rationale": rationale_in(str(payload.get("rationale") or ""), lang),
-                    "actions": _action_rows(payload.get("actions") or [], title),
-                }
-        elif event.type == EventType.STATEMENT_PUBLISHED:
-            record(None).statements.append(
-                {"team": payload.get("team"), "body": payload.get("body", ""), "at": event.at}
-            )
-        elif event.type == EventType.OUTCOME_PUBLISHED:
-            record(payload.get("turn")).outcome = _outcome(payload, lang, title)
-    return [turns[key] for key in sorted(turns) if turns[key].has_content()]
+    return [_record(turn, lang, title) for turn in turns_of(events).played()]
 
 
 @require_GET
@@ -144,7 +131,7 @@ def timeline(request: HttpRequest, exercise_id: int) -> HttpResponse:
     upto = view_position(exercise, principal.view)
     lang = active_language()
     scenario = exercise_scenario(exercise)
-    events = whole_stream(exercise_id=exercise.pk, view=principal.view, upto=upto)
+    events = view_stream(exercise_id=exercise.pk, view=principal.view, upto=upto)
     body = exercise_payload(exercise, principal)
     history = escalation_history(principal)
     api = f"/api/v1/exercises/{exercise.pk}/"
@@ -158,7 +145,7 @@ def timeline(request: HttpRequest, exercise_id: int) -> HttpResponse:
             history, ladder_scale(principal), dom_id="timeline", with_ci=principal.is_control
         ),
         "is_control": principal.is_control,
-        "report_readable": report_readable(principal, exercise),
+        "report_readable": may_see(principal.view, report_audience(exercise)),
         "own_team": principal.team_code,
         "own_team_name": _team_name(scenario, principal.team_code, lang),
         "view": principal.view,

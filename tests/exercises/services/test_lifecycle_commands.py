@@ -1072,9 +1072,11 @@ def test_it_publishes_on_its_own_under_auto_publish_when_no_approval_is_needed(
 # === set_observer_view ==========================================================================
 
 
-def test_it_lets_observers_read_team_channels_and_later_decisions_once_set_to_teams(
+def test_it_lets_observers_read_later_team_messages_and_decisions_once_set_to_teams(
     game: Game,
 ) -> None:
+    """A row's audience is fixed when it is written: the teaching view opens the team channels
+    to observers from the switch on, as it opens the events of those channels."""
     _to(game, "briefing")
     team_line = _channel(game, game.control, "US")
     assert _say(game, "US", team_line["id"], "Before the switch.").status_code == 201
@@ -1096,7 +1098,12 @@ def test_it_lets_observers_read_team_channels_and_later_decisions_once_set_to_te
     assert {"US", "ROK", "JPN", "DPRK", "ROK-DPRK"} <= names
     assert not any(name.startswith("control-") for name in names)
     read = _ok(game.observer.get(game.url(f"channels/{team_line['id']}/messages/")))
-    assert [m["body"] for m in read["results"]] == ["Before the switch."]
+    assert read["results"] == []
+    assert _say(game, "US", team_line["id"], "After the switch.").status_code == 201
+    read = _ok(game.observer.get(game.url(f"channels/{team_line['id']}/messages/")))
+    assert [m["body"] for m in read["results"]] == ["After the switch."]
+    hidden = game.observer.get(game.url("turns/1/decision/?team=US"))
+    assert hidden.status_code == 404, "the early draft was written for the team and control only"
     later = game.players["US"].put(
         game.url("turns/1/decision/"),
         {"actions": [], "rationale": "later", "client_key": client_key()},
@@ -1109,6 +1116,8 @@ def test_it_lets_observers_read_team_channels_and_later_decisions_once_set_to_te
         if e["type"] == "decision.saved"
     ]
     assert seen == ["later"]
+    read_back = _ok(game.observer.get(game.url("turns/1/decision/?team=US")))
+    assert read_back["rationale"] == "later"
 
 
 def test_it_hides_team_channels_from_observers_again_when_set_back_to_public(game: Game) -> None:

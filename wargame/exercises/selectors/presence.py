@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.audience import presence_member_visible
 from wargame.exercises.models import Participant, SocketPresence, Team
 from wargame.exercises.services.presence import STALE_AFTER
-from wargame.exercises.views_of import CONTROL, OBSERVERS
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,8 +26,6 @@ def connected_counts(*, exercise_id: int, now: datetime) -> dict[str, int]:
 
 def presence_frames(*, exercise_id: int, now: datetime, views: set[str]) -> dict[str, str]:
     """The ``presence`` frame for each of ``views``, encoded once per view."""
-    import json
-
     teams = connected_counts(exercise_id=exercise_id, now=now)
     online = set(
         SocketPresence.objects.filter(
@@ -48,12 +47,7 @@ def presence_frames(*, exercise_id: int, now: datetime, views: set[str]) -> dict
     ]
     frames: dict[str, str] = {}
     for view in views:
-        if view == CONTROL:
-            visible = members
-        elif view == OBSERVERS:
-            visible = []
-        else:
-            visible = [m for m in members if m["team"] == view[5:]]
+        visible = [m for m in members if presence_member_visible(view, m["team"])]
         frames[view] = json.dumps(
             {"type": "presence", "teams": teams, "members": visible}, separators=(",", ":")
         )

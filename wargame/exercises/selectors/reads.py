@@ -11,17 +11,22 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import actions_for, valid_targets
 from wargame.engine.views import agreements_for, view_state
+from wargame.exercises.audience import (
+    agreement_audience,
+    audience_filter,
+    channel_readers,
+    decision_audience,
+    may_see,
+)
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import (
     Adjudication,
     Channel,
-    ChannelKind,
     Decision,
     DecisionStatus,
     Exercise,
     JoinCode,
     Message,
-    ObserverView,
     Statement,
 )
 from wargame.exercises.selectors.presence import connected_counts
@@ -30,7 +35,6 @@ from wargame.exercises.services.decisions import decision_payload, empty_decisio
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.messages import message_payload, statement_payload
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL, OBSERVERS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -136,12 +140,13 @@ def actions_available(principal: Principal) -> list[dict[str, Any]]:
 
 
 def decision_for(principal: Principal, *, turn: int, team: str | None) -> DecisionPayload:
-    """A team's decision for a turn: its players, and control (any team; ``team`` required)."""
+    """A team's decision for a turn, to the views its last write reached (exercises.audience): its
+    players, control, and observers while the teams' record is open to them. A player reads its
+    own team's; control and observers name the team (``team``). A decision nobody has written yet
+    is answered to the views a write now would reach."""
     exercise = exercise_visible(principal)
     code = principal.team_code if principal.is_player else team
-    if principal.is_player and team and team != code:
-        raise NotFound(_("No decision here."))
-    if code is None or not (principal.is_player or principal.is_control):
+    if code is None or (principal.is_player and team and team != code):
         raise NotFound(_("No decision here."))
     row = (
         Decision.objects.select_related("team", "updated_by")
@@ -149,22 +154,22 @@ def decision_for(principal: Principal, *, turn: int, team: str | None) -> Decisi
         .first()
     )
     if row is None:
-        if not exercise.teams.filter(code=code).exists():
+        if not exercise.teams.filter(code=code).exists() or not may_see(
+            principal.view, decision_audience(exercise, code)
+        ):
             raise NotFound(_("No decision here."))
         return empty_decision_payload(code, turn)
+    if not may_see(principal.view, row.audience):
+        raise NotFound(_("No decision here."))
     return decision_payload(row)
 
 
 def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]:
     # A dozen channels per exercise: filtered here, since SQLite has no JSON containment.
     channels = list(Channel.objects.filter(exercise=exercise).order_by("id"))
-    if principal.is_control:
-        return channels
-    if principal.view == OBSERVERS:
-        if exercise.observer_view != ObserverView.TEAMS:
-            return []
-        return [c for c in channels if c.kind != ChannelKind.CONTROL]
-    return [c for c in channels if principal.team_code in c.members]
+    return [
+        c for c in channels if may_see(principal.view, channel_readers(c, exercise.observer_view))
+    ]
 
 
 def channels_for(principal: Principal) -> list[dict[str, Any]]:
@@ -191,8 +196,10 @@ def messages_for(
     channel = next((c for c in _visible_channels(principal, exercise) if c.pk == channel_id), None)
     if channel is None:
         raise NotFound(_("Channel not found."))
+    # Each message keeps the readers it was posted to: a later change of the observer view
+    # opens later messages, not earlier ones.
     rows = (
-        Message.objects.filter(channel=channel, pk__gt=after)
+        Message.objects.filter(audience_filter(principal.view), channel=channel, pk__gt=after)
         .select_related("author__team")
         .order_by("id")[:limit]
     )
@@ -214,11 +221,11 @@ def agreements_visible(principal: Principal) -> list[dict[str, Any]]:
     only once detected). Observers: none; they learn of measures through public statements."""
     exercise = exercise_visible(principal)
     state = exercise_state(exercise)
-    if principal.is_control:
-        return agreements_for(state, CONTROL)
-    if principal.team_code is None:
-        return []
-    return [a for a in agreements_for(state, principal.view) if principal.team_code in a["parties"]]
+    return [
+        a
+        for a in agreements_for(state, principal.view)
+        if may_see(principal.view, agreement_audience(a["parties"]))
+    ]
 
 
 def adjudication_for(principal: Principal, *, turn: int) -> ProposalPayload | None:

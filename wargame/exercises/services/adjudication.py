@@ -15,6 +15,7 @@ from wargame.engine.errors import EngineError
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
 from wargame.engine.views import agreements_for, outcome_for
+from wargame.exercises.audience import agreement_audience, all_views, channel_state_audience
 from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
 from wargame.exercises.events import (
     AgreementPayload,
@@ -40,7 +41,7 @@ from wargame.exercises.services.game import exercise_scenario, exercise_state, t
 from wargame.exercises.services.injects import scenario_injects_release
 from wargame.exercises.services.log import event_append
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -51,11 +52,6 @@ logger = logging.getLogger(__name__)
 
 # Parts of a proposal the facilitator may not rewrite: they identify it, or gate nuclear use.
 FIXED_PATHS = ("/turn", "/seed", "/model_hash", "/requires_nuclear_approval", "/overrides")
-
-
-def all_views(exercise: Exercise) -> list[str]:
-    codes = exercise.teams.values_list("code", flat=True)
-    return [CONTROL, OBSERVERS, *(team_view(code) for code in codes)]
 
 
 def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
@@ -320,7 +316,7 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
         previous = old.get(agreement.id)
         if previous is not None and previous == agreement:
             continue
-        views = [CONTROL, *(team_view(p) for p in agreement.parties)]
+        views = agreement_audience(agreement.parties)
         payloads = {
             view: cast(
                 "AgreementPayload",
@@ -368,6 +364,6 @@ def hotline_changed(
         event_append(
             exercise=exercise,
             type=EventType.CHANNEL_OPENED if should_be_open else EventType.CHANNEL_CLOSED,
-            audience=[CONTROL, *(team_view(m) for m in channel.members)],
+            audience=channel_state_audience(channel),
             payload=ChannelStatePayload(id=channel.pk, name=channel.name, state=state),
         )

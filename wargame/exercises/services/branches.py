@@ -24,12 +24,12 @@ from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import EngineError
 from wargame.engine.state import State, state_with
+from wargame.exercises.audience import all_views
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.events import (
     EventType,
     ExerciseChangedPayload,
     OverridePayload,
-    SealedDecisionPayload,
     TurnPayload,
 )
 from wargame.exercises.models import (
@@ -40,25 +40,23 @@ from wargame.exercises.models import (
     Exercise,
     ExerciseStatus,
     FacilitatorMembership,
-    ObserverView,
     Phase,
     Team,
 )
 from wargame.exercises.services.adjudication import (
-    all_views,
     outcome_publish,
     phase_changed,
     proposal_announce,
 )
 from wargame.exercises.services.bots import bot_decision
-from wargame.exercises.services.decisions import decision_payload
+from wargame.exercises.services.decisions import decision_submitted
 from wargame.exercises.services.exercises import _channels_create
 from wargame.exercises.services.game import exercise_scenario, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
 from wargame.exercises.services.lifecycle import exercise_end
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -255,7 +253,7 @@ def _enter(branch: Exercise, phase: str, now: datetime, *, reason: str | None = 
 
 def _decision_record(branch: Exercise, team: Team, turn: int, raw: Mapping[str, Any]) -> None:
     """The decision the branch's engine took for a team, saved and announced as a submit."""
-    row = Decision.objects.create(
+    row = Decision(
         exercise=branch,
         team=team,
         turn=turn,
@@ -266,19 +264,7 @@ def _decision_record(branch: Exercise, team: Team, turn: int, raw: Mapping[str, 
         submitted_at=branch.phase_started_at,
     )
     row.team = team
-    open_views = {CONTROL, team_view(team.code)}
-    if branch.observer_view == ObserverView.TEAMS:
-        open_views.add(OBSERVERS)
-    views = all_views(branch)
-    sealed = SealedDecisionPayload(team=team.code, submitted=True)
-    event_append(
-        exercise=branch,
-        type=EventType.DECISION_SUBMITTED,
-        audience=views,
-        payload=decision_payload(row),
-        view_payloads={v: sealed for v in views if v not in open_views},
-        actor={"branch": True},
-    )
+    decision_submitted(branch, row, actor={"branch": True})
 
 
 def _publish(branch: Exercise, adjudication: Adjudication, now: datetime, approved: bool) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import RuleViolation
+from wargame.exercises.audience import all_views, decision_audience, may_see
 from wargame.exercises.errors import (
     Conflict,
     IdempotencyConflict,
@@ -32,17 +33,15 @@ from wargame.exercises.models import (
     DecisionWrite,
     Exercise,
     ExerciseStatus,
-    ObserverView,
     Phase,
     Team,
 )
-from wargame.exercises.services.adjudication import all_views
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from wargame.exercises.principals import Principal
@@ -87,11 +86,23 @@ def empty_decision_payload(team: str, turn: int) -> DecisionPayload:
     )
 
 
-def _decision_views(exercise: Exercise, team: str) -> list[str]:
-    views = [CONTROL, team_view(team)]
-    if exercise.observer_view == ObserverView.TEAMS:
-        views.append(OBSERVERS)
-    return views
+def decision_submitted(
+    exercise: Exercise, decision: Decision, *, actor: Mapping[str, object]
+) -> None:
+    """Save a submitted decision with its audience and announce it: the decision to its audience,
+    to every other view only that the team submitted. The caller holds the exercise lock."""
+    decision.audience = decision_audience(exercise, decision.team.code)
+    decision.save()
+    views = all_views(exercise)
+    sealed = SealedDecisionPayload(team=decision.team.code, submitted=True)
+    event_append(
+        exercise=exercise,
+        type=EventType.DECISION_SUBMITTED,
+        audience=views,
+        payload=decision_payload(decision),
+        view_payloads={v: sealed for v in views if not may_see(v, decision.audience)},
+        actor=actor,
+    )
 
 
 def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
@@ -189,12 +200,13 @@ def decision_save(
         decision.rationale = rationale
         decision.version += 1
         decision.updated_by = principal.participant
+        decision.audience = decision_audience(exercise, own.code)
         decision.save()
         DecisionWrite.objects.create(decision=decision, client_key=client_key, body_hash=body_hash)
         event_append(
             exercise=exercise,
             type=EventType.DECISION_SAVED,
-            audience=_decision_views(exercise, own.code),
+            audience=decision.audience,
             payload=decision_payload(decision),
             actor=principal.actor(),
         )
@@ -220,19 +232,7 @@ def decision_submit(
         decision.submitted_at = now
         if existing is None:
             decision.updated_by = principal.participant
-        decision.save()
-        full = decision_payload(decision)
-        sealed = SealedDecisionPayload(team=own.code, submitted=True)
-        views = all_views(exercise)
-        open_views = set(_decision_views(exercise, own.code))
-        event_append(
-            exercise=exercise,
-            type=EventType.DECISION_SUBMITTED,
-            audience=views,
-            payload=full,
-            view_payloads={v: sealed for v in views if v not in open_views},
-            actor=principal.actor(),
-        )
+        decision_submitted(exercise, decision, actor=principal.actor())
         if (
             exercise.auto_advance
             and exercise.phase == Phase.DELIBERATION

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.scenario import injects_due
 from wargame.engine.scenario.injects import audience_views
+from wargame.exercises.audience import inject_audience
 from wargame.exercises.errors import InvalidInput
 from wargame.exercises.events import EventType, InjectPayload
 from wargame.exercises.models import Exercise, InjectRelease
@@ -45,7 +46,7 @@ def _release(
     event_append(
         exercise=exercise,
         type=EventType.INJECT_RELEASED,
-        audience=views,
+        audience=inject_audience(views),
         payload=InjectPayload(
             id=key, turn=exercise.turn, title=title, body=body, audience=views, source=source
         ),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wargame.exercises.audience import participant_audience
 from wargame.exercises.display_names import display_name_clean
 from wargame.exercises.errors import InvalidInput, Locked, RateLimited
 from wargame.exercises.events import EventType, ParticipantLeftPayload, ParticipantPayload
@@ -25,7 +26,6 @@ from wargame.exercises.principals import token_hash
 from wargame.exercises.services.exercises import normalise_code
 from wargame.exercises.services.limiter import limiter_check, limiter_hit
 from wargame.exercises.services.log import event_append, exercise_lock
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 JOINABLE = (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
 WINDOW_SECONDS = 60
@@ -36,10 +36,6 @@ GLOBAL_KEY = "join:all"
 class Seat:
     participant: Participant
     token: str
-
-
-def _view_of(participant: Participant) -> str:
-    return team_view(participant.team.code) if participant.team is not None else OBSERVERS
 
 
 def participant_join(*, code: str, display_name: str, address: str) -> Seat:
@@ -93,7 +89,7 @@ def participant_join(*, code: str, display_name: str, address: str) -> Seat:
         event_append(
             exercise=exercise,
             type=EventType.PARTICIPANT_JOINED,
-            audience=[CONTROL, _view_of(participant)],
+            audience=participant_audience(participant),
             payload=participant_payload(participant),
         )
     return Seat(participant=participant, token=token)
@@ -141,7 +137,7 @@ def participant_remove(
     event_append(
         exercise=exercise,
         type=EventType.PARTICIPANT_LEFT,
-        audience=[CONTROL, _view_of(participant)],
+        audience=participant_audience(participant),
         payload=payload,
     )
     return participant

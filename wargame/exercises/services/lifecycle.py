@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wargame.engine.state import State, state_with
+from wargame.exercises.audience import all_views
 from wargame.exercises.errors import Conflict, InvalidInput
 from wargame.exercises.events import (
     DeadlineChangedPayload,
@@ -31,7 +32,6 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.services.adjudication import (
-    all_views,
     hotline_changed,
     outcome_publish,
     phase_changed,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wargame.exercises.audience import all_views, message_audience
 from wargame.exercises.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -26,15 +27,12 @@ from wargame.exercises.models import (
     ChannelKind,
     ExerciseStatus,
     Message,
-    ObserverView,
     Statement,
     Team,
 )
-from wargame.exercises.services.adjudication import all_views
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.services.scheduling import schedule_bot_replies
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
@@ -50,14 +48,6 @@ def _check_text(body: str, client_key: str) -> str:
     if not client_key or len(client_key) > 64:
         raise InvalidInput.on("client_key", _("A client_key of 1 to 64 characters is required."))
     return text
-
-
-def channel_views(channel: Channel, observer_view: str) -> list[str]:
-    views = [CONTROL, *(team_view(code) for code in channel.members)]
-    # The teaching view opens team talk to observers, never a team's private line to control.
-    if observer_view == ObserverView.TEAMS and channel.kind != ChannelKind.CONTROL:
-        views.append(OBSERVERS)
-    return views
 
 
 def message_payload(message: Message) -> MessagePayload:
@@ -114,12 +104,17 @@ def message_post(
                 raise IdempotencyConflict(_("This client_key was used with another message."))
             return earlier, False
         message = Message.objects.create(
-            channel=channel, author=author, author_user=user, body=text, client_key=client_key
+            channel=channel,
+            author=author,
+            author_user=user,
+            body=text,
+            client_key=client_key,
+            audience=message_audience(channel, exercise.observer_view),
         )
         event_append(
             exercise=exercise,
             type=EventType.MESSAGE_POSTED,
-            audience=channel_views(channel, exercise.observer_view),
+            audience=message.audience,
             payload=message_payload(message),
             actor=principal.actor(),
         )

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wargame.exercises.audience import participant_audience
 from wargame.exercises.errors import InvalidInput, RateLimited, WargameError
 from wargame.exercises.events import EventType
 from wargame.exercises.models import Participant, ParticipantRole, Team
@@ -27,7 +28,7 @@ from wargame.exercises.services.joining import Seat, participant_payload
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.limiter import limiter_release, limiter_take
 from wargame.exercises.services.log import event_append, exercise_lock
-from wargame.exercises.views_of import CONTROL, team_view
+from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -108,7 +109,7 @@ def _practice_build(*, scenario: str, team: str, language: str) -> Seat:
         event_append(
             exercise=exercise,
             type=EventType.PARTICIPANT_JOINED,
-            audience=[CONTROL, team_view(team)],
+            audience=participant_audience(player),
             payload=participant_payload(player),
         )
         control = Principal(exercise_id=exercise.pk, view=CONTROL, user=owner)

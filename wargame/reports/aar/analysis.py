@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from wargame.engine.state import State
+from wargame.engine.views import agreements_for
+from wargame.exercises.audience import agreement_audience, may_see
+from wargame.exercises.views_of import CONTROL
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from wargame.exercises.models import Adjudication
     from wargame.exercises.selectors.history import HistoryPoint
-    from wargame.reports.aar.data import LogTurn
+    from wargame.exercises.selectors.turns import TurnLog
     from wargame.reports.aar.shapes import (
         AgreementRow,
         ChartData,
@@ -115,7 +120,7 @@ def perception_rows(
 
 
 def say_do_rows(
-    log_turns: Mapping[int, LogTurn],
+    log_turns: Mapping[int, TurnLog],
     published: list[Adjudication],
     words: Words,
     teams: list[str],
@@ -136,7 +141,11 @@ def say_do_rows(
                     event.get("vis")
                 )
         for team in teams:
-            said = [str(s.get("body") or "") for s in log_turn.statements if s.get("team") == team]
+            said = [
+                str(s.payload.get("body") or "")
+                for s in log_turn.statements
+                if s.payload.get("team") == team
+            ]
             decision = decisions.get(team) or log_turn.decisions.get(team) or {}
             did = [
                 {
@@ -159,12 +168,18 @@ def say_do_rows(
     return rows
 
 
-def agreement_rows(published: list[Adjudication], words: Words) -> list[AgreementRow]:
-    """Every agreement the game saw, with its status after each published turn (truth)."""
+def agreement_rows(
+    published: list[Adjudication], words: Words, view: str = CONTROL
+) -> list[AgreementRow]:
+    """Every agreement the view was party to, with its status after each published turn as the
+    view knew it (control: every agreement, and the truth)."""
     history: dict[int, list[dict[str, Any]]] = {}
     last: dict[int, dict[str, Any]] = {}
     for adjudication in published:
-        for agreement in adjudication.proposal["state"].get("agreements", []):
+        state = State.from_dict(adjudication.proposal["state"])
+        for agreement in agreements_for(state, view):
+            if not may_see(view, agreement_audience(agreement["parties"])):
+                continue
             key = int(agreement["id"])
             last[key] = agreement
             steps = history.setdefault(key, [])

@@ -1,7 +1,7 @@
 """Rendered reports kept on disk until the log changes: the file name carries the exercise's
-``last_seq`` (``exercise-<id>-<last_seq>-<lang>-<stamp>.<fmt>``), so any new event names a new
-file; older files of the same exercise, language and format are removed once the new one is in
-place."""
+``last_seq`` and the reader's view (``exercise-<id>-<last_seq>-<lang>-<view>-<stamp>.<fmt>``), so
+any new event names a new file and each view has its own; older files of the same exercise,
+language, view and format are removed once the new one is in place."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from wargame.exercises.views_of import CONTROL
 from wargame.reports.aar.render import report_html, report_pdf
 from wargame.reports.aar.text import report_language
 
@@ -29,12 +30,17 @@ def reports_dir() -> Path:
     return folder
 
 
-def report_file_name(exercise: Exercise, lang: str, fmt: str) -> str:
+def _view_part(view: str) -> str:
+    return view.replace(":", "-").lower()
+
+
+def report_file_name(exercise: Exercise, lang: str, fmt: str, view: str = CONTROL) -> str:
     """Named by exercise, log position, language and format; the creation stamp keeps a file of
     a deleted exercise (or of a database restored or reset beside the same folder) from being
     served for a new exercise that got the same id and reached the same ``last_seq``."""
     stamp = int(exercise.created_at.timestamp() * 1_000_000)
-    return f"exercise-{exercise.pk}-{exercise.last_seq}-{lang}-{stamp:x}.{fmt}"
+    view_part = _view_part(view)
+    return f"exercise-{exercise.pk}-{exercise.last_seq}-{lang}-{view_part}-{stamp:x}.{fmt}"
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -50,38 +56,47 @@ def _write(path: Path, content: bytes) -> None:
         raise
 
 
-def _drop_older(folder: Path, exercise: Exercise, lang: str, fmt: str, keep: Path) -> None:
-    for old in folder.glob(f"exercise-{exercise.pk}-*-{lang}-*.{fmt}"):
+def _drop_older(
+    folder: Path, exercise: Exercise, lang: str, view: str, fmt: str, keep: Path
+) -> None:
+    for old in folder.glob(f"exercise-{exercise.pk}-*-{lang}-{_view_part(view)}-*.{fmt}"):
         if old != keep:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
 
 
-def cached_report_path(exercise: Exercise, lang: str, fmt: str) -> Path | None:
-    """The report file of the exercise as its log stands now, if it has been rendered."""
+def cached_report_path(exercise: Exercise, lang: str, fmt: str, view: str = CONTROL) -> Path | None:
+    """The report file of the exercise as ``view`` may read it and as its log stands now, if
+    it has been rendered."""
     exercise.refresh_from_db(fields=["last_seq"])
-    path = reports_dir() / report_file_name(exercise, report_language(lang, exercise.language), fmt)
+    language = report_language(lang, exercise.language)
+    path = reports_dir() / report_file_name(exercise, language, fmt, view)
     return path if path.exists() else None
 
 
 def cached_report(
-    exercise: Exercise, lang: str, fmt: str, progress: Progress | None = None
+    exercise: Exercise,
+    lang: str,
+    fmt: str,
+    progress: Progress | None = None,
+    view: str = CONTROL,
 ) -> Path:
-    """The report file of the exercise as its log stands now, rendered only if absent."""
+    """The report file of the exercise as ``view`` may read it and as its log stands now,
+    rendered only if absent."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
-    exercise.refresh_from_db(fields=["last_seq"])
+    exercise.refresh_from_db(fields=["last_seq", "view_positions"])
     language = report_language(lang, exercise.language)
     folder = reports_dir()
-    path = folder / report_file_name(exercise, language, fmt)
+    path = folder / report_file_name(exercise, language, fmt, view)
     if path.exists():
         if progress is not None:
             progress(100, "cached")
         return path
     if fmt == "pdf":
-        content = report_pdf(exercise, language, progress)
+        content = report_pdf(exercise, language, progress, view)
     else:
-        content = report_html(exercise, language, progress).encode()
+        content = report_html(exercise, language, progress, view).encode()
     _write(path, content)
-    _drop_older(folder, exercise, language, fmt, keep=path)
+    _drop_older(folder, exercise, language, view, fmt, keep=path)
     return path

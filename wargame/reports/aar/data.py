@@ -1,17 +1,18 @@
-"""The after-action review's content, read from control's record of the exercise: the event log
-(control's payloads) for what was said and decided, and the published adjudications for the truth
-of each turn (the state, the true events, what each team perceived, the overrides).
+"""The after-action review's content, built from the reader's own view: the reader's event
+stream for what was said and decided, and the published adjudications read through the same
+rules the rest of the game uses (the engine's views, exercises.audience).
 
-Control's view is the right one here: the report is written for the facilitator's debrief (and
-observers only once the facilitator opens the teams' record to them after the end)."""
+Control's report holds the truth of each turn: every team's decisions, perceptions against what
+happened, control's overrides and the nuclear decision points. Any other reader (observers under
+the teaching view, a practice player) gets its own record only: what its stream carried, the
+escalation as its view knew it, and the agreements it was party to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.bot_words import rationale_in
-from wargame.exercises.events import EventType
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
@@ -21,6 +22,7 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.principals import Principal
 from wargame.exercises.selectors.history import HistoryPoint, escalation_history
+from wargame.exercises.selectors.turns import StreamLog, turns_of, view_stream
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
@@ -34,12 +36,13 @@ from wargame.reports.aar.analysis import (
 )
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.text import Words
-from wargame.reports.exports import TURN_MARKERS, events_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
-    from wargame.exercises.models import Event, Exercise
+    from wargame.exercises.models import Exercise
+    from wargame.exercises.selectors.turns import TurnLog
     from wargame.reports.aar.shapes import (
         AgreementRow,
         ChartData,
@@ -56,30 +59,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class LogTurn:
-    """What the log holds for one turn, in control's payloads."""
-
-    injects: list[dict[str, Any]] = field(default_factory=list)
-    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    submitted: set[str] = field(default_factory=set)
-    statements: list[dict[str, Any]] = field(default_factory=list)
-    outcome: dict[str, Any] | None = None
-
-
-@dataclass
-class LogRead:
-    turns: dict[int, LogTurn] = field(default_factory=dict)
-    started: datetime | None = None
-    ended: datetime | None = None
-
-    def turn(self, n: int) -> LogTurn:
-        return self.turns.setdefault(n, LogTurn())
-
-
-@dataclass
 class ReportData:
     lang: str
     words: Words
+    view: str
     last_seq: int
     overview: Overview
     turns: list[TurnRow]
@@ -92,34 +75,9 @@ class ReportData:
     questions: list[Question]
 
 
-def read_log(exercise: Exercise, *, up_to: int) -> LogRead:
-    log = LogRead()
-    current = 0
-    for event in events_of(exercise, up_to=up_to):
-        payload: dict[str, Any] = event.payload if isinstance(event.payload, dict) else {}
-        if event.type in TURN_MARKERS and isinstance(payload.get("turn"), int):
-            current = int(payload["turn"])
-        _note(log, event, payload, current)
-    return log
-
-
-def _note(log: LogRead, event: Event, payload: dict[str, Any], current: int) -> None:
-    kind = event.type
-    turn = int(payload["turn"]) if isinstance(payload.get("turn"), int) else current
-    if kind == EventType.EXERCISE_STARTED:
-        log.started = event.created_at
-    elif kind == EventType.EXERCISE_ENDED:
-        log.ended = event.created_at
-    elif kind == EventType.INJECT_RELEASED:
-        log.turn(turn).injects.append(payload)
-    elif kind in (EventType.DECISION_SAVED, EventType.DECISION_SUBMITTED) and payload.get("team"):
-        log.turn(turn).decisions[str(payload["team"])] = payload
-        if kind == EventType.DECISION_SUBMITTED:
-            log.turn(turn).submitted.add(str(payload["team"]))
-    elif kind == EventType.STATEMENT_PUBLISHED:
-        log.turn(turn).statements.append(payload)
-    elif kind == EventType.OUTCOME_PUBLISHED:
-        log.turn(turn).outcome = payload
+def read_log(exercise: Exercise, view: str, *, up_to: int) -> StreamLog:
+    """The view's stream up to its position ``up_to``, folded into turns."""
+    return turns_of(view_stream(exercise_id=exercise.pk, view=view, upto=up_to))
 
 
 def _when(moment: datetime | None, words: Words) -> str:
@@ -156,7 +114,9 @@ def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
     return rows, sum(humans.values()), observers
 
 
-def _overview(exercise: Exercise, words: Words, log: LogRead, published: int) -> Overview:
+def _overview(
+    exercise: Exercise, words: Words, log: StreamLog, published: int, view: str
+) -> Overview:
     scenario = words.scenario
     teams, players, observers = _teams(exercise, words)
     return {
@@ -170,7 +130,8 @@ def _overview(exercise: Exercise, words: Words, log: LogRead, published: int) ->
         "ended": _when(log.ended, words),
         "turns_published": published,
         "turns_total": scenario.turn_count,
-        "seed": exercise.seed,
+        # With the seed and the engine, a reader could work out draws it was never shown.
+        "seed": exercise.seed if view == CONTROL else None,
         "teams": teams,
         "players": players,
         "observers": observers,
@@ -178,7 +139,7 @@ def _overview(exercise: Exercise, words: Words, log: LogRead, published: int) ->
 
 
 def _decision_rows(
-    log_turn: LogTurn, adjudicated: dict[str, Any] | None, words: Words, teams: list[str]
+    log_turn: TurnLog, adjudicated: Mapping[str, Any] | None, words: Words, teams: list[str]
 ) -> list[DecisionRow]:
     """The decisions adjudication used where the turn was adjudicated, else the log's drafts."""
     rows: list[DecisionRow] = []
@@ -204,12 +165,14 @@ def _decision_rows(
 
 
 def _turn_rows(
-    words: Words, log: LogRead, adjudications: dict[int, Adjudication], teams: list[str]
+    words: Words, log: StreamLog, adjudications: Mapping[int, Adjudication], teams: list[str]
 ) -> list[TurnRow]:
     plans = {plan.n: plan for plan in words.scenario.turns}
     rows: list[TurnRow] = []
-    for n in sorted(t for t in log.turns if t > 0):
-        log_turn = log.turns[n]
+    for log_turn in log.played():
+        n = log_turn.turn
+        if n == 0:
+            continue
         adjudication = adjudications.get(n)
         outcome = log_turn.outcome
         narrative = ""
@@ -223,8 +186,8 @@ def _turn_rows(
                 "represents": plan.represents.get(words.lang) if plan and plan.represents else "",
                 "injects": [
                     {
-                        "title": words.in_language(i.get("title")),
-                        "body": words.in_language(i.get("body")),
+                        "title": words.in_language(i.payload.get("title")),
+                        "body": words.in_language(i.payload.get("body")),
                     }
                     for i in log_turn.injects
                 ],
@@ -233,9 +196,9 @@ def _turn_rows(
                 ),
                 "statements": [
                     {
-                        "team": str(s.get("team") or ""),
-                        "team_name": words.team(s.get("team")),
-                        "body": str(s.get("body") or ""),
+                        "team": str(s.payload.get("team") or ""),
+                        "team_name": words.team(s.payload.get("team")),
+                        "body": str(s.payload.get("body") or ""),
                     }
                     for s in log_turn.statements
                 ],
@@ -246,40 +209,44 @@ def _turn_rows(
     return rows
 
 
-def _history(exercise: Exercise) -> list[HistoryPoint]:
-    """Control's truth after every published turn (the selector checks the exercise exists)."""
-    return escalation_history(Principal(exercise_id=exercise.pk, view=CONTROL))
+def _history(exercise: Exercise, view: str) -> list[HistoryPoint]:
+    """The escalation after every published turn as the view knew it (the selector checks the
+    exercise exists)."""
+    return escalation_history(Principal(exercise_id=exercise.pk, view=view))
 
 
-def report_data(exercise: Exercise, lang: str) -> ReportData:
-    """Everything the report shows, in ``lang``, as of the exercise's ``last_seq`` now."""
+def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportData:
+    """Everything the report shows ``view``, in ``lang``, as of the view's stream now."""
     words = Words.build(lang, exercise_scenario(exercise))
-    last_seq = exercise.last_seq
-    log = read_log(exercise, up_to=last_seq)
-    adjudications = {
-        a.turn: a
-        for a in Adjudication.objects.filter(
+    position = int(exercise.view_positions.get(view, 0))
+    log = read_log(exercise, view, up_to=position)
+    published = list(
+        Adjudication.objects.filter(
             exercise=exercise, status=AdjudicationStatus.PUBLISHED
         ).order_by("turn")
-    }
+    )
     teams = list(
         Team.objects.filter(exercise=exercise).order_by("id").values_list("code", flat=True)
     )
-    history = _history(exercise)
-    published = [adjudications[t] for t in sorted(adjudications)]
-    perception = perception_rows(published, words, teams)
-    agreements = agreement_rows(published, words)
-    points = decision_points(published)
-    overrides = override_rows(published)
+    history = _history(exercise, view)
+    truth = view == CONTROL
+    # Only control's report reads the adjudications' truth: the decisions the engine took, what
+    # each team perceived against what happened, the overrides and the decision points.
+    adjudicated = published if truth else []
+    perception = perception_rows(adjudicated, words, teams)
+    agreements = agreement_rows(published, words, view)
+    points = decision_points(adjudicated)
+    overrides = override_rows(adjudicated)
     return ReportData(
         lang=lang,
         words=words,
-        last_seq=last_seq,
-        overview=_overview(exercise, words, log, len(published)),
-        turns=_turn_rows(words, log, adjudications, teams),
+        view=view,
+        last_seq=position,
+        overview=_overview(exercise, words, log, len(published), view),
+        turns=_turn_rows(words, log, {a.turn: a for a in adjudicated}, teams),
         charts=chart_data(history, words),
         perception=perception,
-        say_do=say_do_rows(log.turns, published, words, teams),
+        say_do=say_do_rows(log.turns, adjudicated, words, teams),
         agreements=agreements,
         overrides=overrides,
         decision_points=points,

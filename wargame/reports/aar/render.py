@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from wargame.exercises.views_of import CONTROL
 from wargame.reports.aar import fonts
 from wargame.reports.aar.charts import CHART_KINDS, report_charts
 from wargame.reports.aar.data import ReportData, report_data
@@ -65,11 +66,17 @@ def _context(data: ReportData, charts: dict[str, str], font_faces: str) -> dict[
 
 
 def _html(
-    exercise: Exercise, lang: str, progress: Progress | None, scale: float, *, for_pdf: bool
+    exercise: Exercise,
+    lang: str,
+    view: str,
+    progress: Progress | None,
+    scale: float,
+    *,
+    for_pdf: bool,
 ) -> str:
     language = report_language(lang, exercise.language)
     _step(progress, int(5 * scale), "data")
-    data = report_data(exercise, language)
+    data = report_data(exercise, language, view)
     _step(progress, int(30 * scale), "charts")
     charts = report_charts(data.charts, data.words)
     _step(progress, int(70 * scale), "layout")
@@ -81,9 +88,12 @@ def _html(
     return render_to_string(TEMPLATE, _context(data, charts, embedded)) if embedded else bare
 
 
-def report_html(exercise: Exercise, lang: str, progress: Progress | None = None) -> str:
-    """The report page in ``lang`` (en, ja or ko; otherwise the exercise's language)."""
-    html = _html(exercise, lang, progress, 1.0, for_pdf=False)
+def report_html(
+    exercise: Exercise, lang: str, progress: Progress | None = None, view: str = CONTROL
+) -> str:
+    """The report page in ``lang`` (en, ja or ko; otherwise the exercise's language), as ``view``
+    may read it."""
+    html = _html(exercise, lang, view, progress, 1.0, for_pdf=False)
     _step(progress, 100, "layout")
     return html
 
@@ -98,11 +108,13 @@ def fonts_only_fetcher(url: str) -> Any:
     return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/otf"})
 
 
-def report_pdf(exercise: Exercise, lang: str, progress: Progress | None = None) -> bytes:
+def report_pdf(
+    exercise: Exercise, lang: str, progress: Progress | None = None, view: str = CONTROL
+) -> bytes:
     """The report as a PDF: the same page laid out for A4 by its print CSS."""
     from weasyprint import HTML  # imported here: it loads Pango, which only reports need
 
-    html = _html(exercise, lang, progress, 0.6, for_pdf=True)
+    html = _html(exercise, lang, view, progress, 0.6, for_pdf=True)
     _step(progress, 60, "pdf")
     document = HTML(
         string=html, base_url=fonts.font_base_url(), url_fetcher=fonts_only_fetcher

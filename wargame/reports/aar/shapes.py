@@ -23,7 +23,7 @@ class Overview(TypedDict):
     ended: str
     turns_published: int
     turns_total: int
-    seed: int
+    seed: int | None  # control's report only
     teams: list[TeamRow]
     players: int
     observers: int

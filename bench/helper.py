@@ -52,7 +52,6 @@ def main() -> int:
                     done += 1
                     exercise_command(
                         principal=principal,
-                        exercise_id=exercise,
                         command="release_inject",
                         args={"title": f"Burst {done}", "body": body, "audience": "all"},
                     )
@@ -128,7 +127,7 @@ def main() -> int:
         """A facilitator command made outside the servers (a turn prepared while nobody watches)."""
         user = get_user_model().objects.get(username="bench")
         principal = Principal(exercise_id=exercise, view=CONTROL, user=user)
-        exercise_command(principal=principal, exercise_id=exercise, command=command, args=args)
+        exercise_command(principal=principal, command=command, args=args)
         return state(exercise)
 
     def replay_sql(exercise: int, view: str) -> dict[str, Any]:

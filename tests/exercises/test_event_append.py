@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
 
 from tests.exercises.factories import exercise_create
 from wargame.exercises import notify
@@ -19,7 +20,13 @@ from wargame.exercises.events import (
 )
 from wargame.exercises.models import Event, EventView, Exercise
 from wargame.exercises.selectors.events import events_since_for
-from wargame.exercises.services.log import EventAudienceError, event_append, exercise_lock
+from wargame.exercises.services._turn import exercise_end, phase_advance
+from wargame.exercises.services.log import (
+    EventAudienceError,
+    LockNotHeldError,
+    event_append,
+    exercise_lock,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -257,3 +264,25 @@ def test_an_append_after_a_rolled_back_savepoint_is_still_announced(rings: list[
             payload=TurnPayload(turn=1),
         )
     assert rings == [exercise.pk]
+
+
+@pytest.mark.django_db
+def test_an_append_or_a_turn_step_without_the_exercise_lock_is_refused() -> None:
+    """Each step assumes no other writer can interleave: it checks the lock, not the caller."""
+    exercise = exercise_create()
+    with transaction.atomic():
+        unlocked = Exercise.objects.get(pk=exercise.pk)
+        with pytest.raises(LockNotHeldError):
+            event_append(
+                exercise=unlocked,
+                type=EventType.EXERCISE_STARTED,
+                audience=["observers"],
+                payload=TurnPayload(turn=1),
+            )
+        with pytest.raises(LockNotHeldError):
+            phase_advance(unlocked, now=timezone.now())
+        locked = exercise_lock(exercise_id=exercise.pk)
+    with transaction.atomic(), pytest.raises(LockNotHeldError):
+        # the lock ended with its transaction
+        exercise_end(locked, now=timezone.now())
+    assert not Event.objects.exists()

@@ -13,4 +13,4 @@ from wargame.exercises.views_of import CONTROL
 def start_directly(exercise_id: int) -> None:
     user = get_user_model().objects.get(username="control")
     principal = Principal(exercise_id=exercise_id, view=CONTROL, user=user)
-    exercise_command(principal=principal, exercise_id=exercise_id, command="start")
+    exercise_command(principal=principal, command="start")

@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 
 from tests.api.cast import client_key, facilitator_client, view_events
 from tests.reports.play import Played, play
+from wargame.celery import app as celery_app
+from wargame.exercises import queue
 from wargame.exercises.models import Event, Exercise, ReportJob
 from wargame.exercises.principals import Principal
 from wargame.reports import jobs
@@ -171,12 +173,14 @@ def test_a_request_queues_the_render_task_once_the_transaction_commits(
 ) -> None:
     from wargame.reports import tasks
 
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.report_render, "delay", queued.append)
+    queued: list[tuple[str, tuple[int, ...]]] = []
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, args, eta: queued.append((name, args))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         job_id = _request(played, played.control, format="pdf").json()["id"]
-    assert queued == [job_id]
-    assert tasks.report_render.name == "wargame.report_render"
+    assert queued == [(queue.REPORT_RENDER, (job_id,))]
+    assert tasks.report_render.name == queue.REPORT_RENDER
 
 
 @pytest.mark.parametrize(

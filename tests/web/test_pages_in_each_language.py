@@ -170,7 +170,7 @@ def _play(lang: str) -> tuple[Game, dict[str, Client]]:
         assert said.status_code == 201, said.content
         post_message(game, "US", "US-DPRK", typed["say"])
         post_message(game, "ROK", "US-ROK", typed["say"])
-        bot_replies_run(eid)
+        bot_replies_run(exercise_id=eid)
         if turn == 1:
             command("advance", expected_turn=turn, expected_phase="outcome")
     for browser in browsers.values():

@@ -14,13 +14,9 @@ from wargame.exercises.principals import (
     participant_for_token,
     principal_for,
 )
-from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
-
-# What the one player of a solo practice exercise may do as its control (CONTRACT.md /practice/).
-PRACTICE_COMMANDS = frozenset({"advance", "pause", "resume", "end", "publish"})
 
 
 class ParticipantUser(AnonymousUser):
@@ -79,17 +75,3 @@ def facilitator_user(request: Request) -> Any:
     if not request.user.is_authenticated:
         raise exceptions.NotAuthenticated()
     return request.user
-
-
-def practice_principal(principal: Principal, what: str) -> Principal | None:
-    """Control for this one write, when the caller is the player of a practice exercise and
-    ``what`` is a pacing command or publish; None otherwise. Reads keep the player's own view."""
-    participant = principal.participant
-    if (
-        what not in PRACTICE_COMMANDS
-        or participant is None
-        or not principal.is_player
-        or not participant.exercise.practice
-    ):
-        return None
-    return Principal(exercise_id=principal.exercise_id, view=CONTROL, participant=participant)

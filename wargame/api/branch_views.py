@@ -73,7 +73,7 @@ class ForkView(APIView):
         if not isinstance(replace, list):
             raise InvalidInput.on("replace", _("A list of {team, turn, actions} is expected."))
         branch = branch_fork(
-            principal,
+            principal=principal,
             from_turn=body.get("from_turn"),
             seed=body.get("seed"),
             replace=replace,

@@ -10,12 +10,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wargame.api.auth import facilitator_user, practice_principal, request_principal
+from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
 from wargame.exercises.errors import InvalidInput
 from wargame.exercises.models import Exercise, Participant
@@ -96,22 +95,11 @@ class FacilitatorAddView(APIView):
 
     @extend_schema(request=FacilitatorAddInput, responses={200: ExerciseShape, **ERRORS})
     def post(self, request: Request, exercise_id: int) -> Response:
-        principal = _control(request, exercise_id)
+        principal = request_principal(request, exercise_id)
         data = self.FacilitatorAddInput(data=request.data)
         data.is_valid(raise_exception=True)
-        exercise = facilitator_add(
-            user=facilitator_user(request),
-            exercise_id=exercise_id,
-            username=data.validated_data["username"],
-        )
+        exercise = facilitator_add(principal=principal, username=data.validated_data["username"])
         return Response(exercise_payload(exercise, principal))
-
-
-def _control(request: Request, exercise_id: int) -> Principal:
-    principal = request_principal(request, exercise_id)
-    if not principal.is_control:
-        raise PermissionDenied(_("Only the exercise's facilitators may do this."))
-    return principal
 
 
 class CommandView(APIView):
@@ -127,15 +115,8 @@ class CommandView(APIView):
         data = self.CommandInput(data=request.data)
         data.is_valid(raise_exception=True)
         given = data.validated_data
-        # Control, or the player of a practice exercise for its own game's pacing; no one else.
-        acting = (
-            principal if principal.is_control else practice_principal(principal, given["command"])
-        )
-        if acting is None:
-            raise PermissionDenied(_("Only the exercise's facilitators may do this."))
         exercise = exercise_command(
-            principal=acting,
-            exercise_id=exercise_id,
+            principal=principal,
             command=given["command"],
             args=given["args"],
             expected_turn=given.get("expected_turn", NOT_GIVEN),

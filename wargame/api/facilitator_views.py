@@ -71,6 +71,5 @@ class FacilitatorsView(FacilitatorAddView):
 class FacilitatorRemoveView(APIView):
     @extend_schema(request=None, responses={204: None, **ERRORS})
     def delete(self, request: Request, exercise_id: int, user_id: int) -> Response:
-        _control_only(request, exercise_id)
-        facilitator_remove(exercise_id=exercise_id, user_id=user_id)
+        facilitator_remove(principal=request_principal(request, exercise_id), user_id=user_id)
         return Response(status=204)

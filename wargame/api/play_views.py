@@ -34,13 +34,9 @@ from wargame.exercises.selectors.reads import (
     state_for,
     statements_for,
 )
-from wargame.exercises.services.decisions import decision_payload, decision_save, decision_submit
-from wargame.exercises.services.messages import (
-    message_payload,
-    message_post,
-    statement_payload,
-    statement_post,
-)
+from wargame.exercises.services.decisions import decision_save, decision_submit
+from wargame.exercises.services.messages import message_post, statement_post
+from wargame.exercises.shapes import decision_payload, message_payload, statement_payload
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -94,7 +90,6 @@ class DecisionView(APIView):
         given = data.validated_data
         decision = decision_save(
             principal=principal,
-            exercise_id=exercise_id,
             turn=turn,
             actions=request.data.get("actions"),
             rationale=given["rationale"],
@@ -120,7 +115,6 @@ class DecisionSubmitView(APIView):
         self.DecisionSubmitInput(data=request.data).is_valid(raise_exception=True)
         decision = decision_submit(
             principal=principal,
-            exercise_id=exercise_id,
             turn=turn,
             now=timezone.now(),
             team=request.query_params.get("team"),

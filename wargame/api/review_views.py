@@ -10,15 +10,15 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wargame.api.auth import practice_principal, request_principal
+from wargame.api.auth import request_principal
 from wargame.api.shapes import ErrorShape
 from wargame.exercises.selectors.reads import adjudication_for
-from wargame.exercises.services.adjudication import proposal_payload
 from wargame.exercises.services.review import (
     adjudication_override,
     adjudication_publish,
     adjudication_reroll,
 )
+from wargame.exercises.shapes import proposal_payload
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -77,7 +77,6 @@ class PublishView(APIView):
     @extend_schema(request=PublishInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def post(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
-        principal = practice_principal(principal, "publish") or principal
         data = self.PublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         adjudication = adjudication_publish(

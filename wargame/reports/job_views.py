@@ -58,7 +58,7 @@ class ReportJobListView(APIView):
     def post(self, request: Request, exercise_id: int) -> Response:
         principal = request_principal(request, exercise_id)
         data = request.data if isinstance(request.data, dict) else {}
-        job = report_request(principal, data.get("format"), data.get("language"))
+        job = report_request(principal=principal, fmt=data.get("format"), lang=data.get("language"))
         return Response(report_job_payload(job), status=202)
 
 

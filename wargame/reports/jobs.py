@@ -24,6 +24,8 @@ from wargame.exercises.events import (
     ReportReadyPayload,
 )
 from wargame.exercises.models import Event, Exercise, ReportFormat, ReportJob, ReportStatus
+from wargame.exercises.queue import REPORT_RENDER, enqueue_on_commit
+from wargame.exercises.services.access import Act, authorize
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 
@@ -98,12 +100,12 @@ def _control_only(principal: Principal) -> None:
 
 
 def report_request(
-    principal: Principal, fmt: object, lang: object = None, view: str = CONTROL
+    *, principal: Principal, fmt: object, lang: object = None, view: str = CONTROL
 ) -> ReportJob:
     """A report of the exercise as ``view`` may read it and as its log is now: a finished one if
     the log has not changed since, otherwise a new job, queued for a worker once this transaction
     commits. Jobs are control's; one may be for another view's report (the PDF link)."""
-    _control_only(principal)
+    authorize(principal, Act.REPORT)
     if fmt not in FORMATS:
         raise InvalidInput.on("format", _("Choose pdf or html."))
     exercise = Exercise.objects.get(pk=principal.exercise_id)
@@ -131,18 +133,8 @@ def report_request(
             view=view,
             log_seq=log_seq,
         )
-        job_id = job.pk
-        transaction.on_commit(lambda: _enqueue(job_id))
+        enqueue_on_commit(REPORT_RENDER, job.pk, exercise_id=exercise.pk)
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from wargame.reports.tasks import report_render
-
-    try:
-        report_render.delay(job_id)
-    except Exception:  # kombu raises its transport's own errors; the job stays queued
-        logger.warning("report job %s: could not queue its task", job_id, exc_info=True)
 
 
 def report_job_for(principal: Principal, rid: int) -> ReportJob:

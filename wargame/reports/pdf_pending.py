@@ -53,7 +53,7 @@ def report_pdf_or_pending(principal: Principal, lang: str) -> Path | Response:
         job = None  # its file is gone: render again
     if job is None:
         as_control = Principal(exercise_id=principal.exercise_id, view=CONTROL, user=principal.user)
-        job = report_request(as_control, "pdf", lang, view=principal.view)
+        job = report_request(principal=as_control, fmt="pdf", lang=lang, view=principal.view)
     response = Response(report_job_payload(job), status=202)
     if principal.is_control:
         response["Location"] = f"/api/v1/exercises/{principal.exercise_id}/reports/{job.pk}/"

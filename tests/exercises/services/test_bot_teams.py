@@ -428,8 +428,8 @@ def test_every_bot_on_a_line_answers_but_never_another_bot() -> None:
     table.command("start")
     line = _line(table.id, "US-ROK-JPN")
     _post(table, line, "Trilateral call at noon.")
-    bot_service.bot_replies_run(table.id)
-    bot_service.bot_replies_run(table.id)
+    bot_service.bot_replies_run(exercise_id=table.id)
+    bot_service.bot_replies_run(exercise_id=table.id)
     replies = Message.objects.filter(channel=line, author__bot=True).select_related("author")
     authors = sorted(m.author.display_name for m in replies if m.author is not None)
     assert authors == ["JPN (bot)", "ROK (bot)"]
@@ -449,7 +449,7 @@ def test_a_bots_reply_reflects_the_stance_of_its_latest_decision() -> None:
     if not hotline.open:
         assert table.command("set_hotline", hotline="us", state="up").status_code == 200
     _post(table, hotline, "We need to talk.")
-    bot_service.bot_replies_run(table.id)
+    bot_service.bot_replies_run(exercise_id=table.id)
     reply = Message.objects.get(channel=hotline, author__bot=True)
     firm = bot_texts()["replies"]["hotline"]["firm"]["en"]
     assert reply.body == firm.format(team="North Korea")

@@ -115,7 +115,7 @@ def control(db: None) -> APIClient:
 
 def test_it_reproduces_an_unmodified_exercise_turn_by_turn(game: Game) -> None:
     play(game, 3)
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1)
     original, forked = published(game.exercise_id), published(branch.pk)
     assert sorted(forked) == sorted(original) == [1, 2, 3]
     for turn in original:
@@ -130,7 +130,7 @@ def test_it_reproduces_an_unmodified_exercise_turn_by_turn(game: Game) -> None:
 
 def test_it_drops_an_override_and_differs_only_from_that_turn(game: Game) -> None:
     play(game, 3, overrides={2: OVERRIDE})
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1)
     original, forked = published(game.exercise_id), published(branch.pk)
     assert engine_part(forked[1]) == engine_part(original[1])
     assert forked[2]["state"] != original[2]["state"]
@@ -144,7 +144,7 @@ def test_it_drops_an_override_and_differs_only_from_that_turn(game: Game) -> Non
 
 def test_it_keeps_the_history_before_the_fork_overrides_included(game: Game) -> None:
     play(game, 3, overrides={1: OVERRIDE})
-    branch = branch_fork(control_of(game.exercise_id), from_turn=2)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=2)
     original, forked = published(game.exercise_id), published(branch.pk)
     assert forked[1] == original[1]
     assert forked[1]["state"]["assurance"]["ROK"] == OVERRIDE["value"]
@@ -156,7 +156,7 @@ def test_it_keeps_the_history_before_the_fork_overrides_included(game: Game) -> 
 def test_a_replaced_decision_changes_the_outcome_of_its_turn(game: Game) -> None:
     play(game, 3)
     replace = [{"team": "DPRK", "turn": 2, "actions": ESCALATION}]
-    branch = branch_fork(control_of(game.exercise_id), from_turn=2, replace=replace)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=2, replace=replace)
     original, forked = published(game.exercise_id), published(branch.pk)
     assert forked[1] == original[1]
     assert forked[2]["state"] != original[2]["state"]
@@ -167,7 +167,7 @@ def test_a_replaced_decision_changes_the_outcome_of_its_turn(game: Game) -> None
 
 def test_another_seed_gives_other_dice(game: Game) -> None:
     play(game, 2)
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1, seed=12345)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1, seed=12345)
     original, forked = published(game.exercise_id), published(branch.pk)
     assert forked[1]["seed"] != original[1]["seed"]
     assert [d["u"] for d in forked[1]["dice"]] != [d["u"] for d in original[1]["dice"]]
@@ -175,7 +175,7 @@ def test_another_seed_gives_other_dice(game: Game) -> None:
 
 def test_the_branch_log_reads_like_a_played_game(game: Game) -> None:
     play(game, 2)
-    branch = branch_fork(control_of(game.exercise_id), from_turn=2)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=2)
     types = list(Event.objects.filter(exercise=branch).values_list("type", flat=True))
     assert types.count("outcome.published") == 2
     assert types.count("decision.submitted") == 2 * len(TEAMS)
@@ -196,7 +196,7 @@ def test_the_branch_log_reads_like_a_played_game(game: Game) -> None:
 def test_it_refuses_a_fork_from_an_unpublished_turn(game: Game) -> None:
     play(game, 1)
     with pytest.raises(Conflict):
-        branch_fork(control_of(game.exercise_id), from_turn=3)
+        branch_fork(principal=control_of(game.exercise_id), from_turn=3)
     assert not Exercise.objects.filter(branch_of_id=game.exercise_id).exists()
 
 
@@ -204,7 +204,7 @@ def test_it_refuses_a_fork_from_an_unpublished_turn(game: Game) -> None:
 def test_it_refuses_a_turn_outside_the_scenario_with_a_field(game: Game, from_turn: Any) -> None:
     play(game, 1)
     with pytest.raises(InvalidInput) as refused:
-        branch_fork(control_of(game.exercise_id), from_turn=from_turn)
+        branch_fork(principal=control_of(game.exercise_id), from_turn=from_turn)
     assert "from_turn" in refused.value.fields
 
 
@@ -212,7 +212,7 @@ def test_an_illegal_replacement_is_refused_and_nothing_is_created(game: Game) ->
     play(game, 2)
     replace = [{"team": "JPN", "turn": 2, "actions": [{"action": "m.nuclear_use"}]}]
     with pytest.raises(InvalidInput) as refused:
-        branch_fork(control_of(game.exercise_id), from_turn=2, replace=replace)
+        branch_fork(principal=control_of(game.exercise_id), from_turn=2, replace=replace)
     assert any(field.startswith("replace.0") for field in refused.value.fields)
     assert not Exercise.objects.filter(branch_of_id=game.exercise_id).exists()
 
@@ -221,14 +221,14 @@ def test_only_control_may_fork(game: Game) -> None:
     play(game, 1)
     player = Principal(exercise_id=game.exercise_id, view="team:US")
     with pytest.raises(NotFound):
-        branch_fork(player, from_turn=1)
+        branch_fork(principal=player, from_turn=1)
 
 
 def test_it_reuses_control_s_choice_at_the_same_decision_point(game: Game) -> None:
     play(game, 2, actions={("DPRK", 1): NUCLEAR_USE}, overrides={1: CONTROL_CHOICE})
     source = Adjudication.objects.get(exercise_id=game.exercise_id, turn=1)
     assert source.proposal["decision_points"], "the original must have met a decision point"
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1)
     forked = Adjudication.objects.get(exercise=branch, turn=1)
     assert forked.proposal["state"] == source.proposal["state"]
     assert forked.proposal["state"]["rung"]["DPRK"]["ROK"] == CONTROL_CHOICE["value"]
@@ -244,7 +244,7 @@ def test_it_reuses_control_s_choice_at_the_same_decision_point(game: Game) -> No
 def test_a_new_decision_point_holds_at_the_threshold(game: Game) -> None:
     play(game, 1)
     replace = [{"team": "DPRK", "turn": 1, "actions": NUCLEAR_USE}]
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1, replace=replace)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1, replace=replace)
     forked = Adjudication.objects.get(exercise=branch, turn=1)
     assert forked.proposal["decision_points"]
     engine = forked.proposal["state"]["rung"]["DPRK"]["ROK"]
@@ -260,7 +260,7 @@ def test_a_new_decision_point_holds_at_the_threshold(game: Game) -> None:
 def test_a_whole_ten_turn_exercise_reproduces_and_the_fork_time_is_printed(game: Game) -> None:
     play(game, 10)
     started = time.perf_counter()
-    branch = branch_fork(control_of(game.exercise_id), from_turn=1)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=1)
     elapsed = time.perf_counter() - started
     print(f"\nfork of a 10-turn exercise from turn 1: {elapsed:.2f} s")
     original, forked = published(game.exercise_id), published(branch.pk)

@@ -30,10 +30,14 @@ from wargame.exercises.models import (
     Statement,
 )
 from wargame.exercises.selectors.presence import connected_counts
-from wargame.exercises.services.adjudication import proposal_payload
-from wargame.exercises.services.decisions import decision_payload, empty_decision_payload
 from wargame.exercises.services.game import exercise_scenario, exercise_state
-from wargame.exercises.services.messages import message_payload, statement_payload
+from wargame.exercises.shapes import (
+    decision_payload,
+    empty_decision_payload,
+    message_payload,
+    proposal_payload,
+    statement_payload,
+)
 from wargame.exercises.times import iso_utc
 
 if TYPE_CHECKING:

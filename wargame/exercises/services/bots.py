@@ -177,7 +177,6 @@ def _bot_move(exercise_id: int, team: Team, turn: int, now: datetime) -> None:
         actions, rationale = bot_decision(exercise, team.code)
         decision_save(
             principal=principal,
-            exercise_id=exercise_id,
             turn=turn,
             actions=actions,
             rationale=rationale,
@@ -189,10 +188,10 @@ def _bot_move(exercise_id: int, team: Team, turn: int, now: datetime) -> None:
             text = _statement_text(exercise, team.code, action)
             if text is not None:
                 statement_post(principal=principal, body=text, client_key=f"bot-{turn}-{index}")
-    decision_submit(principal=principal, exercise_id=exercise_id, turn=turn, now=now)
+    decision_submit(principal=principal, turn=turn, now=now)
 
 
-def bot_moves_run(exercise_id: int, turn: int, now: datetime) -> list[str]:
+def bot_moves_run(*, exercise_id: int, turn: int, now: datetime) -> list[str]:
     """Every bot team without a submitted decision this turn decides and submits.
 
     Idempotent: under the exercise lock, a team that has submitted is skipped, and nothing is done
@@ -244,7 +243,7 @@ def _reply_text(exercise: Exercise, channel: Channel, team: Team) -> str:
     return bot_sentence(texts, exercise.language, team=team.code)
 
 
-def bot_replies_run(exercise_id: int) -> list[str]:
+def bot_replies_run(*, exercise_id: int) -> list[str]:
     """Answer, once each, the recent messages people posted on a hotline or allied line that a bot
     team is on. Idempotent: a reply's client key names the message it answers."""
     done: list[str] = []
@@ -299,5 +298,5 @@ def bots_due_run(*, exercise_id: int, now: datetime) -> list[str]:
         exercise = exercise_lock(exercise_id=exercise_id)
         due = bot_moves_due(exercise, now)
         turn = exercise.turn or 0
-    done = [f"bot {code}" for code in bot_moves_run(exercise_id, turn, now)] if due else []
-    return done + bot_replies_run(exercise_id)
+    moved = bot_moves_run(exercise_id=exercise_id, turn=turn, now=now) if due else []
+    return [f"bot {code}" for code in moved] + bot_replies_run(exercise_id=exercise_id)

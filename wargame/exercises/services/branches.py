@@ -43,17 +43,18 @@ from wargame.exercises.models import (
     Phase,
     Team,
 )
-from wargame.exercises.services.adjudication import (
+from wargame.exercises.services._turn import (
+    exercise_end,
     outcome_publish,
     phase_changed,
     proposal_announce,
 )
+from wargame.exercises.services.access import Act, authorize
 from wargame.exercises.services.bots import bot_decision
 from wargame.exercises.services.decisions import decision_submitted
 from wargame.exercises.services.exercises import _channels_create
 from wargame.exercises.services.game import exercise_scenario, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
-from wargame.exercises.services.lifecycle import exercise_end
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
@@ -124,8 +125,6 @@ def _replacements(
 
 
 def _plan(principal: Principal, *, from_turn: Any, seed: Any, replace: Iterable[Any]) -> _Plan:
-    if not principal.is_control:
-        raise NotFound(_("Exercise not found."))
     original = Exercise.objects.filter(pk=principal.exercise_id).first()
     if original is None:
         raise NotFound(_("Exercise not found."))
@@ -486,8 +485,8 @@ def _readjudicated_turn(
 
 
 def branch_fork(
-    principal: Principal,
     *,
+    principal: Principal,
     from_turn: Any,
     seed: Any = None,
     replace: Iterable[Any] = (),
@@ -495,7 +494,9 @@ def branch_fork(
 ) -> Exercise:
     """Fork the principal's exercise at ``from_turn`` and re-adjudicate it to the original's last
     published turn, in one transaction (bounded by the scenario's turn count). The caller must be
-    control of the original; the branch gets the original's facilitators."""
+    control of the original; the branch gets the original's facilitators. The original is only
+    read, so it is not locked: re-adjudicating a long game must not hold up the game itself."""
+    authorize(principal, Act.FORK)
     now = now or timezone.now()
     plan = _plan(principal, from_turn=from_turn, seed=seed, replace=replace)
     log: list[dict[str, Any]] = []

@@ -6,7 +6,6 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import validate_decision
@@ -21,9 +20,6 @@ from wargame.exercises.errors import (
     NotPermitted,
 )
 from wargame.exercises.events import (
-    ActionChoice,
-    AuthorPayload,
-    DecisionPayload,
     EventType,
     SealedDecisionPayload,
 )
@@ -36,9 +32,11 @@ from wargame.exercises.models import (
     Phase,
     Team,
 )
+from wargame.exercises.services._turn import phase_advance
+from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.game import exercise_scenario, exercise_state
-from wargame.exercises.services.log import event_append, exercise_lock
-from wargame.exercises.times import iso_utc
+from wargame.exercises.services.log import event_append, lock_held
+from wargame.exercises.shapes import decision_payload
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -51,46 +49,12 @@ MAX_CLIENT_KEY = 64
 OPEN_PHASES = (Phase.BRIEFING, Phase.DELIBERATION)
 
 
-def decision_payload(decision: Decision) -> DecisionPayload:
-    author = decision.updated_by
-    actions: list[ActionChoice] = decision.actions
-    return DecisionPayload(
-        turn=decision.turn,
-        team=decision.team.code,
-        status="submitted" if decision.status == DecisionStatus.SUBMITTED else "draft",
-        version=decision.version,
-        actions=actions,
-        rationale=decision.rationale,
-        updated_at=iso_utc(decision.updated_at),
-        updated_by=(
-            AuthorPayload(
-                participant_id=author.pk, display_name=author.display_name, bot=author.bot
-            )
-            if author
-            else None
-        ),
-    )
-
-
-def empty_decision_payload(team: str, turn: int) -> DecisionPayload:
-    """``status: none``: nothing saved yet (still a 200, CONTRACT.md)."""
-    return DecisionPayload(
-        turn=turn,
-        team=team,
-        status="none",
-        version=0,
-        actions=[],
-        rationale="",
-        updated_at=None,
-        updated_by=None,
-    )
-
-
 def decision_submitted(
     exercise: Exercise, decision: Decision, *, actor: Mapping[str, object]
 ) -> None:
     """Save a submitted decision with its audience and announce it: the decision to its audience,
     to every other view only that the team submitted. The caller holds the exercise lock."""
+    lock_held(exercise)
     decision.audience = decision_audience(exercise, decision.team.code)
     decision.save()
     views = all_views(exercise)
@@ -151,7 +115,6 @@ def _team_of(principal: Principal, exercise: Exercise, team: str | None) -> Team
 def decision_save(
     *,
     principal: Principal,
-    exercise_id: int,
     turn: int,
     actions: Any,
     rationale: str,
@@ -162,12 +125,13 @@ def decision_save(
 ) -> Decision:
     """Save the team's shared draft. A retry with the same ``client_key`` and body changes
     nothing; the same key with another body is refused; a stale ``expected_version`` is 409."""
-    if not client_key or len(client_key) > MAX_CLIENT_KEY:
-        raise InvalidInput.on("client_key", _("A client_key of 1 to 64 characters is required."))
-    if len(rationale) > MAX_RATIONALE:
-        raise InvalidInput.on("rationale", _("At most 4000 characters."))
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=exercise_id)
+    with entry(principal, Act.DECIDE) as entered:
+        exercise = entered.exercise
+        if not client_key or len(client_key) > MAX_CLIENT_KEY:
+            reason = _("A client_key of 1 to 64 characters is required.")
+            raise InvalidInput.on("client_key", reason)
+        if len(rationale) > MAX_RATIONALE:
+            raise InvalidInput.on("rationale", _("At most 4000 characters."))
         own = _team_of(principal, exercise, team)
         _check_open(exercise, turn, now)
         decision, _created = Decision.objects.select_related("team").get_or_create(
@@ -214,14 +178,12 @@ def decision_save(
 
 
 def decision_submit(
-    *, principal: Principal, exercise_id: int, turn: int, now: datetime, team: str | None = None
+    *, principal: Principal, turn: int, now: datetime, team: str | None = None
 ) -> Decision:
     """Lock in the team's draft (nothing saved = "no action this turn"). Submitting again
     changes nothing. With auto-advance on, the last team to submit ends deliberation."""
-    from wargame.exercises.services.lifecycle import phase_advance
-
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=exercise_id)
+    with entry(principal, Act.DECIDE) as entered:
+        exercise = entered.exercise
         own = _team_of(principal, exercise, team)
         _check_open(exercise, turn, now)
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()

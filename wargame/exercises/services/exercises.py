@@ -21,7 +21,8 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.scenarios import scenario_from_text, scenario_text_for
-from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.access import Act, entry
+from wargame.exercises.services.log import event_append, exercise_lock, lock_held
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from wargame.engine.scenario import Scenario
+    from wargame.exercises.principals import Principal
 
 LANGUAGES = ("en", "ja", "ko")
 # 31 symbols without look-alikes (0/O, 1/I/L): 10 of them carry 49.5 bits, read aloud easily.
@@ -159,13 +161,13 @@ def exercise_create(
     return locked
 
 
-def facilitator_add(*, user: User, exercise_id: int, username: str) -> Exercise:
+def facilitator_add(*, principal: Principal, username: str) -> Exercise:
     """Make another account a co-facilitator; the caller must already facilitate."""
-    other = get_user_model().objects.filter(username=username, is_active=True).first()
-    if other is None:
-        raise InvalidInput.on("username", _("No active account with that username."))
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=exercise_id)
+    with entry(principal, Act.FACILITATORS) as entered:
+        exercise = entered.exercise
+        other = get_user_model().objects.filter(username=username, is_active=True).first()
+        if other is None:
+            raise InvalidInput.on("username", _("No active account with that username."))
         _membership, created = FacilitatorMembership.objects.get_or_create(
             exercise=exercise, user=other
         )
@@ -181,6 +183,7 @@ def facilitator_add(*, user: User, exercise_id: int, username: str) -> Exercise:
 
 def codes_rotate(*, exercise: Exercise, teams: Iterable[str] | None) -> dict[str, Any]:
     """New join codes for the named teams (or all, observers included); caller holds the lock."""
+    lock_held(exercise)
     wanted = set(teams) if teams is not None else None
     known = set(exercise.teams.values_list("code", flat=True))
     if wanted is not None and not wanted <= known | {"observers"}:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wargame.exercises.audience import participant_audience
 from wargame.exercises.display_names import display_name_clean
 from wargame.exercises.errors import InvalidInput, Locked, RateLimited
-from wargame.exercises.events import EventType, ParticipantLeftPayload, ParticipantPayload
+from wargame.exercises.events import EventType, ParticipantLeftPayload
 from wargame.exercises.models import (
     Exercise,
     ExerciseStatus,
@@ -25,7 +25,8 @@ from wargame.exercises.models import (
 from wargame.exercises.principals import token_hash
 from wargame.exercises.services.exercises import normalise_code
 from wargame.exercises.services.limiter import limiter_check, limiter_hit
-from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.log import event_append, exercise_lock, lock_held
+from wargame.exercises.shapes import participant_payload
 
 JOINABLE = (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
 WINDOW_SECONDS = 60
@@ -95,15 +96,6 @@ def participant_join(*, code: str, display_name: str, address: str) -> Seat:
     return Seat(participant=participant, token=token)
 
 
-def participant_payload(participant: Participant) -> ParticipantPayload:
-    return ParticipantPayload(
-        participant_id=participant.pk,
-        display_name=participant.display_name,
-        team=participant.team.code if participant.team is not None else None,
-        role="player" if participant.role == ParticipantRole.PLAYER else "observer",
-    )
-
-
 def _participant_in(exercise: Exercise, participant_id: object) -> Participant:
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
         raise InvalidInput.on("args.participant_id", _("A participant id (integer) is required."))
@@ -121,6 +113,7 @@ def participant_remove(
     *, exercise: Exercise, participant_id: object, moved_to: str | None = None
 ) -> Participant:
     """Revoke a seat at once (its token stops working); the caller holds the exercise lock."""
+    lock_held(exercise)
     participant = _participant_in(exercise, participant_id)
     participant.active = False
     participant.save(update_fields=["active"])

@@ -1,4 +1,5 @@
-"""The facilitator's commands (CONTRACT.md, Lifecycle): one transaction each, under the lock."""
+"""The facilitator's commands (CONTRACT.md, Lifecycle): one entry point, ``exercise_command``,
+authorized, in one transaction under the exercise lock."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,17 +31,19 @@ from wargame.exercises.models import (
     Phase,
     Team,
 )
-from wargame.exercises.services.adjudication import (
+from wargame.exercises.services._turn import (
+    exercise_end,
     hotline_changed,
-    outcome_publish,
-    phase_changed,
-    turn_lock,
+    phase_advance,
+    phase_enter,
 )
+from wargame.exercises.services.access import Act, entry
+from wargame.exercises.services.bots import bot_seat, bot_seat_retire
 from wargame.exercises.services.exercises import codes_rotate
 from wargame.exercises.services.game import exercise_scenario, exercise_state
-from wargame.exercises.services.injects import adhoc_inject_release, scenario_injects_release
+from wargame.exercises.services.injects import adhoc_inject_release
 from wargame.exercises.services.joining import participant_move, participant_remove
-from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.log import event_append
 from wargame.exercises.services.scheduling import schedule_bot_moves, schedule_phase_timers
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
@@ -86,35 +88,6 @@ def _changed(exercise: Exercise, payload: ExerciseChangedPayload) -> None:
     )
 
 
-# --- phase transitions --------------------------------------------------------------------------
-
-
-def _deliberation_minutes(exercise: Exercise) -> int | None:
-    """The turn's deliberation time: none without a clock, else the scenario's time for this turn
-    where it sets one, else the exercise's."""
-    if exercise.deliberation_minutes is None:
-        return None
-    scenario = exercise_scenario(exercise)
-    plan = next((p for p in scenario.turns if p.n == exercise.turn), None)
-    if plan is not None and plan.deliberation_minutes != scenario.deliberation_minutes:
-        return plan.deliberation_minutes
-    return exercise.deliberation_minutes
-
-
-def _enter_phase(exercise: Exercise, phase: str, now: datetime) -> None:
-    exercise.phase = phase
-    exercise.phase_started_at = now
-    minutes = _deliberation_minutes(exercise) if phase == Phase.DELIBERATION else None
-    exercise.deadline = now + timedelta(minutes=minutes) if minutes is not None else None
-    exercise.save(update_fields=["phase", "phase_started_at", "deadline", "turn", "status"])
-    phase_changed(exercise)
-    state = exercise_state(exercise)
-    scenario_injects_release(
-        exercise, exercise_scenario(exercise), phase=phase, before=state, after=state
-    )
-    schedule_phase_timers(exercise)
-
-
 def _start(ctx: Context) -> None:
     _require(ctx, "start", status=(ExerciseStatus.LOBBY,))
     exercise = ctx.exercise
@@ -126,37 +99,7 @@ def _start(ctx: Context) -> None:
         audience=all_views(exercise),
         payload=TurnPayload(turn=1),
     )
-    _enter_phase(exercise, Phase.BRIEFING, ctx.now)
-
-
-def exercise_end(exercise: Exercise, *, now: datetime) -> None:
-    exercise.status = ExerciseStatus.ENDED
-    exercise.phase = None
-    exercise.deadline = None
-    exercise.paused_remaining_seconds = None
-    exercise.save(update_fields=["status", "phase", "deadline", "paused_remaining_seconds"])
-    event_append(
-        exercise=exercise,
-        type=EventType.EXERCISE_ENDED,
-        audience=all_views(exercise),
-        payload=TurnPayload(turn=exercise.turn),
-    )
-
-
-def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance") -> None:
-    """Move a running exercise to its next phase (the caller holds the lock)."""
-    if exercise.phase == Phase.BRIEFING:
-        _enter_phase(exercise, Phase.DELIBERATION, now)
-    elif exercise.phase == Phase.DELIBERATION:
-        turn_lock(exercise, now=now, reason=reason)
-    elif exercise.phase == Phase.ADJUDICATION:
-        outcome_publish(exercise, approve_nuclear=False, now=now)
-    elif exercise.phase == Phase.OUTCOME:
-        if (exercise.turn or 0) >= exercise_scenario(exercise).turn_count:
-            exercise_end(exercise, now=now)
-            return
-        exercise.turn = (exercise.turn or 0) + 1
-        _enter_phase(exercise, Phase.BRIEFING, now)
+    phase_enter(exercise, Phase.BRIEFING, ctx.now)
 
 
 def _advance(ctx: Context) -> None:
@@ -349,8 +292,6 @@ def _set_observer_view(ctx: Context) -> None:
 
 
 def _set_ai(ctx: Context) -> None:
-    from wargame.exercises.services.bots import bot_seat, bot_seat_retire
-
     exercise = ctx.exercise
     team = Team.objects.filter(exercise=exercise, code=ctx.args.get("team")).first()
     if team is None:
@@ -417,25 +358,25 @@ COMMANDS: dict[str, Callable[[Context], None]] = {
 def exercise_command(
     *,
     principal: Principal,
-    exercise_id: int,
     command: str,
     args: Args | None = None,
     expected_turn: Any = NOT_GIVEN,
     expected_phase: Any = NOT_GIVEN,
     now: datetime | None = None,
 ) -> Exercise:
-    """Run one facilitator command. The caller is a facilitator of the exercise (control).
+    """Run one command: control's, or a pacing command of a practice game's player.
 
     ``expected_turn`` / ``expected_phase``, when given, must match the exercise or nothing
     happens (409): two facilitators pressing advance at once advance one turn.
     """
-    handler = COMMANDS.get(command)
-    if handler is None:
-        raise InvalidInput.on("command", _("Unknown command %(command)s.") % {"command": command})
-    if args is not None and not isinstance(args, dict):
-        raise InvalidInput.on("args", _("args must be an object."))
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=exercise_id)
+    with entry(principal, Act.COMMAND, command=command) as entered:
+        handler = COMMANDS.get(command)
+        if handler is None:
+            reason = _("Unknown command %(command)s.") % {"command": command}
+            raise InvalidInput.on("command", reason)
+        if args is not None and not isinstance(args, dict):
+            raise InvalidInput.on("args", _("args must be an object."))
+        exercise = entered.exercise
         if expected_turn is not NOT_GIVEN and expected_turn != exercise.turn:
             raise Conflict(
                 _("The exercise is no longer at turn %(turn)s.") % {"turn": expected_turn}
@@ -444,9 +385,5 @@ def exercise_command(
             raise Conflict(
                 _("The exercise is no longer in phase %(phase)s.") % {"phase": expected_phase}
             )
-        handler(Context(exercise, principal, args or {}, now or timezone.now()))
+        handler(Context(exercise, entered.principal, args or {}, now or timezone.now()))
     return exercise
-
-
-def team_codes(exercise: Exercise) -> list[str]:
-    return list(Team.objects.filter(exercise=exercise).values_list("code", flat=True))

@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger("wargame.events")
 
 
+# Where an exercise row remembers the transaction that locked it (see lock_held).
+_LOCKED_IN = "_wargame_locked_in"
+
+
 class EventAudienceError(ValueError):
     """An event was addressed to something that is not a view."""
+
+
+class LockNotHeldError(RuntimeError):
+    """A step that changes an exercise ran without its row lock: a programming error."""
 
 
 def exercise_lock(*, exercise_id: int) -> Exercise:
@@ -33,9 +41,23 @@ def exercise_lock(*, exercise_id: int) -> Exercise:
     writers queue here: commit order then equals ``seq`` order, and a reader following ``since``
     never skips an event that commits late (RELIABILITY.md, real failure 9).
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("exercise_lock() needs a surrounding transaction.atomic()")
-    return Exercise.objects.select_for_update().get(pk=exercise_id)
+    exercise = Exercise.objects.select_for_update().get(pk=exercise_id)
+    # The lock lasts as long as the (sub)transaction that took it: a rolled-back savepoint
+    # releases it too.
+    exercise.__dict__[_LOCKED_IN] = connection.atomic_blocks[-1]
+    return exercise
+
+
+def lock_held(exercise: Exercise) -> None:
+    """Refuse to go on unless ``exercise`` was locked by ``exercise_lock`` in a transaction still
+    open: each step of a turn, and every append, assumes no other writer can interleave."""
+    connection = transaction.get_connection()
+    taken_in = exercise.__dict__.get(_LOCKED_IN)
+    if not any(block is taken_in for block in connection.atomic_blocks):
+        raise LockNotHeldError(f"exercise {exercise.pk}: this step needs exercise_lock() first")
 
 
 def event_append(
@@ -53,6 +75,7 @@ def event_append(
     is always in the audience. The type is one of ``EventType`` and each payload one of its
     shapes (``wargame.exercises.events``).
     """
+    lock_held(exercise)
     if not isinstance(type, EventType):
         raise EventPayloadError(f"not an event type: {type!r}")
     for each in (payload, *(view_payloads or {}).values()):

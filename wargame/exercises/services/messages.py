@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wargame.exercises.audience import all_views, message_audience
@@ -16,11 +15,7 @@ from wargame.exercises.errors import (
     NotPermitted,
 )
 from wargame.exercises.events import (
-    AuthorPayload,
     EventType,
-    MessageAuthorPayload,
-    MessagePayload,
-    StatementPayload,
 )
 from wargame.exercises.models import (
     Channel,
@@ -30,9 +25,10 @@ from wargame.exercises.models import (
     Statement,
     Team,
 )
-from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.access import Act, entry
+from wargame.exercises.services.log import event_append
 from wargame.exercises.services.scheduling import schedule_bot_replies
-from wargame.exercises.times import iso_utc
+from wargame.exercises.shapes import message_payload, statement_payload
 
 if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
@@ -50,44 +46,20 @@ def _check_text(body: str, client_key: str) -> str:
     return text
 
 
-def message_payload(message: Message) -> MessagePayload:
-    author = message.author
-    return MessagePayload(
-        id=message.pk,
-        channel=message.channel_id,
-        author=(
-            MessageAuthorPayload(
-                participant_id=author.pk,
-                display_name=author.display_name,
-                team=author.team.code if author.team else None,
-                bot=author.bot,
-            )
-            if author is not None
-            else MessageAuthorPayload(
-                participant_id=None, display_name="Control", team=None, bot=False
-            )
-        ),
-        body=message.body,
-        at=iso_utc(message.at),
-    )
-
-
 def message_post(
     *, principal: Principal, channel_id: int, body: str, client_key: str
 ) -> tuple[Message, bool]:
     """Post to a channel the caller belongs to (control writes in control channels only).
     Returns the message and whether it is new: a retry with the same key and body is not."""
-    text = _check_text(body, client_key)
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=principal.exercise_id)
+    with entry(principal, Act.TALK) as entered:
+        exercise = entered.exercise
+        text = _check_text(body, client_key)
         channel = Channel.objects.filter(exercise=exercise, pk=channel_id).first()
         member = channel is not None and principal.team_code in channel.members
         if channel is None or not (member or principal.is_control):
             raise NotFound(_("Channel not found."))
         if principal.is_control and channel.kind != ChannelKind.CONTROL:
             raise NotPermitted(_("Control reads this channel but writes only in control lines."))
-        if not principal.is_control and not principal.is_player:
-            raise NotPermitted(_("Observers read; they do not post."))
         if exercise.status not in TALK_OPEN:
             raise Locked(_("The exercise has ended."))
         if not channel.open:
@@ -123,32 +95,15 @@ def message_post(
     return message, True
 
 
-def statement_payload(statement: Statement) -> StatementPayload:
-    return StatementPayload(
-        id=statement.pk,
-        team=statement.team.code,
-        author=AuthorPayload(
-            participant_id=statement.author_id,
-            display_name=statement.author.display_name,
-            bot=statement.author.bot,
-        ),
-        body=statement.body,
-        at=iso_utc(statement.at),
-    )
-
-
 def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple[Statement, bool]:
     """A public statement by the caller's team, seen by every view."""
-    text = _check_text(body, client_key)
-    if not principal.is_player or principal.participant is None:
-        raise NotPermitted(_("Only players make public statements."))
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=principal.exercise_id)
+    with entry(principal, Act.STATE) as entered:
+        exercise, author = entered.exercise, principal.participant
+        assert author is not None  # noqa: S101 - a player, as authorize() ensured
+        text = _check_text(body, client_key)
         if exercise.status not in TALK_OPEN:
             raise Locked(_("The exercise has ended."))
-        earlier = Statement.objects.filter(
-            author=principal.participant, client_key=client_key
-        ).first()
+        earlier = Statement.objects.filter(author=author, client_key=client_key).first()
         if earlier is not None:
             if earlier.body != text:
                 raise IdempotencyConflict(_("This client_key was used with another statement."))
@@ -157,7 +112,7 @@ def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple
         statement = Statement.objects.create(
             exercise=exercise,
             team=team,
-            author=principal.participant,
+            author=author,
             body=text,
             client_key=client_key,
         )

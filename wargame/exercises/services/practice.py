@@ -24,10 +24,11 @@ from wargame.exercises.models import Participant, ParticipantRole, Team
 from wargame.exercises.principals import Principal, token_hash
 from wargame.exercises.services.bots import bot_seat
 from wargame.exercises.services.exercises import exercise_create
-from wargame.exercises.services.joining import Seat, participant_payload
+from wargame.exercises.services.joining import Seat
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.limiter import limiter_release, limiter_take
 from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.shapes import participant_payload
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -114,5 +115,5 @@ def _practice_build(*, scenario: str, team: str, language: str) -> Seat:
         )
         control = Principal(exercise_id=exercise.pk, view=CONTROL, user=owner)
         for command in ("open_lobby", "start"):
-            exercise_command(principal=control, exercise_id=exercise.pk, command=command)
+            exercise_command(principal=control, command=command)
     return Seat(participant=player, token=token)

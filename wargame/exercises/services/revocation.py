@@ -20,11 +20,13 @@ from wargame.exercises import notify
 from wargame.exercises.errors import Conflict, NotFound
 from wargame.exercises.events import EventType, ExerciseChangedPayload
 from wargame.exercises.models import FacilitatorMembership
-from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.access import Act, entry
+from wargame.exercises.services.log import event_append
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
+    from wargame.exercises.principals import Principal
 
 
 def access_revoked(*, exercise_id: int | None) -> None:
@@ -33,10 +35,10 @@ def access_revoked(*, exercise_id: int | None) -> None:
     transaction.on_commit(partial(notify.access_revoked, exercise_id))
 
 
-def facilitator_remove(*, exercise_id: int, user_id: int) -> Exercise:
+def facilitator_remove(*, principal: Principal, user_id: int) -> Exercise:
     """Remove a co-facilitator (the caller facilitates the exercise); the last one stays."""
-    with transaction.atomic():
-        exercise = exercise_lock(exercise_id=exercise_id)
+    with entry(principal, Act.FACILITATORS) as entered:
+        exercise = entered.exercise
         membership = (
             FacilitatorMembership.objects.filter(exercise=exercise, user_id=user_id)
             .select_related("user")

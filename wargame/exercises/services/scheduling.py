@@ -7,20 +7,18 @@ periodic sweep runs the same function, so a lost task never stalls a game.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from wargame.exercises.models import Channel, ChannelKind, Exercise, ExerciseStatus, Phase
+from wargame.exercises.queue import BOT_MOVES, BOT_REPLIES, EXERCISE_TIMERS, enqueue_on_commit
+from wargame.exercises.services.game import exercise_scenario
 
 if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
-
-logger = logging.getLogger(__name__)
 
 
 def timer_moments(exercise: Exercise, scenario: Scenario) -> list[datetime]:
@@ -46,28 +44,8 @@ def timer_moments(exercise: Exercise, scenario: Scenario) -> list[datetime]:
 
 def schedule_phase_timers(exercise: Exercise) -> None:
     """After commit, queue one task for each moment of the current phase."""
-    from wargame.exercises.services.game import exercise_scenario
-
-    moments = timer_moments(exercise, exercise_scenario(exercise))
-    exercise_id = exercise.pk
-
-    def enqueue() -> None:
-        from wargame.tasks import exercise_timers
-
-        for moment in moments:
-            try:
-                exercise_timers.apply_async((exercise_id,), eta=moment)
-            except Exception:  # kombu raises its transport's own errors; the sweep covers us
-                logger.warning(
-                    "exercise %s: could not queue a timer for %s; the sweep will",
-                    exercise_id,
-                    moment,
-                    exc_info=True,
-                    extra={"exercise": exercise_id},
-                )
-
-    if moments:
-        transaction.on_commit(enqueue)
+    for moment in timer_moments(exercise, exercise_scenario(exercise)):
+        enqueue_on_commit(EXERCISE_TIMERS, exercise.pk, eta=moment, exercise_id=exercise.pk)
     schedule_bot_moves(exercise)
 
 
@@ -78,23 +56,8 @@ def schedule_bot_moves(exercise: Exercise) -> None:
         return
     if not exercise.teams.filter(ai=True).exists():
         return
-    exercise_id, turn = exercise.pk, exercise.turn or 0
     eta = timezone.now() + timedelta(seconds=settings.BOT_DELAY_SECONDS)
-
-    def enqueue() -> None:
-        from wargame.tasks import bot_moves
-
-        try:
-            bot_moves.apply_async((exercise_id, turn), eta=eta)
-        except Exception:  # kombu raises its transport's own errors; the sweep covers us
-            logger.warning(
-                "exercise %s: could not queue bot moves; the sweep will",
-                exercise_id,
-                exc_info=True,
-                extra={"exercise": exercise_id},
-            )
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(BOT_MOVES, exercise.pk, exercise.turn or 0, eta=eta, exercise_id=exercise.pk)
 
 
 def schedule_bot_replies(exercise: Exercise, channel: Channel) -> None:
@@ -103,20 +66,5 @@ def schedule_bot_replies(exercise: Exercise, channel: Channel) -> None:
     bots_on_line = exercise.teams.filter(ai=True, code__in=channel.members).exists()
     if channel.kind not in (ChannelKind.HOTLINE, ChannelKind.ALLIED) or not bots_on_line:
         return
-    exercise_id = exercise.pk
     eta = timezone.now() + timedelta(seconds=settings.BOT_REPLY_SECONDS)
-
-    def enqueue() -> None:
-        from wargame.tasks import bot_replies
-
-        try:
-            bot_replies.apply_async((exercise_id,), eta=eta)
-        except Exception:  # kombu raises its transport's own errors; the sweep covers us
-            logger.warning(
-                "exercise %s: could not queue bot replies; the sweep will",
-                exercise_id,
-                exc_info=True,
-                extra={"exercise": exercise_id},
-            )
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(BOT_REPLIES, exercise.pk, eta=eta, exercise_id=exercise.pk)

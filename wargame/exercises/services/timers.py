@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from wargame.exercises.models import Exercise, ExerciseStatus, Phase
+from wargame.exercises.services._turn import phase_advance
+from wargame.exercises.services.bots import bots_due_run
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.services.injects import offset_inject_release
 from wargame.exercises.services.log import exercise_lock
@@ -19,9 +21,6 @@ def timers_run(*, exercise_id: int, now: datetime) -> list[str]:
     Idempotent: each step re-checks under the exercise lock, so a second run finds nothing due.
     Returns what it did, for the task log.
     """
-    from wargame.exercises.services.bots import bots_due_run
-    from wargame.exercises.services.lifecycle import phase_advance
-
     # Bots first, in their own transaction: their last submit may end deliberation itself.
     done: list[str] = bots_due_run(exercise_id=exercise_id, now=now)
     with transaction.atomic():

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             return existing
         exercise = exercise_create(user=user, scenario=DEMO_SCENARIO, title=DEMO_TITLE)
         principal = Principal(exercise_id=exercise.pk, view=CONTROL, user=user)
-        return exercise_command(principal=principal, exercise_id=exercise.pk, command="open_lobby")
+        return exercise_command(principal=principal, command="open_lobby")
 
     @staticmethod
     def _url_host(host: str) -> str:

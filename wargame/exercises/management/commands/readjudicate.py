@@ -118,7 +118,7 @@ class Command(BaseCommand):
         principal = Principal(exercise_id=exercise_id, view=CONTROL)
         try:
             branch = branch_fork(
-                principal, from_turn=from_turn, seed=options["seed"], replace=replace
+                principal=principal, from_turn=from_turn, seed=options["seed"], replace=replace
             )
         except WargameError as exc:
             raise CommandError(exc.message) from exc

@@ -88,7 +88,7 @@ def sample_play(*, scenario: str, turns: int, seed: int, language: str) -> Exerc
     principal = Principal(exercise_id=exercise.pk, view=CONTROL, user=user)
 
     def command(name: str) -> Exercise:
-        return exercise_command(principal=principal, exercise_id=exercise.pk, command=name)
+        return exercise_command(principal=principal, command=name)
 
     command("open_lobby")
     current = command("start")
@@ -96,7 +96,7 @@ def sample_play(*, scenario: str, turns: int, seed: int, language: str) -> Exerc
     for turn in range(1, last + 1):
         if current.phase == Phase.BRIEFING:
             current = command("advance")
-        bot_moves_run(exercise.pk, turn, timezone.now())
+        bot_moves_run(exercise_id=exercise.pk, turn=turn, now=timezone.now())
         current = Exercise.objects.get(pk=exercise.pk)
         if current.phase == Phase.DELIBERATION:
             current = command("advance")

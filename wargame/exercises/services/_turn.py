@@ -1,9 +1,15 @@
-"""Locking a turn, the engine's proposal, the facilitator's review, and publishing the outcome."""
+"""The steps of a turn: entering a phase, the lock and the engine's proposal, the facilitator's
+changes to it, publishing the outcome, the end.
+
+Internal to the services: each step is called by an entry point that has authorized its principal,
+opened the transaction and locked the exercise (``services.access.entry``), or by a task that
+locked it, and each asserts that lock (``lock_held``) before it changes anything."""
 
 from __future__ import annotations
 
 import copy
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
@@ -26,7 +32,7 @@ from wargame.exercises.events import (
     OutcomePayload,
     OverridePayload,
     PhaseChangedPayload,
-    ProposalPayload,
+    TurnPayload,
 )
 from wargame.exercises.models import (
     Adjudication,
@@ -35,11 +41,14 @@ from wargame.exercises.models import (
     ChannelKind,
     Decision,
     Exercise,
+    ExerciseStatus,
     Phase,
 )
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
 from wargame.exercises.services.injects import scenario_injects_release
-from wargame.exercises.services.log import event_append
+from wargame.exercises.services.log import event_append, lock_held
+from wargame.exercises.services.scheduling import schedule_phase_timers
+from wargame.exercises.shapes import proposal_payload
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
 
@@ -55,6 +64,7 @@ FIXED_PATHS = ("/turn", "/seed", "/model_hash", "/requires_nuclear_approval", "/
 
 
 def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
+    lock_held(exercise)
     payload = PhaseChangedPayload(
         turn=exercise.turn, phase=exercise.phase, deadline=iso_utc(exercise.deadline)
     )
@@ -66,6 +76,66 @@ def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
         audience=all_views(exercise),
         payload=payload,
     )
+
+
+def _deliberation_minutes(exercise: Exercise) -> int | None:
+    """The turn's deliberation time: none without a clock, else the scenario's time for this turn
+    where it sets one, else the exercise's."""
+    if exercise.deliberation_minutes is None:
+        return None
+    scenario = exercise_scenario(exercise)
+    plan = next((p for p in scenario.turns if p.n == exercise.turn), None)
+    if plan is not None and plan.deliberation_minutes != scenario.deliberation_minutes:
+        return plan.deliberation_minutes
+    return exercise.deliberation_minutes
+
+
+def phase_enter(exercise: Exercise, phase: str, now: datetime) -> None:
+    """The exercise enters ``phase`` of its current turn: its clock, its injects, its timers."""
+    lock_held(exercise)
+    exercise.phase = phase
+    exercise.phase_started_at = now
+    minutes = _deliberation_minutes(exercise) if phase == Phase.DELIBERATION else None
+    exercise.deadline = now + timedelta(minutes=minutes) if minutes is not None else None
+    exercise.save(update_fields=["phase", "phase_started_at", "deadline", "turn", "status"])
+    phase_changed(exercise)
+    state = exercise_state(exercise)
+    scenario_injects_release(
+        exercise, exercise_scenario(exercise), phase=phase, before=state, after=state
+    )
+    schedule_phase_timers(exercise)
+
+
+def exercise_end(exercise: Exercise, *, now: datetime) -> None:
+    lock_held(exercise)
+    exercise.status = ExerciseStatus.ENDED
+    exercise.phase = None
+    exercise.deadline = None
+    exercise.paused_remaining_seconds = None
+    exercise.save(update_fields=["status", "phase", "deadline", "paused_remaining_seconds"])
+    event_append(
+        exercise=exercise,
+        type=EventType.EXERCISE_ENDED,
+        audience=all_views(exercise),
+        payload=TurnPayload(turn=exercise.turn),
+    )
+
+
+def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance") -> None:
+    """Move a running exercise to its next phase."""
+    lock_held(exercise)
+    if exercise.phase == Phase.BRIEFING:
+        phase_enter(exercise, Phase.DELIBERATION, now)
+    elif exercise.phase == Phase.DELIBERATION:
+        turn_lock(exercise, now=now, reason=reason)
+    elif exercise.phase == Phase.ADJUDICATION:
+        outcome_publish(exercise, approve_nuclear=False, now=now)
+    elif exercise.phase == Phase.OUTCOME:
+        if (exercise.turn or 0) >= exercise_scenario(exercise).turn_count:
+            exercise_end(exercise, now=now)
+            return
+        exercise.turn = (exercise.turn or 0) + 1
+        phase_enter(exercise, Phase.BRIEFING, now)
 
 
 def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> dict[str, Any]:
@@ -126,6 +196,7 @@ def _propose(exercise: Exercise, *, attempt: int, seed: int | None = None) -> Ad
 
 def proposal_announce(exercise: Exercise, adjudication: Adjudication) -> None:
     """``adjudication.proposed`` and one ``adjudication.decision_point`` per point, to control."""
+    lock_held(exercise)
     event_append(
         exercise=exercise,
         type=EventType.ADJUDICATION_PROPOSED,
@@ -141,21 +212,9 @@ def proposal_announce(exercise: Exercise, adjudication: Adjudication) -> None:
         )
 
 
-def proposal_payload(adjudication: Adjudication) -> ProposalPayload:
-    """CONTRACT.md's proposal: the engine's, with the overrides made to it."""
-    # The engine's own record, stored as JSON: its keys are checked when it is appended.
-    return cast(
-        "ProposalPayload",
-        {
-            **adjudication.proposal,
-            "overrides": adjudication.overrides,
-            "status": adjudication.status,
-        },
-    )
-
-
 def turn_lock(exercise: Exercise, *, now: datetime, reason: str) -> Adjudication:
-    """Deliberation ends: submissions lock and the engine proposes. Caller holds the lock."""
+    """Deliberation ends: submissions lock and the engine proposes."""
+    lock_held(exercise)
     exercise.phase = Phase.ADJUDICATION
     exercise.deadline = None
     exercise.phase_started_at = now
@@ -204,6 +263,7 @@ def proposal_override(
     exercise: Exercise, *, turn: int, overrides: list[dict[str, Any]], by: str, now: datetime
 ) -> Adjudication:
     """Apply the facilitator's changes, each with a reason; a state value must stay in range."""
+    lock_held(exercise)
     adjudication = current_adjudication(exercise, turn)
     scenario = exercise_scenario(exercise)
     model = scenario.model()
@@ -258,6 +318,7 @@ def proposal_override(
 
 def proposal_reroll(exercise: Exercise, *, turn: int, seed: int | None) -> Adjudication:
     """A fresh proposal with other dice; earlier overrides are dropped with the old proposal."""
+    lock_held(exercise)
     current = current_adjudication(exercise, turn)
     attempts = current.proposal.get("attempt", 0) + 1
     return _propose(exercise, attempt=attempts, seed=seed)
@@ -265,6 +326,7 @@ def proposal_reroll(exercise: Exercise, *, turn: int, seed: int | None) -> Adjud
 
 def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime) -> Adjudication:
     """Publish the reviewed proposal: each view its outcome, then what the outcome changes."""
+    lock_held(exercise)
     adjudication = current_adjudication(exercise, exercise.turn or 0)
     if adjudication.proposal["requires_nuclear_approval"] and not approve_nuclear:
         raise ApprovalRequired(
@@ -336,11 +398,12 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
 def hotline_changed(
     exercise: Exercise, *, key: str, state: str, new_state: State | None = None
 ) -> None:
-    """Announce a hotline's new state and open or close its channel (caller holds the lock).
+    """Announce a hotline's new state and open or close its channel.
 
     ``new_state`` is the game state with the change (default: the exercise's saved state).
     Control's payload also carries the crisis instability it implies, which a hotline moves:
     without it control's ``ci`` could not follow the stream (RELIABILITY.md R10)."""
+    lock_held(exercise)
     public = HotlinePayload(hotline=key, state=state)
     views = all_views(exercise)
     model = exercise_scenario(exercise).model()

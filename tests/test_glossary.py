@@ -18,10 +18,10 @@ from django.utils import translation
 from wargame.engine.scenario.schema import scenarios_dir
 from wargame.engine.scenario.semantic import text_paths
 from wargame.exercises.bot_words import bot_texts
+from wargame.labels import RUNG_NAMES
 from wargame.reports.aar.questions import question_data
 from wargame.reports.aar.text import report_texts
 from wargame.web.glossary import glossary_data, glossary_markdown, glossary_terms
-from wargame.web.room_labels import RUNG_NAMES
 
 PROJECT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "ja", "ko")

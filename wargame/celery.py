@@ -10,4 +10,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
 
 app = Celery("wargame")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["wargame", "wargame.reports"])
+app.autodiscover_tasks(["wargame"])

@@ -8,9 +8,18 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from wargame.exercises.queue import BOT_MOVES, BOT_REPLIES, EXERCISE_TIMERS, PING, TIMERS_SWEEP
+from wargame.exercises.queue import (
+    BOT_MOVES,
+    BOT_REPLIES,
+    EXERCISE_TIMERS,
+    PING,
+    REPORT_RENDER,
+    TIMERS_SWEEP,
+)
 from wargame.exercises.services.bots import bot_moves_run, bot_replies_run
+from wargame.exercises.services.reports import report_job_run
 from wargame.exercises.services.timers import exercises_with_timers, timers_run
+from wargame.reports.aar.cache import cached_report
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +67,9 @@ def timers_sweep() -> int:
         if timers_run(exercise_id=exercise_id, now=now):
             acted += 1
     return acted
+
+
+@shared_task(name=REPORT_RENDER, ignore_result=True)
+def report_render(job_id: int) -> str:
+    """Render one after-action report job (POST reports/), announcing progress to control."""
+    return report_job_run(job_id=job_id, render=cached_report)

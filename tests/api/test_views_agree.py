@@ -30,10 +30,10 @@ from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.events import SPECS, EventType
 from wargame.exercises.models import Adjudication, Exercise, InjectRelease
 from wargame.exercises.principals import PARTICIPANT_COOKIE
-from wargame.reports import jobs
+from wargame.exercises.services.reports import report_job_run
+from wargame.reports.aar.cache import cached_report
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from tests.services import PostgresServer
@@ -102,7 +102,12 @@ def _report_job(world: World, fmt: str) -> int:
     return int(body["id"])
 
 
-def _play(observer_view: str, fail_pdf: Callable[[], None]) -> World:
+def _broken_render(*_args: object, **_kwargs: object) -> Path:
+    """A renderer that fails (report.failed): a failed job is announced to control alone."""
+    raise RuntimeError("renderer broke")
+
+
+def _play(observer_view: str) -> World:
     """One game in which every event type is emitted, with free text planted everywhere."""
     control = facilitator_client(f"control-{observer_view}")
     game = game_create(control)
@@ -166,9 +171,8 @@ def _play(observer_view: str, fail_pdf: Callable[[], None]) -> World:
         _command(world, "set_observer_view", view="teams")
     _talk(world, "team:US", "US", "US")
     _draft(world, "US", 2, [])
-    jobs.report_job_run(_report_job(world, "html"))
-    fail_pdf()
-    jobs.report_job_run(_report_job(world, "pdf"))
+    report_job_run(job_id=_report_job(world, "html"), render=cached_report)
+    report_job_run(job_id=_report_job(world, "pdf"), render=_broken_render)
     _command(world, "end")
     return world
 
@@ -409,25 +413,11 @@ def _check_removed(world: World) -> list[str]:
 # --- the tests -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fail_pdf(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Makes the next report render fail (report.failed): what the renderer draws is not under
-    test here, only that a failed job is announced to control alone."""
-
-    def arm() -> None:
-        def broken(*_args: object, **_kwargs: object) -> Path:
-            raise RuntimeError("renderer broke")
-
-        monkeypatch.setattr(jobs, "report_render_file", broken)
-
-    return arm
-
-
 @pytest.mark.parametrize("observer_view", ["public", "teams"])
 def test_every_view_reads_the_same_story_everywhere(
-    observer_view: str, postgres_server: PostgresServer, fail_pdf: Callable[[], None]
+    observer_view: str, postgres_server: PostgresServer
 ) -> None:
-    world = _play(observer_view, fail_pdf)
+    world = _play(observer_view)
     assert len(world.planted) > 20
     problems = _check(world, _socket_streams(world, postgres_server))
     assert problems == [], "\n".join(problems)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from wargame.api.report_views import REPORT_CSP
 from wargame.exercises.management.commands.sample_report import sample_play
 from wargame.reports.aar.render import report_html
-from wargame.reports.aar_views import REPORT_CSP
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

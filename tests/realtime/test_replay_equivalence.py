@@ -12,9 +12,11 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -29,11 +31,10 @@ from tests.realtime.replay import (
     snapshot_take,
 )
 from wargame.exercises.events import EventType
-from wargame.reports import jobs
+from wargame.exercises.services.reports import report_job_run
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     from rest_framework.test import APIClient
 
@@ -177,6 +178,21 @@ OBSERVER_VIEW_GAP = (
     "set_observer_view changes what observers' channels/ and messages/ return, but observers "
     "get no event (exercise.changed goes to control only)"
 )
+
+
+def _stand_in_render(
+    exercise: Exercise, lang: str, fmt: str, *, progress: Callable[[int, str], None], view: str
+) -> Path:
+    """The report renderer the job is handed (what it draws is not under test here): one
+    progress step, then a small file for HTML and a failure for PDF (the case that needs one
+    asks for it)."""
+    progress(50, "charts")
+    if fmt != "html":
+        raise RuntimeError("renderer broke")
+    path = Path(settings.VAR_DIR) / f"report-{exercise.pk}.{fmt}"
+    path.write_text("<html></html>", encoding="utf-8")
+    return path
+
 
 CASES: tuple[Case, ...] = (
     Case(
@@ -389,38 +405,20 @@ CASES: tuple[Case, ...] = (
         "a report is made",
         (EventType.REPORT_PROGRESS, EventType.REPORT_READY),
         "outcome",
-        lambda g: jobs.report_job_run(g.participant_ids["report"]),
+        lambda g: report_job_run(job_id=g.participant_ids["report"], render=_stand_in_render),
         prepare=lambda g: _report_job(g, "html"),
     ),
     Case(
         "a report fails",
         (EventType.REPORT_FAILED,),
         "outcome",
-        lambda g: jobs.report_job_run(g.participant_ids["report"]),
+        lambda g: report_job_run(job_id=g.participant_ids["report"], render=_stand_in_render),
         prepare=lambda g: _report_job(g, "pdf"),
     ),
 )
 
 
 # --- running a case -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The report renderer's edge replaced (what it draws is not under test here): one progress
-    step, then a small file for HTML and a failure for PDF (the case that needs one asks for it)."""
-
-    def render(
-        exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
-    ) -> Path:
-        progress(50, "charts")
-        if fmt != "html":
-            raise RuntimeError("renderer broke")
-        path = tmp_path / f"report-{exercise.pk}.{fmt}"
-        path.write_text("<html></html>", encoding="utf-8")
-        return path
-
-    monkeypatch.setattr(jobs, "report_render_file", render)
 
 
 def _snapshots(game: Game, turn: int | None, roles: tuple[str, ...]) -> dict[str, Snapshot]:
@@ -510,13 +508,11 @@ def _observers_only(game: Game) -> tuple[str, ...]:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("renderer")
 def test_each_roles_snapshot_plus_its_events_equals_a_fresh_one_with_a_public_observer() -> None:
     _replay_all("public", _every_role)
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("renderer")
 def test_an_observer_reading_team_channels_replays_to_a_fresh_snapshot_too() -> None:
     _replay_all("teams", _observers_only)
 

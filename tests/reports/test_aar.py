@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
 from wargame.exercises.models import Exercise
+from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
 from wargame.reports.aar.render import report_html, report_pdf
-from wargame.reports.jobs import report_job_run
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -229,7 +229,7 @@ def test_it_shows_the_report_to_control_and_to_observers_only_after_a_teaching_e
     assert job["status"] == "queued"
     assert pending["Location"] == game.url(f"reports/{job['id']}/")
     assert int(pending["Retry-After"]) > 0
-    assert report_job_run(job["id"]) == "done"
+    assert report_job_run(job_id=job["id"], render=cached_report) == "done"
     pdf = game.control.get(game.url("report.pdf") + "?language=ja")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

@@ -2,8 +2,8 @@
 a worker renders with progress shown to control only, the file downloads, an unchanged log reuses
 it.
 
-Most tests here check the job mechanics with the renderer replaced at its edge
-(``jobs.report_render_file``); the one marked REAL RENDERER runs a real Celery worker on Redis
+Most tests here check the job mechanics with a stand-in for the renderer the task hands the job
+(``report_job_run(render=...)``); the one marked REAL RENDERER runs a real Celery worker on Redis
 with the real renderer."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from wargame.celery import app as celery_app
 from wargame.exercises import queue
 from wargame.exercises.models import Event, Exercise, ReportJob
 from wargame.exercises.principals import Principal
-from wargame.reports import jobs
-from wargame.reports.job_console import reports_region
+from wargame.exercises.services.reports import report_job_run
+from wargame.web.console_reports import reports_region
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,24 +43,34 @@ def _report_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [event for event in events if event["type"].startswith("report.")]
 
 
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, str]]:
-    """The renderer's edge replaced: reports in 5 % steps, writes a small file, counts calls."""
-    calls: list[tuple[str, str]] = []
+class FakeRenderer(list[tuple[str, str]]):
+    """A stand-in renderer: reports in 5 % steps, writes a small file, remembers each call."""
 
-    def fake(
-        exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __call__(
+        self,
+        exercise: Exercise,
+        lang: str,
+        fmt: str,
+        *,
+        progress: Callable[[int, str], None],
+        view: str,
     ) -> Path:
-        calls.append((lang, fmt))
+        self.append((lang, fmt))
         for percent in range(0, 101, 5):
             progress(percent, STAGES[min(percent // 26, 3)])
-        path = tmp_path / f"report-{exercise.pk}-{len(calls)}.{fmt}"
+        path = self.folder / f"report-{exercise.pk}-{len(self)}.{fmt}"
         body = b"%PDF-1.7 fake" if fmt == "pdf" else "<html>報告</html>".encode()
         path.write_bytes(body)
         return path
 
-    monkeypatch.setattr(jobs, "report_render_file", fake)
-    return calls
+
+@pytest.fixture
+def renders(tmp_path: Path) -> FakeRenderer:
+    return FakeRenderer(tmp_path)
 
 
 def _request(game: Played, client: APIClient, **body: Any) -> Any:
@@ -68,7 +78,7 @@ def _request(game: Played, client: APIClient, **body: Any) -> Any:
 
 
 def test_a_job_goes_from_queued_to_done_and_its_file_downloads(
-    played: Played, renders: list[tuple[str, str]]
+    played: Played, renders: FakeRenderer
 ) -> None:
     asked = _request(played, played.control, format="pdf", language="ja")
     assert asked.status_code == 202, asked.content
@@ -78,7 +88,7 @@ def test_a_job_goes_from_queued_to_done_and_its_file_downloads(
     assert before.json()["status"] == "queued"
     assert played.control.get(played.url(f"reports/{body['id']}/file")).status_code == 409
 
-    assert jobs.report_job_run(body["id"]) == "done"
+    assert report_job_run(job_id=body["id"], render=renders) == "done"
 
     after = played.control.get(played.url(f"reports/{body['id']}/"))
     assert after.status_code == 200
@@ -93,10 +103,10 @@ def test_a_job_goes_from_queued_to_done_and_its_file_downloads(
 
 
 def test_progress_goes_to_controls_stream_at_most_once_a_tenth_and_never_to_teams(
-    played: Played, renders: list[tuple[str, str]]
+    played: Played, renders: FakeRenderer
 ) -> None:
     job_id = _request(played, played.control, format="html").json()["id"]
-    jobs.report_job_run(job_id)
+    report_job_run(job_id=job_id, render=renders)
 
     seen = _report_events(_events(played, played.control))
     progress = [event["payload"] for event in seen if event["type"] == "report.progress"]
@@ -115,10 +125,10 @@ def test_progress_goes_to_controls_stream_at_most_once_a_tenth_and_never_to_team
 
 
 def test_a_second_request_with_an_unchanged_log_reuses_the_finished_job(
-    played: Played, renders: list[tuple[str, str]]
+    played: Played, renders: FakeRenderer
 ) -> None:
     first = _request(played, played.control, format="pdf", language="en").json()
-    jobs.report_job_run(first["id"])
+    report_job_run(job_id=first["id"], render=renders)
 
     again = _request(played, played.control, format="pdf", language="en")
     assert again.status_code == 202
@@ -139,23 +149,20 @@ def test_a_second_request_with_an_unchanged_log_reuses_the_finished_job(
     assert changed["status"] == "queued"
 
 
-def test_the_language_defaults_to_the_exercises_own(
-    played: Played, renders: list[tuple[str, str]]
-) -> None:
+def test_the_language_defaults_to_the_exercises_own(played: Played, renders: FakeRenderer) -> None:
     Exercise.objects.filter(pk=played.exercise_id).update(language="ko")
     job_id = _request(played, played.control, format="html").json()["id"]
     assert ReportJob.objects.get(pk=job_id).language == "ko"
 
 
 def test_a_renderer_error_fails_the_job_with_its_message(
-    played: Played, monkeypatch: pytest.MonkeyPatch
+    played: Played,
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> Path:
         raise RuntimeError("no fonts for the chart")
 
-    monkeypatch.setattr(jobs, "report_render_file", broken)
     job_id = _request(played, played.control, format="pdf").json()["id"]
-    assert jobs.report_job_run(job_id) == "failed"
+    assert report_job_run(job_id=job_id, render=broken) == "failed"
     job = ReportJob.objects.get(pk=job_id)
     assert "no fonts for the chart" in job.error
     shown = played.control.get(played.url(f"reports/{job_id}/")).json()
@@ -171,7 +178,7 @@ def test_a_request_queues_the_render_task_once_the_transaction_commits(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from wargame.reports import tasks
+    from wargame import tasks
 
     queued: list[tuple[str, tuple[int, ...]]] = []
     monkeypatch.setattr(
@@ -200,11 +207,9 @@ def test_a_format_or_language_we_do_not_make_is_400(
     assert not ReportJob.objects.filter(exercise_id=played.exercise_id).exists()
 
 
-def test_only_control_may_ask_for_or_read_reports(
-    played: Played, renders: list[tuple[str, str]]
-) -> None:
+def test_only_control_may_ask_for_or_read_reports(played: Played, renders: FakeRenderer) -> None:
     job_id = _request(played, played.control, format="pdf").json()["id"]
-    jobs.report_job_run(job_id)
+    report_job_run(job_id=job_id, render=renders)
     outsider = facilitator_client("outsider")
     others = {**played.players, "observer": played.observer, "outsider": outsider}
     paths = (f"reports/{job_id}/", f"reports/{job_id}/file")
@@ -224,10 +229,10 @@ def test_only_control_may_ask_for_or_read_reports(
 
 
 def test_the_console_panel_offers_the_form_and_links_a_finished_report(
-    played: Played, renders: list[tuple[str, str]]
+    played: Played, renders: FakeRenderer
 ) -> None:
     job_id = _request(played, played.control, format="pdf", language="en").json()["id"]
-    jobs.report_job_run(job_id)
+    report_job_run(job_id=job_id, render=renders)
     exercise = Exercise.objects.get(pk=played.exercise_id)
     ctx = type(
         "Ctx",

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
-from wargame.exercises.errors import InvalidInput
 from wargame.exercises.models import Exercise, Participant
 from wargame.exercises.principals import Principal, principal_for
 from wargame.exercises.selectors.reads import exercise_payload, exercises_for_user
+from wargame.exercises.services.accounts import facilitator_token
 from wargame.exercises.services.exercises import exercise_create, facilitator_add
 from wargame.exercises.services.joining import participant_join
 from wargame.exercises.services.lifecycle import NOT_GIVEN, exercise_command
@@ -187,12 +184,9 @@ class TokenObtainView(APIView):
         # the sign-in pages.
         data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
+        token = facilitator_token(
             username=data.validated_data["username"],
             password=data.validated_data["password"],
+            request=request._request,
         )
-        if user is None or not user.is_active:
-            raise InvalidInput.on("password", _("Unknown username or wrong password."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token})

@@ -15,13 +15,18 @@ from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user
 from wargame.api.shapes import ErrorShape, page_of
-from wargame.engine.scenario import Scenario, ScenarioError, builtin_slugs, load_scenario_text
-from wargame.exercises.errors import InvalidScenario, NotFound
-from wargame.exercises.models import ScenarioUpload
-from wargame.exercises.scenarios import builtin_text, scenario_from_text
-from wargame.exercises.selectors.scenarios import builtin_scenarios, scenario_summary
+from wargame.exercises.errors import InvalidScenario
+from wargame.exercises.models import Participant
+from wargame.exercises.selectors.scenarios import (
+    scenario_summary,
+    scenario_visible,
+    scenarios_visible,
+)
+from wargame.exercises.services.scenarios import scenario_checked, scenario_upload
+from wargame.languages import language_or_fallback
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
     from rest_framework.request import Request
 
 
@@ -59,31 +64,15 @@ class ScenarioShape(serializers.Serializer[Any]):
 
 
 def _language(request: Request) -> str:
-    lang = str(getattr(request._request, "LANGUAGE_CODE", "en"))[:2]
-    return lang if lang in ("en", "ja", "ko") else "en"
+    return language_or_fallback(getattr(request._request, "LANGUAGE_CODE", None))
 
 
-def _checked(text: str) -> Scenario:
-    try:
-        return load_scenario_text(text, source_name="upload.yaml")
-    except ScenarioError as exc:
-        raise InvalidScenario(
-            str(exc),
-            details=[{k: v for k, v in item.items() if k != "file"} for item in exc.details],
-        ) from exc
-
-
-def _slug_line(text: str) -> int:
-    return next((n for n, line in enumerate(text.splitlines(), 1) if line.startswith("slug:")), 1)
-
-
-def _uploads(request: Request) -> list[ScenarioUpload]:
-    user = request.user
-    if request.auth is not None and not hasattr(request.auth, "key"):
-        return []  # a participant: built-ins only
-    if not user.is_authenticated:
-        return []
-    return list(ScenarioUpload.objects.filter(owner_id=user.pk).order_by("slug"))
+def _account(request: Request) -> User | AnonymousUser | None:
+    """The facilitator account asking, whose uploads it may see; None for anyone else (a
+    participant, or no one signed in)."""
+    if isinstance(request.auth, Participant) or not request.user.is_authenticated:
+        return None
+    return request.user
 
 
 class ScenarioListView(APIView):
@@ -95,10 +84,7 @@ class ScenarioListView(APIView):
     )
     def get(self, request: Request) -> Response:
         lang = _language(request)
-        found = builtin_scenarios()
-        found += [
-            scenario_from_text(u.text, source_name=f"{u.slug}.yaml") for u in _uploads(request)
-        ]
+        found = scenarios_visible(_account(request))
         return Response({"results": [scenario_summary(s, lang) for s in found], "next": None})
 
     @extend_schema(
@@ -108,22 +94,7 @@ class ScenarioListView(APIView):
     def post(self, request: Request) -> Response:
         user = facilitator_user(request)
         text = request.data if isinstance(request.data, str) else ""
-        scenario = _checked(text)
-        if scenario.slug in builtin_slugs():
-            raise InvalidScenario(
-                _("A built-in scenario already has this slug."),
-                details=[
-                    {
-                        "line": _slug_line(text),
-                        "column": 1,
-                        "path": "slug",
-                        "message": f"'{scenario.slug}' is a built-in scenario's slug",
-                    }
-                ],
-            )
-        ScenarioUpload.objects.update_or_create(
-            owner=user, slug=scenario.slug, defaults={"text": text}
-        )
+        scenario = scenario_upload(user=user, text=text)
         return Response(scenario_summary(scenario, _language(request)), status=201)
 
 
@@ -137,7 +108,7 @@ class ScenarioValidateView(APIView):
     def post(self, request: Request) -> Response:
         facilitator_user(request)
         text = request.data if isinstance(request.data, str) else ""
-        scenario = _checked(text)
+        scenario = scenario_checked(text)
         return Response({"valid": True, "summary": scenario_summary(scenario, _language(request))})
 
 
@@ -146,12 +117,5 @@ class ScenarioDetailView(APIView):
 
     @extend_schema(responses={200: ScenarioShape, 404: ErrorShape})
     def get(self, request: Request, slug: str) -> Response:
-        if slug in builtin_slugs():
-            text = builtin_text(slug)
-        else:
-            upload = next((u for u in _uploads(request) if u.slug == slug), None)
-            if upload is None:
-                raise NotFound(_("Scenario not found."))
-            text = upload.text
-        scenario = scenario_from_text(text, source_name=f"{slug}.yaml")
+        scenario = scenario_visible(_account(request), slug)
         return Response(scenario_summary(scenario, _language(request)))

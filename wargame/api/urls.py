@@ -6,13 +6,14 @@ from django.urls import include, path
 
 from wargame.api import (
     exercise_views,
+    export_views,
     facilitator_views,
     play_views,
     practice_views,
+    report_views,
     review_views,
     scenario_views,
 )
-from wargame.reports import views as report_views
 
 if TYPE_CHECKING:
     from django.urls import URLPattern, URLResolver
@@ -60,15 +61,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(TURN + "adjudication/", review_views.AdjudicationView.as_view(), name="adjudication"),
     path(TURN + "adjudication/reroll/", review_views.RerollView.as_view(), name="reroll"),
     path(TURN + "adjudication/publish/", review_views.PublishView.as_view(), name="publish"),
-    path(EX + "export.jsonl", report_views.JsonlExportView.as_view(), name="export-jsonl"),
-    path(EX + "export.csv", report_views.CsvExportView.as_view(), name="export-csv"),
+    path(EX + "export.jsonl", export_views.JsonlExportView.as_view(), name="export-jsonl"),
+    path(EX + "export.csv", export_views.CsvExportView.as_view(), name="export-csv"),
     path(
         EX + "export.research.jsonl",
-        report_views.ResearchExportView.as_view(),
+        export_views.ResearchExportView.as_view(),
         name="export-research",
     ),
-    # After-action reports (rendered, and jobs) and what-if branches: each area keeps its routes.
-    path("", include("wargame.reports.aar_urls")),
-    path("", include("wargame.reports.job_urls")),
+    path(EX + "report.html", report_views.ReportHtmlView.as_view(), name="report-html"),
+    path(EX + "report.pdf", report_views.ReportPdfView.as_view(), name="report-pdf"),
+    path(EX + "reports/", report_views.ReportJobListView.as_view(), name="reports"),
+    path(EX + "reports/<int:rid>/", report_views.ReportJobView.as_view(), name="report-job"),
+    path(
+        EX + "reports/<int:rid>/file", report_views.ReportJobFileView.as_view(), name="report-file"
+    ),
     path("", include("wargame.api.branch_urls")),
 ]

@@ -5,7 +5,7 @@ announces the row and the page that shows it. Their shapes are the TypedDicts of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, TypedDict, cast
 
 from wargame.exercises.events import (
     ActionChoice,
@@ -22,6 +22,18 @@ from wargame.exercises.times import iso_utc
 
 if TYPE_CHECKING:
     from wargame.exercises.models import Adjudication, Decision, Message, Participant, Statement
+
+
+ReportJobStatus = Literal["queued", "running", "done", "failed"]  # models.ReportStatus
+
+
+class ReportJobBody(TypedDict):
+    """A report job (POST reports/, GET reports/{rid}/)."""
+
+    id: int
+    status: ReportJobStatus
+    progress: int
+    url: str | None  # the file, once done
 
 
 def decision_payload(decision: Decision) -> DecisionPayload:

@@ -36,9 +36,9 @@ from wargame.exercises.selectors.reads import (
 )
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
-from wargame.reports.job_console import REPORTS_REFRESH, reports_region
+from wargame.labels import CHANNEL_KIND_NAMES
 from wargame.web.access import view_position
-from wargame.web.room_labels import CHANNEL_KIND_NAMES
+from wargame.web.console_reports import REPORTS_REFRESH, reports_region
 
 if TYPE_CHECKING:
     from collections.abc import Callable

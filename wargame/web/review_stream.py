@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.events import EventType
 from wargame.exercises.selectors.events import events_since_for
+from wargame.labels import VARIABLE_NAMES, value_label
 from wargame.web.review_labels import in_language
-from wargame.web.room_labels import VARIABLE_NAMES, value_label
 
 if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent

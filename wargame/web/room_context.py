@@ -31,8 +31,7 @@ from wargame.exercises.selectors.room import (
     view_events_of,
 )
 from wargame.exercises.times import iso_utc
-from wargame.web import room_forms, room_situation
-from wargame.web.room_labels import (
+from wargame.labels import (
     AGREEMENT_STATUS,
     CHANNEL_KIND_NAMES,
     PHASE_NAMES,
@@ -40,6 +39,7 @@ from wargame.web.room_labels import (
     measure_name,
     value_label,
 )
+from wargame.web import room_forms, room_situation
 from wargame.web.scenario_clock import scenario_time
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from wargame.web.room_labels import CATEGORY_NAMES, PARAM_LABELS, measure_name, value_label
+from wargame.labels import CATEGORY_NAMES, PARAM_LABELS, measure_name, value_label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wargame.engine.narrative import advice_text
-from wargame.web.room_labels import (
+from wargame.labels import (
     NUCLEAR_RUNG,
     TOP_RUNG,
     VARIABLE_NAMES,

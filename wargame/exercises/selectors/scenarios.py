@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from wargame.engine.scenario import builtin_slugs
+from wargame.exercises.errors import NotFound
 from wargame.exercises.models import ScenarioUpload
 from wargame.exercises.scenarios import builtin_text, scenario_from_text
 
@@ -42,3 +45,14 @@ def scenarios_visible(user: User | AnonymousUser | None) -> list[Scenario]:
         uploads = ScenarioUpload.objects.filter(owner_id=user.pk).order_by("slug")
         found += [scenario_from_text(u.text, source_name=f"{u.slug}.yaml") for u in uploads]
     return found
+
+
+def scenario_visible(user: User | AnonymousUser | None, slug: str) -> Scenario:
+    """A built-in scenario, or one of the user's uploads; NotFound for any other slug."""
+    if slug in builtin_slugs():
+        return scenario_from_text(builtin_text(slug), source_name=f"{slug}.yaml")
+    if user is not None and user.is_authenticated:
+        upload = ScenarioUpload.objects.filter(owner_id=user.pk, slug=slug).first()
+        if upload is not None:
+            return scenario_from_text(upload.text, source_name=f"{slug}.yaml")
+    raise NotFound(_("Scenario not found."))

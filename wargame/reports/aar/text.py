@@ -13,7 +13,7 @@ from django.utils import translation
 
 from wargame.engine.korean import format_with_particles
 from wargame.engine.narrative import texts as engine_texts
-from wargame.web.room_labels import measure_name
+from wargame.labels import measure_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

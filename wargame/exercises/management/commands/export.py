@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wargame.exercises.models import Exercise
+from wargame.reports.aar.render import report_pdf
 from wargame.reports.exports import export_csv, export_jsonl
 from wargame.reports.research import TEXT_MODES, export_research
 
@@ -51,8 +52,6 @@ class Command(BaseCommand):
             raise CommandError("--language applies to --format pdf only.")
         lines: Iterator[str]
         if fmt == "pdf":
-            from wargame.reports.aar.render import report_pdf
-
             pdf = report_pdf(exercise, options["language"] or exercise.language)
             if options["output"]:
                 Path(options["output"]).write_bytes(pdf)

@@ -21,6 +21,8 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.review import adjudication_publish
 from wargame.exercises.views_of import CONTROL
+from wargame.reports.aar.render import report_pdf
+from wargame.reports.aar.text import report_texts
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -122,8 +124,6 @@ PICTURED_SECTIONS = ("charts", "perception", "questions")
 
 
 def _pictured_pages(document: Any, language: str) -> list[int]:
-    from wargame.reports.aar.text import report_texts
-
     headings = report_texts()[language]["sections"]
     texts = [document[index].get_textpage().get_text_range() for index in range(len(document))]
     pages = [0]
@@ -137,9 +137,7 @@ def _pictured_pages(document: Any, language: str) -> list[int]:
 
 def sample_write(exercise: Exercise, *, language: str, out: Path) -> list[Path]:
     """The report as ``<scenario>-report.pdf`` and pictures of its main pages beside it."""
-    import pypdfium2
-
-    from wargame.reports.aar.render import report_pdf
+    import pypdfium2  # imported here: only this command draws PDF pages as pictures
 
     stem = f"{exercise.scenario_slug}-report"
     pdf_path = out / f"{stem}.pdf"

@@ -1,102 +1,60 @@
-"""After-action reports rendered by a worker (CONTRACT.md: POST reports/): request, run, show.
+"""After-action report jobs (CONTRACT.md: POST reports/): the request, and the worker's run that
+renders the report and tells control how it goes.
 
-A report is cached until the log changes. The job's own ``report.*`` events are in the log too, so
-"the log" here is every event but those: otherwise each report would make itself stale.
+The renderer is handed in by the task that runs the job (``wargame.tasks.report_render``): the
+services own the job's rows and events, ``wargame.reports`` owns the drawing.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wargame.exercises.errors import Conflict, InvalidInput, NotFound
+from wargame.exercises.audience import may_see, report_audience
+from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.events import (
     EventType,
     ReportFailedPayload,
     ReportProgressPayload,
     ReportReadyPayload,
 )
-from wargame.exercises.models import Event, Exercise, ReportFormat, ReportJob, ReportStatus
+from wargame.exercises.models import Exercise, ReportFormat, ReportJob, ReportStatus
+from wargame.exercises.principals import Principal
 from wargame.exercises.queue import REPORT_RENDER, enqueue_on_commit
+from wargame.exercises.selectors.reports import (
+    report_job_file_url,
+    report_job_path,
+    report_log_seq,
+)
 from wargame.exercises.services.access import Act, authorize
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from wargame.exercises.principals import Principal
+from wargame.languages import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
 FORMATS = tuple(ReportFormat.values)
-LANGUAGES = ("en", "ja", "ko")
-REPORT_EVENTS = (EventType.REPORT_PROGRESS, EventType.REPORT_READY, EventType.REPORT_FAILED)
 # The console's bar moves in tenths: finer steps would flood every control socket with events.
 PROGRESS_EVENT_STEP = 10
-CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
-class ReportJobPayload(TypedDict):
-    id: int
-    status: str
-    progress: int
-    url: str | None
+class Renderer(Protocol):
+    """Draws the report file of the exercise as ``view`` may read it and as its log stands,
+    reporting progress as it goes."""
+
+    def __call__(
+        self, exercise: Exercise, lang: str, fmt: str, *, progress: Progress, view: str
+    ) -> Path: ...
 
 
-def report_job_file_url(job: ReportJob) -> str:
-    return f"/api/v1/exercises/{job.exercise_id}/reports/{job.pk}/file"
-
-
-def report_job_payload(job: ReportJob) -> ReportJobPayload:
-    done = job.status == ReportStatus.DONE
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "progress": job.progress,
-        "url": report_job_file_url(job) if done else None,
-    }
-
-
-def report_log_seq(exercise_id: int) -> int:
-    """The seq of the log's last event that a report can show (reports' own events excluded)."""
-    found = (
-        Event.objects.filter(exercise_id=exercise_id)
-        .exclude(type__in=REPORT_EVENTS)
-        .aggregate(last=Max("seq"))["last"]
-    )
-    return int(found or 0)
-
-
-def _stored_name(path: Path) -> str:
-    """Under the var directory the name is kept relative, so a moved checkout still finds it."""
-    try:
-        return str(path.resolve().relative_to(Path(settings.VAR_DIR).resolve()))
-    except ValueError:
-        return str(path)
-
-
-def report_job_path(job: ReportJob) -> Path | None:
-    """The rendered file of a finished job, or None if it is not (or no longer) there."""
-    if job.status != ReportStatus.DONE or not job.file_name:
-        return None
-    path = Path(job.file_name)
-    if not path.is_absolute():
-        path = Path(settings.VAR_DIR) / path
-    return path if path.is_file() else None
-
-
-def _control_only(principal: Principal) -> None:
-    # The report shows every team's private decisions: to anyone else the jobs do not exist.
-    if not principal.is_control:
-        raise NotFound(_("Exercise not found."))
+class Progress(Protocol):
+    def __call__(self, percent: int, stage: str) -> None: ...
 
 
 def report_request(
@@ -137,23 +95,12 @@ def report_request(
     return job
 
 
-def report_job_for(principal: Principal, rid: int) -> ReportJob:
-    _control_only(principal)
-    job = ReportJob.objects.filter(pk=rid, exercise_id=principal.exercise_id).first()
-    if job is None:
-        raise NotFound(_("No such report."))
-    return job
-
-
-def report_job_file(principal: Principal, rid: int) -> tuple[ReportJob, Path]:
-    """The finished report's file; 409 while it is still being made (or if it failed)."""
-    job = report_job_for(principal, rid)
-    if job.status != ReportStatus.DONE:
-        raise Conflict(_("The report is not ready yet."))
-    path = report_job_path(job)
-    if path is None:
-        raise Conflict(_("The report file is no longer there: make the report again."))
-    return job, path
+def _stored_name(path: Path) -> str:
+    """Under the var directory the name is kept relative, so a moved checkout still finds it."""
+    try:
+        return str(path.resolve().relative_to(Path(settings.VAR_DIR).resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _announce(
@@ -189,17 +136,7 @@ class _ProgressReporter:
             )
 
 
-def report_render_file(
-    exercise: Exercise, lang: str, fmt: str, progress: Callable[[int, str], None], view: str
-) -> Path:
-    """The edge to the renderer, which caches by exercise, language, format, view and log."""
-    from wargame.reports.aar.cache import cached_report
-
-    path: Path = cached_report(exercise, lang, fmt, progress=progress, view=view)
-    return path
-
-
-def report_job_run(job_id: int) -> str:
+def report_job_run(*, job_id: int, render: Renderer) -> str:
     """The worker's body: render, following progress, then ``report.ready`` or a failure.
 
     Safe to run twice: a finished or failed job is left as it is.
@@ -217,7 +154,7 @@ def report_job_run(job_id: int) -> str:
     try:
         exercise = Exercise.objects.get(pk=job.exercise_id)
         reporter(0, "start")
-        path = report_render_file(exercise, job.language, job.format, reporter, job.view)
+        path = render(exercise, job.language, job.format, progress=reporter, view=job.view)
     except Exception as exc:
         logger.exception("report job %s failed", job_id, extra={"exercise": job.exercise_id})
         job.status = ReportStatus.FAILED
@@ -237,7 +174,36 @@ def report_job_run(job_id: int) -> str:
     return job.status
 
 
-def report_jobs_recent(principal: Principal, limit: int = 5) -> list[ReportJob]:
-    """Control's latest report jobs, newest first (the console's reports panel)."""
-    _control_only(principal)
-    return list(ReportJob.objects.filter(exercise_id=principal.exercise_id).order_by("-pk")[:limit])
+# A job for this log that renders (or has rendered) the file: asking again reuses it.
+UNDER_WAY = (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.DONE)
+
+
+def report_pdf_for(*, principal: Principal, lang: str) -> Path | ReportJob:
+    """The rendered PDF of the log as it is now, as the reader's view may read it, or the job that
+    renders it: one already under way, else a new one. Rendering takes 5-10 s of CPU, so a reader
+    never waits for it inside a request. The job is control's; the reader is told when to ask
+    again."""
+    exercise = Exercise.objects.get(pk=principal.exercise_id)
+    if not may_see(principal.view, report_audience(exercise)):
+        raise NotFound(_("Exercise not found."))
+    job = (
+        ReportJob.objects.filter(
+            exercise=exercise,
+            format=ReportFormat.PDF,
+            language=lang,
+            view=principal.view,
+            log_seq=report_log_seq(exercise.pk),
+            status__in=UNDER_WAY,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if job is not None and job.status == ReportStatus.DONE:
+        path = report_job_path(job)
+        if path is not None:
+            return path
+        job = None  # its file is gone: render again
+    if job is None:
+        as_control = Principal(exercise_id=exercise.pk, view=CONTROL, user=principal.user)
+        job = report_request(principal=as_control, fmt="pdf", lang=lang, view=principal.view)
+    return job

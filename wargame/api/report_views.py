@@ -1,27 +1,37 @@
-"""The after-action review as a page and as a PDF (CONTRACT.md: ``report.html``, ``report.pdf``).
+"""The after-action review over the API (CONTRACT.md): as a page and as a PDF (``report.html``,
+``report.pdf``), and as a job a worker renders (``reports/``).
 
-Who may read it: ``exercises.audience.report_audience``, each reader the report of its own view.
-Anyone else: not found."""
+Who may read the report: ``exercises.audience.report_audience``, each reader the report of its own
+view; anyone else: not found. Report jobs are control's."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from wargame.api.auth import request_principal
+from wargame.api.export_views import ERRORS, ExportView
+from wargame.api.shapes import ErrorShape
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.errors import InvalidInput, NotFound
-from wargame.exercises.models import Exercise
+from wargame.exercises.models import Exercise, ReportJob
+from wargame.exercises.selectors.reports import (
+    CONTENT_TYPES,
+    report_job_file,
+    report_job_for,
+    report_job_payload,
+)
+from wargame.exercises.services.reports import FORMATS, report_pdf_for, report_request
+from wargame.languages import LANGUAGES
 from wargame.reports.aar.cache import cached_report, cached_report_path
-from wargame.reports.aar.text import LANGUAGES, report_language
-from wargame.reports.job_views import ReportJobShape
-from wargame.reports.pdf_pending import report_pdf_or_pending
-from wargame.reports.views import ERRORS, ExportView
+from wargame.reports.aar.text import report_language
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,9 +43,25 @@ if TYPE_CHECKING:
 REPORT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'"
 )
+# When a reader of a PDF not rendered yet is told to ask again.
+RETRY_AFTER_SECONDS = 5
 LANGUAGE_PARAMETER = OpenApiParameter(
     "language", str, enum=list(LANGUAGES), description="default: the exercise's language"
 )
+
+
+class ReportJobShape(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    url = serializers.CharField(allow_null=True, help_text="The file, once done; null before.")
+
+
+class ReportRequestShape(serializers.Serializer[Any]):
+    format = serializers.ChoiceField(choices=list(FORMATS))
+    language = serializers.ChoiceField(
+        choices=list(LANGUAGES), required=False, help_text="Defaults to the exercise's language."
+    )
 
 
 def report_exercise(request: Request, exercise_id: int) -> tuple[Exercise, str]:
@@ -99,9 +125,14 @@ class ReportPdfView(ExportView):
         path = cached_report_path(exercise, lang, "pdf", view=view)
         if path is None:
             # Rendering takes seconds of CPU: never inside a request.
-            ready = report_pdf_or_pending(request_principal(request, exercise_id), lang)
-            if isinstance(ready, Response):
-                return ready
+            principal = request_principal(request, exercise_id)
+            ready = report_pdf_for(principal=principal, lang=lang)
+            if isinstance(ready, ReportJob):
+                pending = Response(report_job_payload(ready), status=202)
+                if principal.is_control:
+                    pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.pk}/"
+                pending["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return pending
             path = ready
         response = FileResponse(
             path.open("rb"),
@@ -111,4 +142,58 @@ class ReportPdfView(ExportView):
         )
         response["Content-Language"] = lang
         response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+JOB_ERRORS = {**ERRORS, 409: ErrorShape}
+
+
+class ReportJobListView(APIView):
+    @extend_schema(
+        operation_id="exercises_reports_create",
+        request=ReportRequestShape,
+        responses={202: ReportJobShape, **JOB_ERRORS},
+        description=(
+            "Make the after-action report; a finished one is reused while the log is unchanged. "
+            "Progress also arrives as report.progress events, then report.ready (control)."
+        ),
+    )
+    def post(self, request: Request, exercise_id: int) -> Response:
+        principal = request_principal(request, exercise_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        job = report_request(principal=principal, fmt=data.get("format"), lang=data.get("language"))
+        return Response(report_job_payload(job), status=202)
+
+
+class ReportJobView(APIView):
+    @extend_schema(
+        operation_id="exercises_reports_retrieve",
+        responses={200: ReportJobShape, **JOB_ERRORS},
+    )
+    def get(self, request: Request, exercise_id: int, rid: int) -> Response:
+        job = report_job_for(request_principal(request, exercise_id), rid)
+        return Response(report_job_payload(job))
+
+
+class ReportJobFileView(ExportView):
+    """Errors are JSON whatever the client accepts; the file itself is PDF or HTML."""
+
+    @extend_schema(
+        operation_id="exercises_reports_file",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "text/html"): OpenApiTypes.STR,
+            **JOB_ERRORS,
+        },
+        description="The finished report; 409 while it is still being made.",
+    )
+    def get(self, request: Request, exercise_id: int, rid: int) -> FileResponse:
+        job, path = report_job_file(request_principal(request, exercise_id), rid)
+        response = FileResponse(
+            path.open("rb"),
+            content_type=CONTENT_TYPES[job.format],
+            as_attachment=True,
+            filename=f"exercise-{job.exercise_id}-report-{job.language}.{job.format}",
+        )
+        response["Cache-Control"] = "no-store"
         return response

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.utils.translation import gettext as _
-
 from wargame.exercises.events import EventType, refresh_on
 from wargame.exercises.models import ReportStatus
-from wargame.reports.jobs import LANGUAGES, report_job_payload, report_jobs_recent
+from wargame.exercises.selectors.reports import report_job_payload, report_jobs_recent
+from wargame.languages import LANGUAGE_NAMES, LANGUAGES
 
 if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
@@ -21,7 +20,7 @@ REPORTS_REFRESH = refresh_on(
 
 
 class ConsoleCtx(Protocol):
-    """What the console's region builders get (wargame.web.console_regions.Ctx)."""
+    """What the console's region builders get (console_regions.Ctx, which imports this module)."""
 
     @property
     def principal(self) -> Principal: ...
@@ -30,12 +29,8 @@ class ConsoleCtx(Protocol):
     def exercise(self) -> Exercise: ...
 
 
-def _language_labels() -> dict[str, str]:
-    return {"en": _("English"), "ja": _("Japanese"), "ko": _("Korean")}
-
-
 def reports_region(ctx: ConsoleCtx) -> dict[str, Any]:
-    labels = _language_labels()
+    labels = {code: str(name) for code, name in LANGUAGE_NAMES.items()}
     statuses = dict(ReportStatus.choices)
     jobs = [
         {

@@ -1,0 +1,88 @@
+"""Report jobs as control reads them (CONTRACT.md: GET reports/{rid}/): a job is control's own
+object, so to anyone else it does not exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from wargame.exercises.errors import Conflict, NotFound
+from wargame.exercises.events import EventType
+from wargame.exercises.models import Event, ReportJob, ReportStatus
+from wargame.exercises.shapes import ReportJobBody, ReportJobStatus
+
+if TYPE_CHECKING:
+    from wargame.exercises.principals import Principal
+
+REPORT_EVENTS = (EventType.REPORT_PROGRESS, EventType.REPORT_READY, EventType.REPORT_FAILED)
+CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+def report_job_file_url(job: ReportJob) -> str:
+    return f"/api/v1/exercises/{job.exercise_id}/reports/{job.pk}/file"
+
+
+def report_job_payload(job: ReportJob) -> ReportJobBody:
+    done = job.status == ReportStatus.DONE
+    return ReportJobBody(
+        id=job.pk,
+        status=cast("ReportJobStatus", job.status),
+        progress=job.progress,
+        url=report_job_file_url(job) if done else None,
+    )
+
+
+def report_log_seq(exercise_id: int) -> int:
+    """The seq of the log's last event that a report can show. A report's own ``report.*``
+    events are in the log too: counted, each report would make itself stale."""
+    found = (
+        Event.objects.filter(exercise_id=exercise_id)
+        .exclude(type__in=REPORT_EVENTS)
+        .aggregate(last=Max("seq"))["last"]
+    )
+    return int(found or 0)
+
+
+def report_job_path(job: ReportJob) -> Path | None:
+    """The rendered file of a finished job, or None if it is not (or no longer) there."""
+    if job.status != ReportStatus.DONE or not job.file_name:
+        return None
+    path = Path(job.file_name)
+    if not path.is_absolute():
+        path = Path(settings.VAR_DIR) / path
+    return path if path.is_file() else None
+
+
+def _control_only(principal: Principal) -> None:
+    # The report shows every team's private decisions: to anyone else the jobs do not exist.
+    if not principal.is_control:
+        raise NotFound(_("Exercise not found."))
+
+
+def report_job_for(principal: Principal, rid: int) -> ReportJob:
+    _control_only(principal)
+    job = ReportJob.objects.filter(pk=rid, exercise_id=principal.exercise_id).first()
+    if job is None:
+        raise NotFound(_("No such report."))
+    return job
+
+
+def report_job_file(principal: Principal, rid: int) -> tuple[ReportJob, Path]:
+    """The finished report's file; 409 while it is still being made (or if it failed)."""
+    job = report_job_for(principal, rid)
+    if job.status != ReportStatus.DONE:
+        raise Conflict(_("The report is not ready yet."))
+    path = report_job_path(job)
+    if path is None:
+        raise Conflict(_("The report file is no longer there: make the report again."))
+    return job, path
+
+
+def report_jobs_recent(principal: Principal, limit: int = 5) -> list[ReportJob]:
+    """Control's latest report jobs, newest first (the console's reports panel)."""
+    _control_only(principal)
+    return list(ReportJob.objects.filter(exercise_id=principal.exercise_id).order_by("-pk")[:limit])

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from wargame.exercises.models import ExerciseStatus, Phase
+
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
@@ -65,13 +67,6 @@ AGREEMENT_STATUS: dict[str, Promise] = {
     "expired": _("Expired"),
     "violated": _("Violated"),
     "lapsed": _("Lapsed"),
-}
-
-PHASE_NAMES: dict[str, Promise] = {
-    "briefing": _("Briefing"),
-    "deliberation": _("Deliberation"),
-    "adjudication": _("Adjudication"),
-    "outcome": _("Outcome"),
 }
 
 CATEGORY_NAMES: dict[str, Promise] = {
@@ -221,3 +216,13 @@ def rung_name(rung: int) -> str:
 
 def measure_name(measure: str) -> str:
     return str(MEASURE_NAMES.get(measure, measure))
+
+
+def phase_name(phase: str | None) -> str:
+    """A phase of a turn as the interface names it (the model's own labels); empty for none."""
+    return str(Phase(phase).label) if phase in Phase.values else ""
+
+
+def status_name(status: str) -> str:
+    """An exercise's status as the interface names it (the model's own labels)."""
+    return str(ExerciseStatus(status).label) if status in ExerciseStatus.values else status

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from wargame.env import (
     ConfigurationError,
@@ -23,6 +22,8 @@ from wargame.env import (
     env_required,
     env_str,
 )
+from wargame.languages import LANGUAGE_NAMES
+from wargame.languages import LANGUAGES as LANGUAGE_CODES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WARGAME_ENV = env_choice("WARGAME_ENV", "dev", ("dev", "production"))
@@ -198,7 +199,7 @@ LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ja", _("Japanese")), ("ko", _("Korean"))]
+LANGUAGES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

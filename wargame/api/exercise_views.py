@@ -20,6 +20,7 @@ from wargame.exercises.services.accounts import facilitator_token
 from wargame.exercises.services.exercises import exercise_create, facilitator_add
 from wargame.exercises.services.joining import participant_join
 from wargame.exercises.services.lifecycle import NOT_GIVEN, exercise_command
+from wargame.languages import FALLBACK, LANGUAGES
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -31,7 +32,7 @@ class ExerciseListView(APIView):
     class ExerciseCreateInput(serializers.Serializer[Any]):
         scenario = serializers.CharField(max_length=100)
         title = serializers.CharField(max_length=200)
-        language = serializers.ChoiceField(choices=["en", "ja", "ko"], default="en")
+        language = serializers.ChoiceField(choices=list(LANGUAGES), default=FALLBACK)
         seed = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
         deliberation_minutes = serializers.IntegerField(
             required=False, allow_null=True, min_value=1, max_value=24 * 60

@@ -15,6 +15,7 @@ from wargame.api.shapes import ErrorShape, ExerciseShape
 from wargame.exercises.principals import principal_for
 from wargame.exercises.selectors.reads import exercise_payload
 from wargame.exercises.services.practice import practice_create
+from wargame.languages import FALLBACK, LANGUAGES
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -29,7 +30,7 @@ class PracticeView(APIView):
     class PracticeInput(serializers.Serializer[Any]):
         scenario = serializers.CharField(max_length=100)
         team = serializers.CharField(max_length=8)
-        language = serializers.ChoiceField(choices=["en", "ja", "ko"], default="en")
+        language = serializers.ChoiceField(choices=list(LANGUAGES), default=FALLBACK)
 
     @extend_schema(
         request=PracticeInput,

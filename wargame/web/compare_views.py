@@ -14,9 +14,9 @@ from wargame.exercises.principals import Principal
 from wargame.exercises.selectors.branches import compare_branches
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.views_of import CONTROL
+from wargame.languages import active_language, in_language
 from wargame.web.access import page_principal
 from wargame.web.review_dashboard import escalation_figure
-from wargame.web.review_labels import active_language, in_language
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse

@@ -15,14 +15,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from wargame.exercises.events import EventType, refresh_on
 from wargame.exercises.selectors.console import console_exercises
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.scenarios import scenario_summary, scenarios_visible
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
+from wargame.languages import LANGUAGES, active_language
 from wargame.web.access import cookie_participant, page_principal, view_position
 from wargame.web.console_regions import REGIONS, Ctx, join_link
 from wargame.web.qr import qr_svg
@@ -32,23 +33,27 @@ if TYPE_CHECKING:
 
     from wargame.exercises.principals import Principal
 
-LANGUAGES = ("en", "ja", "ko")
-
-# The other engineer's live panels, embedded here; the page still works before they exist.
+# The review and dashboard panels, embedded in the console as live regions of their own.
 EMBEDDED = (
     (
         "review",
         "web:adjudication-part",
-        "phase.changed adjudication.proposed adjudication.overridden "
-        "adjudication.decision_point outcome.published",
+        refresh_on(
+            EventType.PHASE_CHANGED,
+            EventType.ADJUDICATION_PROPOSED,
+            EventType.ADJUDICATION_OVERRIDDEN,
+            EventType.ADJUDICATION_DECISION_POINT,
+            EventType.OUTCOME_PUBLISHED,
+        ),
     ),
-    ("dashboard", "web:dashboard-part", "outcome.published adjudication.proposed phase.changed"),
+    (
+        "dashboard",
+        "web:dashboard-part",
+        refresh_on(
+            EventType.OUTCOME_PUBLISHED, EventType.ADJUDICATION_PROPOSED, EventType.PHASE_CHANGED
+        ),
+    ),
 )
-
-
-def _language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in LANGUAGES else "en"
 
 
 def _control(request: HttpRequest, exercise_id: int) -> Principal:
@@ -67,14 +72,14 @@ def _needs_sign_in(request: HttpRequest) -> bool:
 @login_required
 @require_GET
 def console_list(request: HttpRequest) -> HttpResponse:
-    rows = console_exercises(request.user, _language())  # type: ignore[arg-type]
+    rows = console_exercises(request.user, active_language())  # type: ignore[arg-type]
     return render(request, "web/console/list.html", {"exercises": rows})
 
 
 @login_required
 @require_GET
 def console_new(request: HttpRequest) -> HttpResponse:
-    lang = _language()
+    lang = active_language()
     scenarios = []
     for scenario in scenarios_visible(request.user):
         summary = scenario_summary(scenario, lang)
@@ -117,7 +122,7 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     principal = _control(request, exercise_id)
     exercise = exercise_visible(principal)
     position = view_position(exercise, "control")
-    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=_language())
+    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=active_language())
     context = _regions_context(ctx, list(REGIONS))
     channel = request.GET.get("channel", "")
     context.update(
@@ -141,7 +146,7 @@ def console_part(request: HttpRequest, exercise_id: int, name: str) -> HttpRespo
         raise Http404
     principal = _control(request, exercise_id)
     exercise = exercise_visible(principal)
-    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=_language())
+    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=active_language())
     context = region.build(ctx)
     context["exercise"] = exercise
     response = render(request, f"web/console/parts/{name}.html", context)

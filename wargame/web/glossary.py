@@ -10,8 +10,9 @@ from typing import Any, TypedDict
 
 import yaml
 
+from wargame.languages import LANGUAGES, language_or_fallback
+
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary.yaml"
-LANGUAGES = ("en", "ja", "ko")
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語", "ko": "한국어"}
 
 
@@ -52,7 +53,7 @@ def glossary_terms() -> list[dict[str, Any]]:
 
 def glossary_for(lang: str) -> list[Section]:
     """The glossary in ``lang``, section by section."""
-    lang = lang if lang in LANGUAGES else "en"
+    lang = language_or_fallback(lang)
     sections: list[Section] = []
     for raw in glossary_data()["sections"]:
         entries: list[Entry] = [

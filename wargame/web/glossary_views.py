@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wargame.languages import active_language
 from wargame.web.glossary import glossary_for
-from wargame.web.review_labels import active_language
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse

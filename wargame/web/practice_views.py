@@ -6,28 +6,21 @@ from typing import TYPE_CHECKING
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from wargame.exercises.errors import RateLimited, WargameError
 from wargame.exercises.selectors.scenarios import builtin_scenarios, scenario_summary
 from wargame.exercises.services.practice import practice_create
+from wargame.languages import active_language
 from wargame.web.join_views import seat_cookie_set
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-LANGUAGES = ("en", "ja", "ko")
-
-
-def _language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in LANGUAGES else "en"
-
 
 @require_http_methods(["GET", "POST"])
 def practice(request: HttpRequest) -> HttpResponse:
-    lang = _language()
+    lang = active_language()
     context: dict[str, object] = {
         "scenarios": [scenario_summary(s, lang) for s in builtin_scenarios()],
         "chosen": {

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -29,7 +28,6 @@ RUNG_NAMES: tuple[_StrPromise, ...] = (
     _("general nuclear war"),
 )
 
-LANGUAGES = ("en", "ja", "ko")
 DASHBOARD_DATA = Path(__file__).resolve().parent / "data" / "dashboard.yaml"
 
 
@@ -42,39 +40,3 @@ def rung_name(rung: int) -> str:
 def ci_alert_level() -> float:
     data = yaml.safe_load(DASHBOARD_DATA.read_text(encoding="utf-8"))
     return float(data["ci_alert"]["level"])
-
-
-def active_language() -> str:
-    """The interface language, for scenario and engine texts kept per language."""
-    lang = (get_language() or "en")[:2]
-    return lang if lang in LANGUAGES else "en"
-
-
-def in_language(texts: object, lang: str) -> str:
-    """A per-language text in ``lang``, falling back to English."""
-    if not isinstance(texts, dict):
-        return str(texts or "")
-    return str(texts.get(lang) or texts.get("en") or "")
-
-
-PHASE_NAMES = {
-    "briefing": _("Briefing"),
-    "deliberation": _("Deliberation"),
-    "adjudication": _("Adjudication"),
-    "outcome": _("Outcome"),
-}
-STATUS_NAMES = {
-    "draft": _("Draft"),
-    "lobby": _("Lobby"),
-    "running": _("Running"),
-    "paused": _("Paused"),
-    "ended": _("Ended"),
-}
-
-
-def phase_name(phase: str | None) -> str:
-    return str(PHASE_NAMES[phase]) if phase in PHASE_NAMES else ""
-
-
-def status_name(status: str) -> str:
-    return str(STATUS_NAMES[status]) if status in STATUS_NAMES else status

@@ -12,7 +12,8 @@ from wargame.exercises.errors import NotFound
 from wargame.exercises.selectors.history import proposed_state_view
 from wargame.exercises.selectors.reads import adjudication_for, exercise_visible, state_for
 from wargame.exercises.services.game import exercise_scenario
-from wargame.web.review_labels import active_language, in_language, rung_name
+from wargame.languages import active_language, in_language
+from wargame.web.review_labels import rung_name
 
 if TYPE_CHECKING:
     from wargame.exercises.events import ProposalPayload

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from wargame.exercises.events import EventType
 from wargame.exercises.selectors.events import events_since_for
 from wargame.labels import VARIABLE_NAMES, value_label
-from wargame.web.review_labels import in_language
+from wargame.languages import in_language
 
 if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent

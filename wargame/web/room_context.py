@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.events import CLOCK_EVENTS, EventType, refresh_on
@@ -34,11 +33,12 @@ from wargame.exercises.times import iso_utc
 from wargame.labels import (
     AGREEMENT_STATUS,
     CHANNEL_KIND_NAMES,
-    PHASE_NAMES,
     PLACE_NAMES,
     measure_name,
+    phase_name,
     value_label,
 )
+from wargame.languages import in_language
 from wargame.web import room_forms, room_situation
 from wargame.web.scenario_clock import scenario_time
 
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
-LANGUAGES = ("en", "ja", "ko")
 MESSAGES_SHOWN = 100
 STATEMENTS_SHOWN = 100
 OPEN_PHASES = ("briefing", "deliberation")
@@ -85,18 +84,6 @@ REFRESH: dict[str, str] = {
     ),
 }
 PARTS = tuple(REFRESH)
-
-
-def language() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in LANGUAGES else "en"
-
-
-def in_language(texts: Any, lang: str) -> str:
-    """A {en, ja, ko} text in ``lang``, falling back to English."""
-    if isinstance(texts, dict):
-        return str(texts.get(lang) or texts.get("en") or "")
-    return "" if texts is None else str(texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +127,7 @@ def header(room: Room) -> dict[str, Any]:
     represents = room.scenario.turn_represents
     return {
         "payload": payload,
-        "phase_name": PHASE_NAMES.get(exercise.phase or "", ""),
+        "phase_name": phase_name(exercise.phase),
         "paused": exercise.status == "paused",
         "deadline": iso_utc(exercise.deadline),
         "remaining": payload["remaining_seconds"],
@@ -355,7 +342,7 @@ def practice(room: Room) -> dict[str, Any]:
         "command_body": json.dumps(
             {"expected_turn": exercise.turn, "expected_phase": exercise.phase}
         ),
-        "phase_name": PHASE_NAMES.get(exercise.phase or "", ""),
+        "phase_name": phase_name(exercise.phase),
     }
 
 

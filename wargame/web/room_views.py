@@ -18,6 +18,7 @@ from wargame.exercises.errors import NotFound
 from wargame.exercises.selectors.reads import exercise_visible
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
+from wargame.languages import active_language
 from wargame.web import room_context
 from wargame.web.access import page_principal, view_position
 
@@ -40,7 +41,7 @@ def _room(principal: Principal) -> room_context.Room:
         exercise=exercise,
         scenario=exercise_scenario(exercise),
         team=team,
-        lang=room_context.language(),
+        lang=active_language(),
     )
 
 

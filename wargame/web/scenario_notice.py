@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.models import Exercise
 from wargame.exercises.scenarios import scenario_from_text
-from wargame.web.review_labels import active_language
+from wargame.languages import active_language
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -16,9 +16,10 @@ from wargame.exercises.selectors.history import ladder_scale, public_escalation_
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import OBSERVERS
+from wargame.labels import phase_name, status_name
+from wargame.languages import active_language
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
-from wargame.web.review_labels import active_language, phase_name, status_name
 from wargame.web.review_stream import PUBLIC_KINDS, feed_item, recent_stream
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.turns import turns_of, view_stream
 from wargame.exercises.services.game import exercise_scenario
-from wargame.labels import params_text
+from wargame.labels import params_text, status_name
+from wargame.languages import active_language, in_language
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
-from wargame.web.review_labels import active_language, in_language, status_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -24,6 +24,7 @@ from wargame.exercises.scenarios import scenario_from_text, scenario_text_for
 from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.log import event_append, exercise_lock, lock_held
 from wargame.exercises.views_of import CONTROL
+from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
     from wargame.exercises.principals import Principal
 
-LANGUAGES = ("en", "ja", "ko")
 # 31 symbols without look-alikes (0/O, 1/I/L): 10 of them carry 49.5 bits, read aloud easily.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10

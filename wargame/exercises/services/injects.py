@@ -14,6 +14,7 @@ from wargame.exercises.events import EventType, InjectPayload
 from wargame.exercises.models import Exercise, InjectRelease
 from wargame.exercises.services.log import event_append
 from wargame.exercises.views_of import is_view
+from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from wargame.engine.scenario import Inject, Scenario, Text
     from wargame.engine.state import State
 
-LANGS = ("en", "ja", "ko")
 MAX_TITLE = 200
 MAX_BODY = 4000
 
@@ -72,7 +72,7 @@ def scenario_injects_release(
 
 def _languages(text: Text) -> dict[str, str]:
     """Every language filled in (English where a translation is missing)."""
-    return {lang: text.get(lang) for lang in LANGS}
+    return {lang: text.get(lang) for lang in LANGUAGES}
 
 
 def _release_one(exercise: Exercise, inject: Inject) -> InjectRelease:
@@ -128,8 +128,8 @@ def adhoc_inject_release(exercise: Exercise, scenario: Scenario, args: dict[str,
     _release(
         exercise,
         key=f"adhoc-{number}",
-        title=dict.fromkeys(LANGS, title.strip()),
-        body=dict.fromkeys(LANGS, body.strip()),
+        title=dict.fromkeys(LANGUAGES, title.strip()),
+        body=dict.fromkeys(LANGUAGES, body.strip()),
         audience=views,
         source="control",
     )

@@ -14,6 +14,7 @@ from django.utils import translation
 from wargame.engine.korean import format_with_particles
 from wargame.engine.narrative import texts as engine_texts
 from wargame.labels import measure_name
+from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from wargame.engine.catalogue import Catalogue
     from wargame.engine.scenario.scenario import Scenario
 
-LANGUAGES = ("en", "ja", "ko")
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
 
 

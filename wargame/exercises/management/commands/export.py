@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wargame.exercises.models import Exercise
+from wargame.languages import LANGUAGES
 from wargame.reports.aar.render import report_pdf
 from wargame.reports.exports import export_csv, export_jsonl
 from wargame.reports.research import TEXT_MODES, export_research
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             help="research only: keep free text (masked) or omit it (replaced by its length).",
         )
         parser.add_argument(
-            "--language", choices=("en", "ja", "ko"), help="pdf only: default, the exercise's."
+            "--language", choices=LANGUAGES, help="pdf only: default, the exercise's."
         )
         parser.add_argument("--output", help="Write to this file instead of standard output.")
 

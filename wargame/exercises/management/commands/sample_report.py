@@ -21,6 +21,7 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.review import adjudication_publish
 from wargame.exercises.views_of import CONTROL
+from wargame.languages import LANGUAGES
 from wargame.reports.aar.render import report_pdf
 from wargame.reports.aar.text import report_texts
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--turns", type=int, default=4, help="Turns to play (at least 1).")
         parser.add_argument("--out", default="docs/samples/", help="The output directory.")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-        parser.add_argument("--language", choices=("en", "ja", "ko"), default="en")
+        parser.add_argument("--language", choices=LANGUAGES, default="en")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["turns"] < 1:

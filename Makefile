@@ -9,7 +9,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps demo test reliability lint format docs bench messages screenshots fonts clean
+.PHONY: setup system-deps demo test test-fast reliability lint format docs bench messages screenshots fonts clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,6 +29,10 @@ demo: setup
 
 test: setup system-deps
 	$(VENV_PY) -m pytest
+
+# The inner loop: the engine and the unit tests, no database, broker, worker or browser.
+test-fast: setup
+	$(VENV_PY) -m pytest -m "not services and not browser and not reliability" -q -p no:cacheprovider
 
 # Fault injection on the production topology (docs/reliability.md#goals: R1-R4, R8); prints the table.
 # FULL=1 adds the load and soak runs, the full-size lifecycle machine and 1000 fuzz examples

@@ -32,6 +32,30 @@ def pytest_configure(config: pytest.Config) -> None:
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+# Fixtures that start a service (PostgreSQL, Redis, a worker, a server): a test asking for one,
+# or for the database, is not a unit test, whatever marks it carries.
+SERVICE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_setup",
+        "live_server",
+        "redis_server",
+        "postgres_server",
+        "celery_worker",
+        "redis_broker",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs a service ``services``, so that ``make test-fast`` (engine and
+    unit tests) can leave them out without each file having to say so."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is not None or fixtures & SERVICE_FIXTURES:
+            item.add_marker(pytest.mark.services)
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:

@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several shapes have a "status": each set of values keeps its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ExerciseStatusEnum": "wargame.exercises.shapes.EXERCISE_STATUSES",
+        "ReportJobStatusEnum": "wargame.exercises.shapes.REPORT_JOB_STATUSES",
+    },
 }
 
 # Security headers. TLS terminates at the proxy in production; it tells us via X-Forwarded-Proto.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, request_principal
-from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape
+from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape, TokenShape, page_of
 from wargame.exercises.models import Exercise, Participant
 from wargame.exercises.principals import Principal, principal_for
 from wargame.exercises.selectors.reads import exercise_payload, exercises_for_user
@@ -20,6 +20,7 @@ from wargame.exercises.services.accounts import facilitator_token
 from wargame.exercises.services.exercises import exercise_create, facilitator_add
 from wargame.exercises.services.joining import participant_join
 from wargame.exercises.services.lifecycle import NOT_GIVEN, exercise_command
+from wargame.exercises.shapes import seat_body
 from wargame.languages import FALLBACK, LANGUAGES
 
 if TYPE_CHECKING:
@@ -54,13 +55,7 @@ class ExerciseListView(APIView):
         operation_id="exercises_list",
         responses={
             401: ErrorShape,
-            200: inline_serializer(
-                "ExerciseList",
-                {
-                    "results": ExerciseShape(many=True),
-                    "next": serializers.URLField(allow_null=True),
-                },
-            ),
+            200: page_of("ExerciseList", ExerciseShape),
         },
     )
     def get(self, request: Request) -> Response:
@@ -149,17 +144,7 @@ class JoinView(APIView):
         data = self.JoinInput(data=request.data)
         data.is_valid(raise_exception=True)
         seat = participant_join(address=_client_address(request), **data.validated_data)
-        participant = seat.participant
-        return Response(
-            {
-                "participant_id": participant.pk,
-                "token": seat.token,
-                "exercise": participant.exercise_id,
-                "team": participant.team.code if participant.team is not None else None,
-                "role": participant.role,
-            },
-            status=201,
-        )
+        return Response(seat_body(seat.participant, seat.token), status=201)
 
 
 class TokenObtainView(APIView):
@@ -175,7 +160,7 @@ class TokenObtainView(APIView):
     @extend_schema(
         request=TokenInput,
         responses={
-            200: inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+            200: TokenShape,
             400: ErrorShape,
             429: ErrorShape,
         },

@@ -16,6 +16,7 @@ from wargame.api.paging import cursor_page
 from wargame.api.shapes import (
     ActionChoiceShape,
     ActionShape,
+    AgreementShape,
     ChannelShape,
     DecisionShape,
     ErrorShape,
@@ -36,7 +37,7 @@ from wargame.exercises.selectors.reads import (
 )
 from wargame.exercises.services.decisions import decision_save, decision_submit
 from wargame.exercises.services.messages import message_post, statement_post
-from wargame.exercises.shapes import decision_payload, message_payload, statement_payload
+from wargame.exercises.shapes import EventBody, decision_payload, message_payload, statement_payload
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -133,7 +134,7 @@ class EventListView(APIView):
     def get(self, request: Request, exercise_id: int) -> Response:
         principal = request_principal(request, exercise_id)
 
-        def fetch(since: int, limit: int) -> list[dict[str, Any]]:
+        def fetch(since: int, limit: int) -> list[EventBody]:
             events = events_since_for(
                 exercise_id=exercise_id, view=principal.view, since=since, limit=limit
             )
@@ -208,7 +209,7 @@ class StatementListView(APIView):
 
 
 class AgreementListView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(responses={200: page_of("AgreementList", AgreementShape), **ERRORS})
     def get(self, request: Request, exercise_id: int) -> Response:
         agreements = agreements_visible(request_principal(request, exercise_id))
         return Response({"results": agreements, "next": None})

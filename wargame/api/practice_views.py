@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wargame.api.shapes import ErrorShape, ExerciseShape
+from wargame.api.shapes import ErrorShape, PracticeShape
 from wargame.exercises.principals import principal_for
 from wargame.exercises.selectors.reads import exercise_payload
 from wargame.exercises.services.practice import practice_create
@@ -35,9 +35,7 @@ class PracticeView(APIView):
     @extend_schema(
         request=PracticeInput,
         responses={
-            201: inline_serializer(
-                "PracticeOutput", {"exercise": ExerciseShape(), "token": serializers.CharField()}
-            ),
+            201: PracticeShape,
             400: ErrorShape,
             429: ErrorShape,
         },

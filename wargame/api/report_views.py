@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from wargame.api.auth import request_principal
 from wargame.api.export_views import ERRORS, ExportView
-from wargame.api.shapes import ErrorShape
+from wargame.api.shapes import ErrorShape, ReportJobShape
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.models import Exercise, ReportJob
@@ -48,20 +48,6 @@ RETRY_AFTER_SECONDS = 5
 LANGUAGE_PARAMETER = OpenApiParameter(
     "language", str, enum=list(LANGUAGES), description="default: the exercise's language"
 )
-
-
-class ReportJobShape(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
-    progress = serializers.IntegerField(min_value=0, max_value=100)
-    url = serializers.CharField(allow_null=True, help_text="The file, once done; null before.")
-
-
-class ReportRequestShape(serializers.Serializer[Any]):
-    format = serializers.ChoiceField(choices=list(FORMATS))
-    language = serializers.ChoiceField(
-        choices=list(LANGUAGES), required=False, help_text="Defaults to the exercise's language."
-    )
 
 
 def report_exercise(request: Request, exercise_id: int) -> tuple[Exercise, str]:
@@ -146,6 +132,13 @@ class ReportPdfView(ExportView):
 
 
 JOB_ERRORS = {**ERRORS, 409: ErrorShape}
+
+
+class ReportRequestShape(serializers.Serializer[Any]):
+    format = serializers.ChoiceField(choices=list(FORMATS))
+    language = serializers.ChoiceField(
+        choices=list(LANGUAGES), required=False, help_text="Defaults to the exercise's language."
+    )
 
 
 class ReportJobListView(APIView):

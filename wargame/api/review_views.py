@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wargame.api.auth import request_principal
-from wargame.api.shapes import ErrorShape
+from wargame.api.shapes import ErrorShape, PendingShape, ProposalShape
 from wargame.exercises.selectors.reads import adjudication_for
 from wargame.exercises.services.review import (
     adjudication_override,
@@ -36,14 +35,14 @@ class AdjudicationView(APIView):
     class OverridesInput(serializers.Serializer[Any]):
         overrides = OverrideShape(many=True)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(responses={200: ProposalShape, 202: PendingShape, **ERRORS})
     def get(self, request: Request, exercise_id: int, turn: int) -> Response:
         proposal = adjudication_for(request_principal(request, exercise_id), turn=turn)
         if proposal is None:
             return Response({"status": "pending"}, status=202)
         return Response(proposal)
 
-    @extend_schema(request=OverridesInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(request=OverridesInput, responses={200: ProposalShape, **ERRORS})
     def patch(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
         self.OverridesInput(data=request.data).is_valid(raise_exception=True)
@@ -59,7 +58,7 @@ class RerollView(APIView):
             required=False, allow_null=True, min_value=0, max_value=2**62
         )
 
-    @extend_schema(request=RerollInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(request=RerollInput, responses={200: ProposalShape, **ERRORS})
     def post(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
         data = self.RerollInput(data=request.data)
@@ -74,7 +73,7 @@ class PublishView(APIView):
     class PublishInput(serializers.Serializer[Any]):
         approve_nuclear = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=PublishInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(request=PublishInput, responses={200: ProposalShape, **ERRORS})
     def post(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
         data = self.PublishInput(data=request.data)

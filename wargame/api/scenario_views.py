@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user
-from wargame.api.shapes import ErrorShape, page_of
+from wargame.api.shapes import ErrorShape, ScenarioCheckedShape, ScenarioShape, page_of
 from wargame.exercises.errors import InvalidScenario
 from wargame.exercises.models import Participant
 from wargame.exercises.selectors.scenarios import (
@@ -47,20 +46,6 @@ class YamlTextParser(BaseParser):
                 _("The scenario must be UTF-8 text."),
                 details=[{"line": 1, "column": 1, "path": "", "message": "not UTF-8"}],
             ) from exc
-
-
-class TeamSummaryShape(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class ScenarioShape(serializers.Serializer[Any]):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    summary = serializers.CharField()
-    teams = TeamSummaryShape(many=True)
-    turns = serializers.IntegerField()
-    languages = serializers.ListField(child=serializers.CharField())
 
 
 def _language(request: Request) -> str:
@@ -103,7 +88,7 @@ class ScenarioValidateView(APIView):
 
     @extend_schema(
         request={"application/yaml": OpenApiTypes.STR},
-        responses={200: OpenApiTypes.OBJECT, **dict.fromkeys((400, 401, 403, 413), ErrorShape)},
+        responses={200: ScenarioCheckedShape, **dict.fromkeys((400, 401, 403, 413), ErrorShape)},
     )
     def post(self, request: Request) -> Response:
         facilitator_user(request)

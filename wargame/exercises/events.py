@@ -198,7 +198,7 @@ class TeamAiPayload(TypedDict):
 
 
 class AgreementPayload(TypedDict):
-    id: str
+    id: int
     measure: str
     parties: list[str]
     status: str

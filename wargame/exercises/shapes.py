@@ -1,11 +1,12 @@
-"""The bodies of the rows a client reads, built one way for the REST answer, the event that
-announces the row and the page that shows it. Their shapes are the TypedDicts of
-``wargame.exercises.events``; the OpenAPI document is written from the same ones
-(``wargame.api.shapes``)."""
+"""The shapes of what a client reads, and the builders of the bodies that are rows: one source
+for the REST answer, the event that announces the row, the page that shows it and the OpenAPI
+document (``wargame.api.shapes`` writes its schemas from these TypedDicts and those of
+``wargame.exercises.events``).
 
-from __future__ import annotations
+Evaluated at run time, like the events module, for the same reason: the document generator reads
+these annotations, and a TypedDict under Python 3.11 cannot see ``NotRequired`` in a string."""
 
-from typing import TYPE_CHECKING, Literal, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast, get_args
 
 from wargame.exercises.events import (
     ActionChoice,
@@ -17,14 +18,144 @@ from wargame.exercises.events import (
     ProposalPayload,
     StatementPayload,
 )
-from wargame.exercises.models import DecisionStatus, ParticipantRole
+from wargame.exercises.models import (
+    Adjudication,
+    Decision,
+    DecisionStatus,
+    Message,
+    Participant,
+    ParticipantRole,
+    Statement,
+)
 from wargame.exercises.times import iso_utc
 
-if TYPE_CHECKING:
-    from wargame.exercises.models import Adjudication, Decision, Message, Participant, Statement
+# A JSON value carried through unread (action parameters, a branch's log entries).
+Json = object
+
+
+ExerciseStatusName = Literal[
+    "draft", "lobby", "running", "paused", "ended"
+]  # models.ExerciseStatus
+PhaseName = Literal["briefing", "deliberation", "adjudication", "outcome"]  # models.Phase
+ObserverViewName = Literal["public", "teams"]  # models.ObserverView
+ChannelKindName = Literal["team", "allied", "hotline", "control"]  # models.ChannelKind
+
+
+# Named in the OpenAPI document (settings.SPECTACULAR_SETTINGS, ENUM_NAME_OVERRIDES).
+EXERCISE_STATUSES = list(get_args(ExerciseStatusName))
+
+
+class TeamBody(TypedDict):
+    code: str
+    name: str
+    ai: bool
+    connected: int  # the team's open sockets
+    submitted: bool  # this turn's decision locked in
+
+
+class ExerciseBody(TypedDict):
+    """An exercise as the caller's view may see it: the seed and the settings are control's."""
+
+    id: int
+    title: str
+    scenario: str
+    status: ExerciseStatusName
+    turn: int | None
+    phase: PhaseName | None
+    deadline: str | None
+    remaining_seconds: int | None
+    language: str
+    seed: int | None  # control only; null for every other view
+    auto_advance: bool
+    teams: list[TeamBody]
+    join_codes: NotRequired[dict[str, str]]  # control only
+    observer_view: NotRequired[ObserverViewName]  # control only
+    auto_publish: NotRequired[bool]  # control only
+    deliberation_minutes: NotRequired[int | None]  # control only
+
+
+class BranchBody(ExerciseBody):
+    """A what-if branch: the exercise, and where it came from (POST fork/)."""
+
+    branch_of: int | None
+    branch_from_turn: int | None
+    branch_log: list[dict[str, Json]]
+
+
+class ActionBody(TypedDict):
+    id: str
+    category: str
+    title: str
+    help: str
+    targets: list[str]
+    params: dict[str, Any]  # a JSON Schema of the action's parameters
+    joint: bool
+
+
+class ChannelBody(TypedDict):
+    id: int
+    kind: ChannelKindName
+    name: str
+    members: list[str]
+    open: bool
+    state: NotRequired[str]  # hotlines only: up, degraded or down
+
+
+class ScenarioTeamBody(TypedDict):
+    code: str
+    name: str
+
+
+class ScenarioBody(TypedDict):
+    slug: str
+    title: str
+    summary: str
+    teams: list[ScenarioTeamBody]
+    turns: int
+    languages: list[str]
+
+
+class ScenarioCheckedBody(TypedDict):
+    valid: bool
+    summary: ScenarioBody
+
+
+class JoinBody(TypedDict):
+    participant_id: int
+    token: str
+    exercise: int
+    team: str | None
+    role: Literal["player", "observer"]
+
+
+class PracticeBody(TypedDict):
+    exercise: ExerciseBody
+    token: str
+
+
+class TokenBody(TypedDict):
+    token: str
+
+
+class EventBody(TypedDict):
+    """An event as one view reads it: ``seq`` is its position in that view's stream."""
+
+    seq: int
+    type: str  # one of the event types (docs/events.md)
+    at: str | None
+    payload: Json  # the view's payload, of the type's shape
+
+
+class PendingBody(TypedDict):
+    """The proposal is still being made (202)."""
+
+    status: Literal["pending"]
 
 
 ReportJobStatus = Literal["queued", "running", "done", "failed"]  # models.ReportStatus
+
+
+REPORT_JOB_STATUSES = list(get_args(ReportJobStatus))
 
 
 class ReportJobBody(TypedDict):
@@ -126,4 +257,15 @@ def proposal_payload(adjudication: Adjudication) -> ProposalPayload:
             "overrides": adjudication.overrides,
             "status": adjudication.status,
         },
+    )
+
+
+def seat_body(participant: Participant, token: str) -> JoinBody:
+    """The answer to a join: the seat and its token (shown once; only its hash is kept)."""
+    return JoinBody(
+        participant_id=participant.pk,
+        token=token,
+        exercise=participant.exercise_id,
+        team=participant.team.code if participant.team is not None else None,
+        role="player" if participant.role == ParticipantRole.PLAYER else "observer",
     )

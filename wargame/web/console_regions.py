@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from wargame.exercises.events import MessagePayload
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
+    from wargame.exercises.shapes import ChannelBody
 
 MESSAGES_SHOWN = 100
 STATEMENTS_SHOWN = 20
@@ -289,7 +290,7 @@ def settings(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _selected_channel(ctx: Ctx, channels: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _selected_channel(ctx: Ctx, channels: list[ChannelBody]) -> ChannelBody | None:
     wanted = ctx.request.GET.get("channel", "")
     chosen = next((c for c in channels if str(c["id"]) == wanted), None)
     return chosen or (channels[0] if channels else None)

@@ -80,11 +80,10 @@ def console_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def console_new(request: HttpRequest) -> HttpResponse:
     lang = active_language()
-    scenarios = []
-    for scenario in scenarios_visible(request.user):
-        summary = scenario_summary(scenario, lang)
-        summary["deliberation_minutes"] = scenario.deliberation_minutes
-        scenarios.append(summary)
+    scenarios = [
+        {**scenario_summary(scenario, lang), "deliberation_minutes": scenario.deliberation_minutes}
+        for scenario in scenarios_visible(request.user)
+    ]
     wanted = request.GET.get("scenario", "")
     chosen = next(
         (s for s in scenarios if s["slug"] == wanted), scenarios[0] if scenarios else None

@@ -43,6 +43,8 @@ from wargame.web import room_forms, room_situation
 from wargame.web.scenario_clock import scenario_time
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from wargame.engine.scenario import Scenario
     from wargame.exercises.events import DecisionPayload, MessagePayload
     from wargame.exercises.models import Exercise
@@ -258,7 +260,7 @@ def decision(room: Room) -> dict[str, Any]:
     }
 
 
-def _with_state_name(channel: dict[str, Any]) -> dict[str, Any]:
+def _with_state_name(channel: Mapping[str, Any]) -> dict[str, Any]:
     """A hotline's state ("up", "down") in the reader's words beside the state itself."""
     return {**channel, "state_name": value_label(channel["state"]) if "state" in channel else ""}
 

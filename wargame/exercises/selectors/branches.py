@@ -6,7 +6,7 @@ the engine took, control's narrative), so the comparison is for facilitators of 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -19,15 +19,15 @@ from wargame.exercises.models import (
     Exercise,
     FacilitatorMembership,
 )
+from wargame.exercises.principals import Principal
+from wargame.exercises.selectors.reads import exercise_payload
 from wargame.exercises.services.game import exercise_scenario
+from wargame.exercises.shapes import BranchBody
 from wargame.exercises.views_of import CONTROL
 
 # Beliefs differ wherever anything else does (they follow what each team perceived): the values
 # they rest on are compared instead.
 UNCOMPARED = frozenset({"belief", "turn", "phase", "view"})
-
-if TYPE_CHECKING:
-    from wargame.exercises.principals import Principal
 
 
 class SideTurn(TypedDict):
@@ -197,3 +197,15 @@ def comparison_of(first: Exercise, second: Exercise) -> Comparison:
         "turns": turns,
         "first_difference": differing[0] if differing else None,
     }
+
+
+def branch_body(branch: Exercise, principal: Principal) -> BranchBody:
+    """The branch as control reads it (its facilitators are the original's), with what makes it
+    a branch."""
+    viewer = Principal(exercise_id=branch.pk, view=CONTROL, user=principal.user)
+    return BranchBody(
+        **exercise_payload(branch, viewer),
+        branch_of=branch.branch_of_id,
+        branch_from_turn=branch.branch_from_turn,
+        branch_log=list(branch.branch_log),
+    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.events import EventType
 from wargame.exercises.models import EventView
+from wargame.exercises.shapes import EventBody
 from wargame.exercises.times import iso_utc
 
 if TYPE_CHECKING:
@@ -22,13 +23,8 @@ class ViewEvent:
     at: datetime
     payload: Any
 
-    def as_frame(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "type": self.type,
-            "at": iso_utc(self.at),
-            "payload": self.payload,
-        }
+    def as_frame(self) -> EventBody:
+        return EventBody(seq=self.seq, type=self.type, at=iso_utc(self.at), payload=self.payload)
 
 
 def events_since_for(*, exercise_id: int, view: str, since: int, limit: int) -> list[ViewEvent]:

@@ -3,7 +3,7 @@ view; the engine's views decide what of the game state that view may know."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +32,10 @@ from wargame.exercises.models import (
 from wargame.exercises.selectors.presence import connected_counts
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.shapes import (
+    ActionBody,
+    ChannelBody,
+    ExerciseBody,
+    TeamBody,
     decision_payload,
     empty_decision_payload,
     message_payload,
@@ -44,15 +48,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from wargame.exercises.events import (
+        AgreementPayload,
         DecisionPayload,
         MessagePayload,
         ProposalPayload,
         StatementPayload,
     )
     from wargame.exercises.principals import Principal
+    from wargame.exercises.shapes import (
+        ChannelKindName,
+        ExerciseStatusName,
+        ObserverViewName,
+        PhaseName,
+    )
 
 
-def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]:
+def exercise_payload(exercise: Exercise, principal: Principal) -> ExerciseBody:
     """CONTRACT.md's exercise. The seed is control's only: with it and the engine, a team could
     work out draws that decide what it may not see."""
     scenario = exercise_scenario(exercise)
@@ -66,35 +77,35 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> dict[str, Any]
     remaining: int | None = exercise.paused_remaining_seconds
     if exercise.deadline is not None:
         remaining = max(0, int((exercise.deadline - timezone.now()).total_seconds()))
-    body: dict[str, Any] = {
-        "id": exercise.pk,
-        "title": exercise.title,
-        "scenario": exercise.scenario_slug,
-        "status": exercise.status,
-        "turn": turn,
-        "phase": exercise.phase,
-        "deadline": iso_utc(exercise.deadline),
-        "remaining_seconds": remaining,
-        "language": exercise.language,
-        "seed": exercise.seed if principal.is_control else None,
-        "auto_advance": exercise.auto_advance,
-        "teams": [
-            {
-                "code": team.code,
-                "name": scenario.teams[team.code].name.get(exercise.language),
-                "ai": team.ai,
-                "connected": connected.get(team.code, 0),
-                "submitted": team.code in submitted,
-            }
+    body = ExerciseBody(
+        id=exercise.pk,
+        title=exercise.title,
+        scenario=exercise.scenario_slug,
+        status=cast("ExerciseStatusName", exercise.status),
+        turn=turn,
+        phase=cast("PhaseName | None", exercise.phase),
+        deadline=iso_utc(exercise.deadline),
+        remaining_seconds=remaining,
+        language=exercise.language,
+        seed=exercise.seed if principal.is_control else None,
+        auto_advance=exercise.auto_advance,
+        teams=[
+            TeamBody(
+                code=team.code,
+                name=scenario.teams[team.code].name.get(exercise.language),
+                ai=team.ai,
+                connected=connected.get(team.code, 0),
+                submitted=team.code in submitted,
+            )
             for team in exercise.teams.all()
         ],
-    }
+    )
     if principal.is_control:
         codes = JoinCode.objects.filter(exercise=exercise).select_related("team")
         body["join_codes"] = {
             (row.team.code if row.team is not None else "observers"): row.code for row in codes
         }
-        body["observer_view"] = exercise.observer_view
+        body["observer_view"] = cast("ObserverViewName", exercise.observer_view)
         body["auto_publish"] = exercise.auto_publish
         body["deliberation_minutes"] = exercise.deliberation_minutes
     return body
@@ -120,7 +131,7 @@ def state_for(principal: Principal) -> dict[str, Any]:
     return view
 
 
-def actions_available(principal: Principal) -> list[dict[str, Any]]:
+def actions_available(principal: Principal) -> list[ActionBody]:
     """The actions the caller's team may take this turn, in the exercise's language."""
     exercise = exercise_visible(principal)
     team = principal.team_code
@@ -130,15 +141,15 @@ def actions_available(principal: Principal) -> list[dict[str, Any]]:
     model, state = scenario.model(), exercise_state(exercise)
     lang = exercise.language
     return [
-        {
-            "id": action.id,
-            "category": action.category,
-            "title": action.title.get(lang) or action.title.get("en", action.id),
-            "help": action.help.get(lang) or action.help.get("en", ""),
-            "targets": valid_targets(model, action, state, team),
-            "params": action.params,
-            "joint": action.joint,
-        }
+        ActionBody(
+            id=action.id,
+            category=action.category,
+            title=action.title.get(lang) or action.title.get("en", action.id),
+            help=action.help.get(lang) or action.help.get("en", ""),
+            targets=valid_targets(model, action, state, team),
+            params=dict(action.params),
+            joint=action.joint,
+        )
         for action in actions_for(scenario.catalogue(), state, team, model)
     ]
 
@@ -176,21 +187,22 @@ def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]
     ]
 
 
-def channels_for(principal: Principal) -> list[dict[str, Any]]:
+def channels_for(principal: Principal) -> list[ChannelBody]:
     exercise = exercise_visible(principal)
-    state = exercise_state(exercise)
-    hotlines = dict(state.hotline)
-    return [
-        {
-            "id": channel.pk,
-            "kind": channel.kind,
-            "name": channel.name,
-            "members": channel.members,
-            "open": channel.open,
-            **({"state": hotlines.get(channel.hotline, "down")} if channel.hotline else {}),
-        }
-        for channel in _visible_channels(principal, exercise)
-    ]
+    hotlines = dict(exercise_state(exercise).hotline)
+    found: list[ChannelBody] = []
+    for channel in _visible_channels(principal, exercise):
+        body = ChannelBody(
+            id=channel.pk,
+            kind=cast("ChannelKindName", channel.kind),
+            name=channel.name,
+            members=list(channel.members),
+            open=channel.open,
+        )
+        if channel.hotline:
+            body["state"] = hotlines.get(channel.hotline, "down")
+        found.append(body)
+    return found
 
 
 def messages_for(
@@ -220,13 +232,14 @@ def statements_for(principal: Principal, *, after: int, limit: int) -> list[Stat
     return [statement_payload(row) for row in rows]
 
 
-def agreements_visible(principal: Principal) -> list[dict[str, Any]]:
+def agreements_visible(principal: Principal) -> list[AgreementPayload]:
     """Control: the truth. A team: the agreements it is party to, as it knows them (a violation
     only once detected). Observers: none; they learn of measures through public statements."""
     exercise = exercise_visible(principal)
     state = exercise_state(exercise)
+    # The engine's record of each agreement, as the view knows it (engine.views).
     return [
-        a
+        cast("AgreementPayload", a)
         for a in agreements_for(state, principal.view)
         if may_see(principal.view, agreement_audience(a["parties"]))
     ]

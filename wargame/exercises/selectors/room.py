@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wargame.exercises.events import EventType
 from wargame.exercises.models import (
@@ -19,6 +19,7 @@ from wargame.exercises.selectors.reads import agreements_visible, channels_for, 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from wargame.exercises.events import AgreementPayload
     from wargame.exercises.principals import Principal
 
 # A room shows the recent past; older messages stay in the API and the after-action review.
@@ -61,7 +62,7 @@ def channel_message_ids(principal: Principal) -> dict[int, list[int]]:
     return {cid: sorted(ids.get(cid, [])) for cid in visible}
 
 
-def open_proposals(principal: Principal) -> list[dict[str, Any]]:
+def open_proposals(principal: Principal) -> list[AgreementPayload]:
     """Proposals the caller's team is party to and has not yet accepted: what c.accept and
     c.reject may name."""
     team = principal.team_code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -10,6 +10,7 @@ from wargame.engine.scenario import builtin_slugs
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import ScenarioUpload
 from wargame.exercises.scenarios import builtin_text, scenario_from_text
+from wargame.exercises.shapes import ScenarioBody, ScenarioTeamBody
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -17,18 +18,19 @@ if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
 
 
-def scenario_summary(scenario: Scenario, lang: str) -> dict[str, Any]:
+def scenario_summary(scenario: Scenario, lang: str) -> ScenarioBody:
     """CONTRACT.md's scenario, its texts in ``lang`` (English where a text lacks it)."""
-    return {
-        "slug": scenario.slug,
-        "title": scenario.title.get(lang),
-        "summary": scenario.summary.get(lang),
-        "teams": [
-            {"code": code, "name": brief.name.get(lang)} for code, brief in scenario.teams.items()
+    return ScenarioBody(
+        slug=scenario.slug,
+        title=scenario.title.get(lang),
+        summary=scenario.summary.get(lang),
+        teams=[
+            ScenarioTeamBody(code=code, name=brief.name.get(lang))
+            for code, brief in scenario.teams.items()
         ],
-        "turns": scenario.turn_count,
-        "languages": list(scenario.languages),
-    }
+        turns=scenario.turn_count,
+        languages=list(scenario.languages),
+    )
 
 
 def builtin_scenarios() -> list[Scenario]:

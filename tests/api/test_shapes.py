@@ -175,6 +175,8 @@ def _writes(game: Game, answers: list[Answer]) -> None:
     _record(
         answers, "US", ex + "statements/", "post", us.post(game.url("statements/"), said, "json")
     )
+    url = game.url("facilitators/")
+    _record(answers, "control", ex + "facilitators/", "get", control.get(url))
     job = control.post(game.url("reports/"), {"format": "html"}, "json")
     body = _record(answers, "control", ex + "reports/", "post", job)
     url = game.url(f"reports/{body['id']}/")

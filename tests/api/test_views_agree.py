@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pypdfium2
 import pytest
 import websockets
 from django.test import Client
@@ -360,7 +361,23 @@ def _check_report(world: World, view: str, exercise: Exercise, seen: set[str]) -
     if not readable:
         return []
     shown = _canaries(response.content.decode())
+    if view != "control":
+        # The PDF is rendered by a job (202 until it is done): it too is the reader's own.
+        shown |= _canaries(_pdf_text(world, view))
     return [f"{view}: its report shows {sorted(shown - seen)}"] if shown - seen else []
+
+
+def _pdf_text(world: World, view: str) -> str:
+    client, url = world.clients[view], world.game.url("report.pdf")
+    pending = client.get(url)
+    assert pending.status_code == 202, pending.content[:300]
+    report_job_run(job_id=pending.json()["id"], render=cached_report)
+    answer = client.get(url)
+    assert answer.status_code == 200, answer.content[:300]
+    document = pypdfium2.PdfDocument(b"".join(getattr(answer, "streaming_content", [])))
+    text = " ".join(page.get_textpage().get_text_range() for page in document)
+    assert "Seminar 3" in text, "the PDF's text is read (the exercise's title is on its cover)"
+    return text
 
 
 def _check_pages(world: World, view: str, seen: set[str]) -> list[str]:

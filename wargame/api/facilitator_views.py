@@ -7,18 +7,17 @@ account (``limiter_take``, as sign-ins are): a facilitator cannot sweep the user
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.exercise_views import ERRORS, FacilitatorAddView
-from wargame.api.shapes import ErrorShape, ExerciseShape
+from wargame.api.shapes import ErrorShape, ExerciseShape, FacilitatorShape
 from wargame.exercises.errors import NotPermitted, RateLimited
 from wargame.exercises.selectors.access import facilitators_of
 from wargame.exercises.services.limiter import limiter_release, limiter_take
@@ -29,11 +28,6 @@ if TYPE_CHECKING:
 
 # Unknown usernames a facilitator may try, per account, per hour.
 LOOKUP_WINDOW_SECONDS = 3600
-
-
-class FacilitatorShape(serializers.Serializer[Any]):
-    user_id = serializers.IntegerField()
-    username = serializers.CharField()
 
 
 def _control_only(request: Request, exercise_id: int) -> None:

@@ -116,6 +116,7 @@ class ActionChoiceShape(serializers.Serializer[Any]):
 
 
 ExerciseShape = shape_serializer(shapes.ExerciseBody)
+FacilitatorShape = shape_serializer(shapes.FacilitatorBody)
 BranchShape = shape_serializer(shapes.BranchBody)
 JoinShape = shape_serializer(shapes.JoinBody)
 PracticeShape = shape_serializer(shapes.PracticeBody)

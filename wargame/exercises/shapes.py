@@ -146,6 +146,11 @@ class EventBody(TypedDict):
     payload: Json  # the view's payload, of the type's shape
 
 
+class FacilitatorBody(TypedDict):
+    user_id: int
+    username: str
+
+
 class PendingBody(TypedDict):
     """The proposal is still being made (202)."""
 

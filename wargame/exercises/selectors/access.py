@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rest_framework.authtoken.models import Token
 
 from wargame.exercises.models import FacilitatorMembership, Participant
+from wargame.exercises.shapes import FacilitatorBody
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,11 +53,11 @@ def seats_still_allowed(exercise_id: int, seats: Sequence[Seat]) -> list[bool]:
     return [allowed(seat) for seat in seats]
 
 
-def facilitators_of(exercise_id: int) -> list[dict[str, object]]:
+def facilitators_of(exercise_id: int) -> list[FacilitatorBody]:
     """The exercise's facilitators, for its control only: who may be removed, by id."""
     rows = (
         FacilitatorMembership.objects.filter(exercise_id=exercise_id)
         .order_by("added_at", "pk")
         .values_list("user_id", "user__username")
     )
-    return [{"user_id": user_id, "username": username} for user_id, username in rows]
+    return [FacilitatorBody(user_id=user_id, username=username) for user_id, username in rows]

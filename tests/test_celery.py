@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.services
 
+# A producer sends tasks by name, as the services do (wargame.exercises.queue): it needs neither
+# Django nor the task functions, only the Celery app and the broker.
 PING_SCRIPT = """
 import sys
 from wargame.celery import app
-from wargame.tasks import ping
-print(ping.delay(sys.argv[1]).get(timeout=60))
+from wargame.exercises.queue import PING
+print(app.send_task(PING, args=[sys.argv[1]]).get(timeout=60))
 """
 
 

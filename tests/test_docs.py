@@ -158,11 +158,6 @@ def test_no_file_outside_the_code_names_a_document_the_repository_lacks() -> Non
     assert naming_outside_files(names) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="comments in wargame/ still cite the original specification documents; they are "
-    "re-pointed to docs/ in the code sweep",
-)
 def test_the_code_names_no_document_the_repository_lacks() -> None:
     names = [n for n in tracked_files() if n.startswith("wargame/")]
     assert naming_outside_files(names) == []

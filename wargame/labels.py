@@ -1,6 +1,6 @@
 """Names the room shows for the engine's numbers and ids, marked for translation.
 
-The engine keeps ids (rungs as numbers, measures as `c.*`); their names live in ADJUDICATION.md
+The engine keeps ids (rungs as numbers, measures as `c.*`); their names live in docs/model.md
 in English only, so the interface names them here.
 """
 
@@ -15,7 +15,7 @@ from wargame.exercises.models import ExerciseStatus, Phase
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-# ADJUDICATION.md §2, the escalation ladder.
+# docs/model.md#2-the-escalation-ladder
 RUNG_NAMES: dict[int, Promise] = {
     0: _("Peacetime competition"),
     1: _("Political signalling"),
@@ -30,11 +30,11 @@ RUNG_NAMES: dict[int, Promise] = {
     10: _("Limited nuclear use"),
     11: _("General nuclear war"),
 }
-# The first rung at which the ladder is nuclear (ADJUDICATION.md §2, shown in bold there).
+# The first rung at which the ladder is nuclear (docs/model.md#2-the-escalation-ladder).
 NUCLEAR_RUNG = 8
 TOP_RUNG = 11
 
-# ADJUDICATION.md §6, the CBM registry.
+# docs/model.md#6-the-cbm-registry
 MEASURE_NAMES: dict[str, Promise] = {
     "c.hotline": _("Hotline"),
     "c.ex_notify": _("Notification of exercises"),

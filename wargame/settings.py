@@ -49,7 +49,8 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ConfigurationError("ALLOWED_HOSTS must be set (WARGAME_ENV=production).")
     if "*" in ALLOWED_HOSTS:
-        # A wildcard would also let any Origin through the WebSocket check (CONTRACT.md).
+        # A wildcard would also let any Origin through the WebSocket check
+        # (docs/interface.md#connecting).
         raise ConfigurationError("ALLOWED_HOSTS must not contain '*' in production.")
     DATABASE_URL = env_required("DATABASE_URL", why="production runs on PostgreSQL")
     REDIS_URL: str | None = env_required(
@@ -224,7 +225,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # CompressedManifestStaticFilesStorage also stores them compressed (Brotli: a fifth smaller).
 WHITENOISE_MIMETYPES = {".otf": "font/otf"}
 
-# Bodies over 256 KiB are refused with 413 before anything reads them (CONTRACT.md).
+# Bodies over 256 KiB are refused with 413 before anything reads them
+# (docs/interface.md#rest-conventions).
 MAX_REQUEST_BODY_BYTES = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
@@ -331,7 +333,7 @@ JOIN_FAILURES_PER_ADDRESS = env_int("JOIN_FAILURES_PER_ADDRESS", 10, minimum=1)
 JOIN_FAILURES_IN_TOTAL = env_int("JOIN_FAILURES_IN_TOTAL", 600, minimum=1)
 
 # The sweep re-checks every running exercise's timers: the bound on how late a lost task makes a
-# deadline (RELIABILITY.md R3).
+# deadline (docs/reliability.md#r3).
 TIMERS_SWEEP_SECONDS = env_int("TIMERS_SWEEP_SECONDS", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "timers-sweep": {"task": "wargame.timers_sweep", "schedule": float(TIMERS_SWEEP_SECONDS)},

@@ -1,4 +1,5 @@
-"""Refuses an HTTP body over the cap while it arrives, chunked or declared (CONTRACT.md: 256 KiB).
+"""Refuses an HTTP body over the cap while it arrives, chunked or declared
+(docs/interface.md#rest-conventions: 256 KiB).
 
 Django's ASGI handler reads the whole body into a temporary file before any middleware runs, so
 a Django middleware can only refuse a chunked body after it has been received: a 537 MB

@@ -1,4 +1,4 @@
-"""Routes of what-if branches (CONTRACT.md `POST fork/`, `GET compare/{other}/`)."""
+"""What-if branch routes (`POST fork/`, `GET compare/{other}/`): docs/interface.md#endpoints."""
 
 from __future__ import annotations
 

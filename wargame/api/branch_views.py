@@ -1,4 +1,5 @@
-"""What-if branches: fork an exercise and compare two branches (CONTRACT.md), for facilitators."""
+"""What-if branches: fork an exercise and compare two branches (docs/interface.md#endpoints), for
+facilitators."""
 
 from __future__ import annotations
 

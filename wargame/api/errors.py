@@ -1,4 +1,5 @@
-"""One mapping from errors to CONTRACT.md's error shape: ``{"error": {code, message, fields?}}``."""
+"""One mapping from errors to the error shape (docs/interface.md#errors): ``{"error": {code,
+message, fields?}}``."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def service_unavailable_response() -> JsonResponse:
 
 
 def _flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF nests errors like the input; CONTRACT.md names fields by path: actions.0.target."""
+    """DRF nests errors like the input; docs/interface.md#errors names fields by path:
+    actions.0.target."""
     fields: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():

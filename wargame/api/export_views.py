@@ -1,4 +1,4 @@
-"""Export endpoints (CONTRACT.md, Exports): streamed, for the exercise's facilitators only."""
+"""Export endpoints (docs/interface.md#exports): streamed, for the exercise's facilitators only."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class JsonlExportView(ExportView):
     @extend_schema(
         operation_id="exercises_export_jsonl",
         responses={(200, NDJSON): OpenApiTypes.STR, **ERRORS},
-        description="The full event log, one event a line by global seq (CONTRACT.md, Exports).",
+        description="The full event log, one event a line by global seq.",
     )
     def get(self, request: Request, exercise_id: int) -> StreamingHttpResponse:
         exercise = control_exercise(request, exercise_id)

@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
-    """Answers 413 for a declared body over the cap, without reading it (CONTRACT.md: 256 KiB)."""
+    """Answers 413 for a declared body over the cap, without reading it
+    (docs/interface.md#rest-conventions: 256 KiB)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

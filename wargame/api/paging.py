@@ -1,4 +1,5 @@
-"""CONTRACT.md lists: ``{"results": [...], "next": <url or null>}``, 100 a page, at most 500."""
+"""Lists (docs/interface.md#paging): ``{"results": [...], "next": <url or null>}``, 100 a page, at
+most 500."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 def page_limit(request: Request) -> int:
-    """CONTRACT.md: ``limit`` is clamped to 1..500, so a zero or negative one asks for one."""
+    """docs/interface.md#paging: ``limit`` is clamped to 1..500, so a zero or negative one asks for
+    one."""
     raw = request.query_params.get("limit") or ""
     try:
         wanted = int(raw) if raw else DEFAULT_LIMIT

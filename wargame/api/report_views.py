@@ -1,5 +1,5 @@
-"""The after-action review over the API (CONTRACT.md): as a page and as a PDF (``report.html``,
-``report.pdf``), and as a job a worker renders (``reports/``).
+"""The after-action review over the API (docs/interface.md#endpoints): as a page and as a PDF
+(``report.html``, ``report.pdf``), and as a job a worker renders (``reports/``).
 
 Who may read the report: ``exercises.audience.report_audience``, each reader the report of its own
 view; anyone else: not found. Report jobs are control's."""

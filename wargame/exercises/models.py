@@ -129,7 +129,7 @@ class JoinCode(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="join_codes")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+")
     # Facilitators must be able to read codes out to the room, so they are kept, not hashed;
-    # they carry >= 40 bits and guessing is rate-limited (CONTRACT.md).
+    # they carry >= 40 bits and guessing is rate-limited (docs/interface.md#join-limiter).
     code = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

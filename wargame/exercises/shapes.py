@@ -194,7 +194,7 @@ def decision_payload(decision: Decision) -> DecisionPayload:
 
 
 def empty_decision_payload(team: str, turn: int) -> DecisionPayload:
-    """``status: none``: nothing saved yet (still a 200, CONTRACT.md)."""
+    """``status: none``: nothing saved yet (still a 200, docs/interface.md#shapes)."""
     return DecisionPayload(
         turn=turn,
         team=team,
@@ -253,7 +253,7 @@ def participant_payload(participant: Participant) -> ParticipantPayload:
 
 
 def proposal_payload(adjudication: Adjudication) -> ProposalPayload:
-    """CONTRACT.md's proposal: the engine's, with the overrides made to it."""
+    """The proposal of docs/interface.md#shapes: the engine's, with the overrides made to it."""
     # The engine's own record, stored as JSON: its keys are checked when it is appended.
     return cast(
         "ProposalPayload",

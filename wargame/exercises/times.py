@@ -1,4 +1,5 @@
-"""Times as the interface writes them: ISO 8601 in UTC with a ``Z`` (CONTRACT.md)."""
+"""Times as the interface writes them: ISO 8601 in UTC with a ``Z``
+(docs/interface.md#rest-conventions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The views an event can be addressed to (CONTRACT.md): control, team:<CODE>, observers."""
+"""The views an event can be addressed to (docs/interface.md#roles-and-views): control, team:<CODE>,
+observers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``/ws/exercises/{id}/?since={seq}``: authenticate, replay, then live events (CONTRACT.md).
+"""``/ws/exercises/{id}/?since={seq}``: authenticate, replay, then live events
+(docs/interface.md#websocket).
 
 The consumer only carries messages: it authenticates, hands the socket to the process hub and
 answers ``ping``. It writes nothing to the game.
@@ -100,7 +101,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         """Channels' consumer loop without its per-message task and wait set. No socket has a
         channel of its own on the layer (the process hub receives one doorbell per event), so
         the ASGI receive is all there is to wait for, and an idle connection costs less
-        (PERFORMANCE.md)."""
+        (docs/benchmarks.md#goal-replay)."""
         self.scope = scope
         self.channel_layer = None
         self.base_send = send

@@ -1,9 +1,8 @@
 """After a write commits: tell every server process that an exercise's log has grown.
 
-The channel layer promises no delivery (RELIABILITY.md): this is a hint that makes delivery
-fast, never the delivery itself. Each process's hub reads the events from the database, and its
-periodic tick does so too, so a lost ring costs at most a tick of latency.
-"""
+The channel layer promises no delivery (docs/reliability.md#goals): this is a hint that makes
+delivery fast, never the delivery itself. Each process's hub reads the events from the database, and
+its periodic tick does so too, so a lost ring costs at most a tick of latency."""
 
 from __future__ import annotations
 

@@ -1,12 +1,11 @@
 """One hub per server process: fans each exercise's log out to the sockets of this process.
 
 Each event is read from the database once per view and encoded once per view, then queued to
-every socket of that view (PERFORMANCE.md: the stock pattern, one group_send per socket, is
-12-60x slower and drops messages). The channel layer carries one doorbell per process per event;
-a periodic tick compares each room's last known ``seq`` with the database, so events written by a
-worker, by another process, or while Redis was down still arrive. A socket whose bounded buffer
-overflows is closed with 4409 and resumes from its last ``seq``: nothing is lost.
-"""
+every socket of that view (docs/benchmarks.md#why-ratios-to-a-raw-server: the stock pattern, one
+group_send per socket, is 12-60x slower and drops messages). The channel layer carries one doorbell
+per process per event; a periodic tick compares each room's last known ``seq`` with the database, so
+events written by a worker, by another process, or while Redis was down still arrive. A socket whose
+bounded buffer overflows is closed with 4409 and resumes from its last ``seq``: nothing is lost."""
 
 from __future__ import annotations
 
@@ -82,7 +81,7 @@ def _frame(
 
 def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Frame]:
     # Plain rows, not model instances: building two models per event was most of a replay's
-    # cost (PERFORMANCE.md, replay against raw SQL + encode).
+    # cost (docs/benchmarks.md#goal-replay).
     rows = (
         EventView.objects.filter(exercise_id=exercise_id, view=view, position__gt=since)
         .order_by("position")
@@ -442,7 +441,8 @@ class Hub:
             if frame.participant_left is not None and frame.participant_left == (
                 sock.participant_id
             ):
-                # Removed or moved: this frame is its last (CONTRACT.md 4403, at once).
+                # Removed or moved: this frame is its last (4403 at once,
+                # docs/interface.md#close-codes).
                 sock.live = False
                 sock.push(4403, self.buffer)
 

@@ -1,4 +1,5 @@
-"""The WebSocket handshake's Origin check (CONTRACT.md, cross-site WebSocket hijacking).
+"""The WebSocket handshake's Origin check (docs/interface.md#connecting: cross-site WebSocket
+hijacking).
 
 Channels' AllowedHostsOriginValidator refuses a handshake without Origin; scripts and bots send
 none, so this validator lets them through, and the consumer ignores the cookies of a socket

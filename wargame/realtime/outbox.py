@@ -5,7 +5,7 @@ The hub writes one event to every socket of a view in one pass. Handing each fra
 per-socket queue and task cost a task switch per socket per event (the tail of the fan-out
 latency) and a queue plus a task per idle connection (most of our per-client memory). The ASGI
 server's send finishes without suspending while the client keeps up, so we run it eagerly and
-fall back to a task only when it really has to wait (PERFORMANCE.md).
+fall back to a task only when it really has to wait (docs/benchmarks.md#goal-stalled).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exports of an exercise's event log (CONTRACT.md, Exports): JSONL, one event a line, and CSV,
+"""Exports of an exercise's event log (docs/interface.md#exports): JSONL, one event a line, and CSV,
 decisions, messages, statements and outcomes flattened one row each.
 
 Pure generators over the log: the API streams them and ``manage.py export`` writes them, so the

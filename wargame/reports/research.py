@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 TextMode = Literal["keep", "omit"]
 TEXT_MODES: tuple[TextMode, ...] = ("keep", "omit")
 
-# Enough to tell a dozen seats apart (CONTRACT.md's form, "P-3f9a2c"), too short to invert.
+# Enough to tell a dozen seats apart (the interface's form, "P-3f9a2c"), too short to invert.
 PSEUDONYM_HEX = 6
 # Keys that name a person, or a credential, wherever they appear: dropped.
 DROPPED_KEYS = frozenset(

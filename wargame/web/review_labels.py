@@ -1,5 +1,5 @@
-"""Interface names of the escalation ladder's rungs (ADJUDICATION.md §2) and the dashboard's
-alert levels (``data/dashboard.yaml``)."""
+"""Interface names of the escalation ladder's rungs (docs/model.md#2-the-escalation-ladder) and the
+dashboard's alert levels (``data/dashboard.yaml``)."""
 
 from __future__ import annotations
 

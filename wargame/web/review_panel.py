@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
 
-# The state's overridable parts, in the order the review shows them (CONTRACT.md `state`).
+# The state's overridable parts, in the order the review shows them (`state`,
+# docs/interface.md#shapes).
 PAIR_SECTIONS = ("rung", "threat", "trust")
 # Values named from a list in the model's `domains`: the review offers that list to choose from.
 ENUM_LEAVES = frozenset({"posture", "predelegation", "yongbyon"})

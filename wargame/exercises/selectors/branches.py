@@ -1,4 +1,5 @@
-"""Two branches of an exercise side by side, turn by turn (CONTRACT.md `GET compare/{other}/`).
+"""Two branches of an exercise side by side, turn by turn (`GET compare/{other}/`,
+docs/interface.md#endpoints).
 
 Both sides are control's truth (the rung of every dyad, the crisis-instability index, the decisions
 the engine took, control's narrative), so the comparison is for facilitators of both exercises.

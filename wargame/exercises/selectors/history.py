@@ -2,7 +2,7 @@
 
 Each point is the state after a published turn (turn 0: the state the first turn started from),
 passed through the engine's views, so a variable hidden from a view stays hidden in its history
-too (ADJUDICATION.md §1): control gets the truth with the crisis-instability index, teams and
+too (docs/model.md#1-state): control gets the truth with the crisis-instability index, teams and
 observers the public ladder only.
 """
 
@@ -34,7 +34,8 @@ class HistoryPoint(TypedDict):
 
 
 class LadderScale(TypedDict):
-    """The ladder's bounds and the model's safety thresholds (ADJUDICATION.md §2, §9)."""
+    """The ladder's bounds and the model's safety thresholds (docs/model.md#2-the-escalation-ladder,
+    #9-safety)."""
 
     bottom: int
     top: int

@@ -1,4 +1,5 @@
-"""Presence as each view may see it (CONTRACT.md ``presence`` frames, exercise ``connected``)."""
+"""Presence as each view may see it (``presence`` frames, docs/interface.md#frames; the exercise's
+``connected``)."""
 
 from __future__ import annotations
 

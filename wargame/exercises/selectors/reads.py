@@ -64,8 +64,8 @@ if TYPE_CHECKING:
 
 
 def exercise_payload(exercise: Exercise, principal: Principal) -> ExerciseBody:
-    """CONTRACT.md's exercise. The seed is control's only: with it and the engine, a team could
-    work out draws that decide what it may not see."""
+    """The exercise as docs/interface.md#shapes gives it. The seed is control's only: with it and
+    the engine, a team could work out draws that decide what it may not see."""
     scenario = exercise_scenario(exercise)
     turn = exercise.turn
     submitted = set(

@@ -1,5 +1,5 @@
-"""Report jobs as control reads them (CONTRACT.md: GET reports/{rid}/): a job is control's own
-object, so to anyone else it does not exist."""
+"""Report jobs as control reads them (GET reports/{rid}/, docs/interface.md#endpoints): a job is
+control's own object, so to anyone else it does not exist."""
 
 from __future__ import annotations
 

@@ -77,7 +77,8 @@ def open_proposals(principal: Principal) -> list[AgreementPayload]:
 
 def practice_approval_waiting(principal: Principal) -> bool:
     """Whether a practice game's proposal waits at a nuclear decision point. Only the practice
-    player asks: in a practice game that player is its control (CONTRACT.md /practice/)."""
+    player asks: in a practice game that player is its control (docs/interface.md#commands:
+    /practice/)."""
     exercise = exercise_visible(principal)
     if not (exercise.practice and principal.is_player):
         return False

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def scenario_summary(scenario: Scenario, lang: str) -> ScenarioBody:
-    """CONTRACT.md's scenario, its texts in ``lang`` (English where a text lacks it)."""
+    """The scenario as docs/interface.md#shapes gives it, its texts in ``lang`` (English where a
+    text lacks it)."""
     return ScenarioBody(
         slug=scenario.slug,
         title=scenario.title.get(lang),

@@ -140,7 +140,7 @@ def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance")
 
 def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> dict[str, Any]:
     """Each team's saved decision as the engine takes it; at the lock a saved draft counts, and a
-    team with nothing saved takes no action (ADJUDICATION.md §8.0)."""
+    team with nothing saved takes no action (docs/model.md#8-a-turn)."""
     catalogue = scenario.catalogue()
     decisions: dict[str, Any] = {}
     rows = Decision.objects.filter(exercise=exercise, turn=exercise.turn or 0).select_related(
@@ -402,7 +402,7 @@ def hotline_changed(
 
     ``new_state`` is the game state with the change (default: the exercise's saved state).
     Control's payload also carries the crisis instability it implies, which a hotline moves:
-    without it control's ``ci`` could not follow the stream (RELIABILITY.md R10)."""
+    without it control's ``ci`` could not follow the stream (docs/reliability.md#r10)."""
     lock_held(exercise)
     public = HotlinePayload(hotline=key, state=state)
     views = all_views(exercise)

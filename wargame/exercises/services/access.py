@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class Act(StrEnum):
-    COMMAND = "command"  # a lifecycle command (CONTRACT.md, Lifecycle)
+    COMMAND = "command"  # a lifecycle command (docs/interface.md#commands)
     REVIEW = "review"  # override or reroll the proposal in review
     PUBLISH = "publish"  # publish the proposal in review
     FACILITATORS = "facilitators"  # add or remove a co-facilitator
@@ -39,7 +39,8 @@ class Act(StrEnum):
     STATE = "state"  # make a public statement
 
 
-# What the one player of a solo practice exercise may do as its control (CONTRACT.md /practice/).
+# What the one player of a solo practice exercise may do as its control (/practice/,
+# docs/interface.md#commands).
 PRACTICE_COMMANDS = frozenset({"advance", "pause", "resume", "end"})
 # Control's acts that a seated participant may not do: refused openly (403), since the
 # participant knows the exercise. Control's own objects (branches, report jobs) are hidden (404).

@@ -1,4 +1,5 @@
-"""A facilitator's API token for a username and password (CONTRACT.md ``POST auth/token/``).
+"""A facilitator's API token for a username and password (``POST auth/token/``,
+docs/interface.md#authentication).
 
 Attempts are counted, and refused with 429 past the limits, before they reach here, by the
 sign-in throttle the sign-in pages share (``wargame.api.signin_throttle``)."""

@@ -1,4 +1,4 @@
-"""Teams played by a bot (CONTRACT.md `set_ai`, `POST /practice/`).
+"""Teams played by a bot (`set_ai`, `POST /practice/`: docs/interface.md#commands).
 
 A bot team behaves like a team of people: it sits in a seat of its own (a participant no one holds
 the token of) and writes through the same services a player's requests reach, so its drafts,

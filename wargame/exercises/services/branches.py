@@ -1,13 +1,14 @@
-"""What-if branches (CONTRACT.md `POST fork/`, `manage.py readjudicate`): a new exercise that
-shares the original's published history before a turn, then re-adjudicates the rest.
+"""What-if branches (`POST fork/` in docs/interface.md#endpoints, `manage.py readjudicate`): a new
+exercise that shares the original's published history before a turn, then re-adjudicates the rest.
 
 The branch is written through the same helpers a played game goes through (phase changes, sealed
 decisions, proposals, ``outcome_publish``), so its event log, views, timeline and report read like
 any finished exercise. Re-adjudication keeps the original's dice (common random numbers,
-ADJUDICATION.md §10): with its own seeds and decisions a branch reproduces every published outcome
-the facilitator did not override. What the branch could not take over from the original, it logs
-in ``branch_log``: a dropped override, a replaced or bot decision, a decision point held at the
-threshold (§9: the engine never decides nuclear use, so without the original's choice it holds).
+docs/model.md#10-randomness): with its own seeds and decisions a branch reproduces every published
+outcome the facilitator did not override. What the branch could not take over from the original, it
+logs in ``branch_log``: a dropped override, a replaced or bot decision, a decision point held at the
+threshold (docs/model.md#9-safety: the engine never decides nuclear use, so without the
+original's choice it holds).
 """
 
 from __future__ import annotations
@@ -303,7 +304,7 @@ def _turn_decisions(
     """Each team's decision in the branch: a replacement where given, else the one the original's
     engine took; a recorded decision this branch's state no longer allows goes to the team's bot
     ("bots where they no longer apply"). A team that decided nothing in the original takes no
-    action here either (ADJUDICATION.md §8.0), so an unchanged turn stays unchanged."""
+    action here either (docs/model.md#8-a-turn), so an unchanged turn stays unchanged."""
     scenario = plan.scenario
     model, catalogue = scenario.model(), scenario.catalogue()
     state = State.from_dict(branch.state)

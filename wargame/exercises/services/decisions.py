@@ -71,7 +71,7 @@ def decision_submitted(
 
 def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
     """Drafts and submits are open in briefing and deliberation of the current turn, and never
-    past the deadline, even before the lock has run (RELIABILITY.md R3)."""
+    past the deadline, even before the lock has run (docs/reliability.md#r3)."""
     if exercise.status == ExerciseStatus.PAUSED:
         raise Locked(_("The exercise is paused."))
     if exercise.status != ExerciseStatus.RUNNING or exercise.turn is None:

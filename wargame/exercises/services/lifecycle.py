@@ -1,4 +1,4 @@
-"""The facilitator's commands (CONTRACT.md, Lifecycle): one entry point, ``exercise_command``,
+"""The facilitator's commands (docs/interface.md#commands): one entry point, ``exercise_command``,
 authorized, in one transaction under the exercise lock."""
 
 from __future__ import annotations

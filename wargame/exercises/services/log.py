@@ -39,7 +39,7 @@ def exercise_lock(*, exercise_id: int) -> Exercise:
 
     Every service that appends events or changes the phase takes this lock first, so that two
     writers queue here: commit order then equals ``seq`` order, and a reader following ``since``
-    never skips an event that commits late (RELIABILITY.md, real failure 9).
+    never skips an event that commits late (docs/reliability.md#failure-9).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

@@ -1,4 +1,5 @@
-"""Solo practice (CONTRACT.md `POST /practice/`): one person plays one team, bots play the rest.
+"""Solo practice (`POST /practice/`, docs/interface.md#endpoints): one person plays one team, bots
+play the rest.
 
 No account is needed: the exercise belongs to a system account "practice" that cannot sign in, and
 the caller gets a participant token for the chosen team. Creating one is rate-limited per client

@@ -1,5 +1,5 @@
-"""After-action report jobs (CONTRACT.md: POST reports/): the request, and the worker's run that
-renders the report and tells control how it goes.
+"""After-action report jobs (POST reports/, docs/interface.md#endpoints): the request, and the
+worker's run that renders the report and tells control how it goes.
 
 The renderer is handed in by the task that runs the job (``wargame.tasks.report_render``): the
 services own the job's rows and events, ``wargame.reports`` owns the drawing.

@@ -1,5 +1,5 @@
-"""A facilitator's own scenarios: checking a file and keeping it (CONTRACT.md ``POST
-scenarios/``, ``POST scenarios/validate/``)."""
+"""A facilitator's own scenarios: checking a file and keeping it (docs/interface.md#endpoints:
+``POST scenarios/``, ``POST scenarios/validate/``)."""
 
 from __future__ import annotations
 

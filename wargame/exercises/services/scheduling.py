@@ -27,7 +27,8 @@ def timer_moments(exercise: Exercise, scenario: Scenario) -> list[datetime]:
         return []
     moments: list[datetime] = []
     if (
-        # A timed briefing ends by itself (CONTRACT.md: advance from briefing).
+        # A timed briefing ends by itself (docs/interface.md#exercise-lifecycle: advance from
+        # briefing).
         exercise.phase == Phase.BRIEFING and exercise.briefing_seconds is not None
     ):
         moments.append(exercise.phase_started_at + timedelta(seconds=exercise.briefing_seconds))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from wargame.reports.aar.text import Words
 
-# Visibility classes of the catalogue: "prv" acts are done out of sight (ADJUDICATION.md §1).
+# Visibility classes of the catalogue: "prv" acts are done out of sight (docs/model.md#1-state).
 PRIVATE = "prv"
 
 

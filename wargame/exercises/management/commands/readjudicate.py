@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 REPLACE_HELP = (
     "A team's action in the branch instead of its recorded decision: "
-    "TEAM:TURN:ACTION[@TARGET][+KEY=VALUE...] (CONTRACT.md), or TEAM:ACTION... for the turn "
-    "given by --turn (default: the fork's turn), e.g. DPRK:3:s.missile_test+class=IRBM. Repeat "
-    "it for more actions; one team's actions in a turn replace its whole decision."
+    "TEAM:TURN:ACTION[@TARGET][+KEY=VALUE...] (docs/interface.md#command-line), or "
+    "TEAM:ACTION... for the turn given by --turn (default: the fork's turn), e.g. "
+    "DPRK:3:s.missile_test+class=IRBM. Repeat it for more actions; one team's actions in a turn "
+    "replace its whole decision."
 )
 
 

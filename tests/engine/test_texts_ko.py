@@ -117,3 +117,27 @@ def test_it_never_narrates_a_nuclear_use_request_in_korean() -> None:
     assert texts()["templates"]["ko"]["decision_point"] in control["ko"]
     for narrative in (proposal.narrative, *proposal.view_narratives.values()):
         assert title not in narrative["ko"]
+
+
+def _reasons(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {str(v) for k, v in node.items() if k in ("reason", "intro") and isinstance(v, str)}
+        return found.union(*(_reasons(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_reasons(item) for item in node))
+    return set()
+
+
+@pytest.mark.parametrize("policy", ["cautious", "hawkish"])
+def test_it_translates_every_sentence_of_a_bot_policys_rationale(policy: str) -> None:
+    """A stand-in team's rationale is shown sentence by sentence in the reader's language."""
+    policies = yaml.safe_load((DATA_DIR / "bots.yaml").read_text(encoding="utf-8"))["policies"]
+    table = yaml.safe_load(BOT_REPLIES.read_text(encoding="utf-8"))["rationales"]
+    sentences = _reasons(policies[policy])
+    assert sentences
+    untranslated = sorted(
+        sentence
+        for sentence in sentences
+        if not all(str(table.get(sentence, {}).get(lang) or "") for lang in ("ja", "ko"))
+    )
+    assert untranslated == []

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tests.api.cast import facilitator_client, game_create
 from tests.web.conftest import signed_in
@@ -169,10 +169,7 @@ def test_the_console_is_a_live_page_from_controls_position(web_cast: WebCast) ->
 def test_the_review_panels_are_embedded_and_load_on_arrival(
     web_cast: WebCast, url_name: str, testid: str
 ) -> None:
-    try:
-        url = reverse(url_name, args=[web_cast.exercise_id])
-    except NoReverseMatch:
-        pytest.skip(f"{url_name} is not routed yet")
+    url = reverse(url_name, args=[web_cast.exercise_id])
     html = web_cast.control.get(f"/console/{web_cast.exercise_id}/").content.decode()
     section = re.search(rf'<section[^>]*data-testid="{testid}"[^>]*>', html)
     assert section is not None

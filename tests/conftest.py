@@ -32,6 +32,10 @@ def pytest_configure(config: pytest.Config) -> None:
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from rest_framework.test import APIClient
+
+    from tests.cast import Game
+
 # Fixtures that start a service (PostgreSQL, Redis, a worker, a server): a test asking for one,
 # or for the database, is not a unit test, whatever marks it carries.
 SERVICE_FIXTURES = frozenset(
@@ -135,3 +139,22 @@ def redis_broker(celery_worker: CeleryWorker) -> Iterator[CeleryWorker]:
     use(celery_worker.env["CELERY_BROKER_URL"])
     yield celery_worker
     use("memory://")
+
+
+# --- the cast (tests/cast.py) as fixtures; imported on use, so that engine tests need no Django --
+
+
+@pytest.fixture
+def control(db: None) -> APIClient:
+    """The cast's control as an API client."""
+    from tests.cast import facilitator_client
+
+    return facilitator_client("control")
+
+
+@pytest.fixture
+def game(control: APIClient) -> Game:
+    """Control's exercise with its lobby open: a lead per team and an observer seated."""
+    from tests.cast import game_create
+
+    return game_create(control)

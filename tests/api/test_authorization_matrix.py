@@ -27,7 +27,15 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.cast import (
+    PASSWORD,
+    SEED,
+    TEAMS,
+    Game,
+    client_key,
+    facilitator_client,
+    game_create,
+)
 from wargame.engine.scenario.schema import scenarios_dir
 from wargame.exercises.events import EventType
 from wargame.exercises.models import Exercise, ReportJob, Team
@@ -40,8 +48,6 @@ MATRIX: dict[str, Any] = yaml.safe_load(
 )
 ROLES: tuple[str, ...] = tuple(MATRIX["roles"])
 CASES: list[dict[str, Any]] = MATRIX["cases"]
-PASSWORD = "a-long-pass-phrase-9"  # what tests/api/cast.py gives every facilitator account
-SEED = 7  # what cast.game_create asks for
 OWN_UPLOAD, OTHER_UPLOAD, FRESH_UPLOAD = "matrix_own", "matrix_theirs", "matrix_fresh"
 # Everyone seated in the own exercise; the matrix's roles plus the two teams it does not drive.
 SEATED = ("control", "US", "ROK", "JPN", "DPRK", "observer")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, facilitator_client, game_create
+from tests.cast import Game, facilitator_client, game_create
 from tests.exercises.services.test_branches import ESCALATION, OVERRIDE, play
 from wargame.exercises.management.commands.readjudicate import Command, parse_replacements
 from wargame.exercises.models import Exercise

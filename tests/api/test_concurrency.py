@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.db import connection
 
-from tests.api.cast import Game, facilitator_client, game_create
 from tests.api.long_game import upload_long_game
+from tests.cast import Game, facilitator_client, game_create
 from wargame.exercises.models import Decision, DecisionWrite, Event, FacilitatorMembership
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from tests.services import CeleryWorker, PostgresServer, RedisServer
 from wargame.exercises.models import Event, Exercise
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.api.cast import TEAMS, Game, client_key
+from tests.cast import TEAMS, Game, client_key
 from wargame.exercises.models import Event, Exercise
 from wargame.tasks import exercise_timers
 

@@ -13,7 +13,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, client_key, game_create, participant_client
+from tests.cast import PASSWORD, Game, client_key, game_create, participant_client
 from wargame.exercises.models import Event, Participant
 from wargame.exercises.services import joining
 from wargame.exercises.services.exercises import CODE_ALPHABET, CODE_LENGTH, join_code_new
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
 
 JOIN = "/api/v1/join/"
-PASSWORD = "a-long-pass-phrase-9"  # the cast's facilitator password (tests/api/cast.py)
 WRONG = "ZZZZZ-ZZZZZ"
 
 

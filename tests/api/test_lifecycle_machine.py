@@ -36,7 +36,6 @@ from hypothesis.stateful import (
 )
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, client_key, facilitator_client, game_create, participant_client
 from tests.api.lifecycle_model import (
     CONTROL,
     DECISIONS_OPEN,
@@ -57,10 +56,11 @@ from tests.api.lifecycle_model import (
     read_since,
     team_view,
 )
+from tests.cast import TEAMS, client_key, facilitator_client, game_create, participant_client
 from wargame.exercises.models import Event, EventView, Exercise
 
 if TYPE_CHECKING:
-    from tests.api.cast import Game
+    from tests.cast import Game
 
 
 FULL = os.environ.get("FULL") == "1"

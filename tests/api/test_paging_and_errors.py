@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, client_key, facilitator_client
+from tests.cast import Game, client_key, facilitator_client
 from wargame.exercises.events import EventType, ExerciseChangedPayload
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, participant_client
+from tests.cast import Game, participant_client
 from wargame.exercises.models import Decision, DecisionStatus, Exercise
 from wargame.tasks import bot_moves
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, facilitator_client, participant_client
+from tests.cast import Game, facilitator_client, participant_client
 from wargame.engine.scenario import builtin_slugs
 
 if TYPE_CHECKING:

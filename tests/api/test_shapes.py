@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import Game, client_key, facilitator_client, game_create
+from tests.cast import Game, client_key, facilitator_client, game_create
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

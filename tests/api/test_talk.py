@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.cast import Game, client_key, game_create
+from tests.cast import Game, client_key, game_create
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings

@@ -25,7 +25,7 @@ import websockets
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from tests.realtime.harness import Recorder, asgi_server
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.events import SPECS, EventType

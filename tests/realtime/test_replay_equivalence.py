@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from tests.api.cast import TEAMS, facilitator_client, participant_client
+from tests.cast import TEAMS, facilitator_client, participant_client
 from tests.realtime.replay import (
     NO_SNAPSHOT_CHANGE,
     REDUCERS,

@@ -289,7 +289,7 @@ def _wait_for_log(worker: CeleryWorker, text: str, timeout: float) -> None:
 def test_the_sweep_locks_the_turn_after_the_worker_holding_its_deadline_is_killed(
     postgres_server: PostgresServer, table_row: Row
 ) -> None:
-    from tests.api.cast import facilitator_client, game_create
+    from tests.cast import facilitator_client, game_create
     from wargame.exercises.models import Event, Exercise
     from wargame.tasks import exercise_timers
 

@@ -4,16 +4,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api.cast import facilitator_client
 from tests.reports.play import Played, play
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def control(db: None) -> APIClient:
-    return facilitator_client("control")
 
 
 @pytest.fixture

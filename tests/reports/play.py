@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, client_key, participant_client
+from tests.cast import TEAMS, client_key, participant_client
 
 PLANS: dict[str, list[dict[str, Any]]] = {  # valid turn-1 decisions (tests/api/test_full_exercise)
     "US": [{"action": "d.consult", "target": "ROK"}, {"action": "d.talks_offer", "target": "DPRK"}],

@@ -13,7 +13,7 @@ import yaml
 from fontTools.ttLib import TTFont
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
 from wargame.exercises.models import Exercise
 from wargame.exercises.services.reports import report_job_run
@@ -118,11 +118,6 @@ def embedded_faces(html: str) -> dict[str, set[int]]:
         family: set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
         for family, data in rules
     }
-
-
-@pytest.fixture
-def control(db: None) -> APIClient:
-    return facilitator_client("control")
 
 
 @pytest.fixture

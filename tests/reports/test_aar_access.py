@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import participant_client
+from tests.cast import participant_client
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from tests.api.cast import facilitator_client
+from tests.cast import facilitator_client
 from wargame.exercises.models import Channel, Event
 from wargame.exercises.times import iso_utc as iso
 from wargame.reports.exports import CSV_COLUMNS, csv_lines

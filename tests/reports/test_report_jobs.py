@@ -15,7 +15,7 @@ import pytest
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
-from tests.api.cast import client_key, facilitator_client, view_events
+from tests.cast import client_key, facilitator_client, view_events
 from tests.reports.play import Played, play
 from wargame.celery import app as celery_app
 from wargame.exercises import queue

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from wargame.exercises.principals import PARTICIPANT_COOKIE
 
 if TYPE_CHECKING:

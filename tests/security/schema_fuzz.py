@@ -25,14 +25,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from schemathesis.schemas import APIOperation
 
-    from tests.api.cast import Game
+    from tests.cast import Game
 
 CHECKS = [
     not_a_server_error,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from wargame.exercises.models import Participant
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from wargame.exercises.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from tests.api.cast import facilitator_client
+from tests.cast import facilitator_client
 from tests.realtime.harness import asgi_server
 
 if TYPE_CHECKING:

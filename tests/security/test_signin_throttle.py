@@ -14,14 +14,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import PASSWORD, facilitator_client, game_create
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-pass-phrase-9"
 LIMIT = django_settings.JOIN_FAILURES_PER_ADDRESS
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.api.cast import TEAMS, Game, facilitator_client, game_create
+from tests.cast import TEAMS, Game, facilitator_client, game_create
 from wargame.exercises.principals import PARTICIPANT_COOKIE
 
 

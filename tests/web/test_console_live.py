@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.utils import timezone
 
-from tests.api.cast import client_key
+from tests.cast import client_key
 from wargame.exercises.models import Exercise
 from wargame.exercises.services.presence import presence_open
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from tests.web.conftest import signed_in
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.api.cast import facilitator_client, game_create
+from tests.cast import facilitator_client, game_create
 from wargame.exercises.models import Participant
 from wargame.exercises.principals import PARTICIPANT_COOKIE
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.api.cast import TEAMS, Game, client_key, facilitator_client, participant_client
+from tests.cast import TEAMS, Game, client_key, facilitator_client, participant_client
 from tests.web.conftest import browser_with_seat, signed_in
 from tests.web.test_review_support import ok, publish
 from tests.web.test_room_helpers import PARTS, channel_id, post_message, room_url

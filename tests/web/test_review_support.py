@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.api.cast import TEAMS, client_key
+from tests.cast import TEAMS, client_key
 
 if TYPE_CHECKING:
     from django.test import Client
 
-    from tests.api.cast import Game
+    from tests.cast import Game
 
 PLANS: dict[str, list[dict[str, Any]]] = {
     "US": [{"action": "d.consult", "target": "ROK"}, {"action": "d.talks_offer", "target": "DPRK"}],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.api.cast import TEAMS, facilitator_client, game_create
+from tests.cast import TEAMS, facilitator_client, game_create
 from tests.web.conftest import WebCast, browser_with_seat
 from tests.web.test_room_helpers import (
     PARTS,

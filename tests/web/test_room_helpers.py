@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tests.api.cast import client_key
+from tests.cast import client_key
 
 if TYPE_CHECKING:
     from django.test import Client
 
-    from tests.api.cast import Game
+    from tests.cast import Game
     from tests.web.conftest import WebCast
 
 PARTS = (

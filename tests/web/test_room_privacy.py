@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.cast import TEAMS
+from tests.cast import TEAMS
 from tests.web.test_room_helpers import (
     attribute_values,
     channel_id,

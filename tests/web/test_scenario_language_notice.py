@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.api.cast import facilitator_client
+from tests.cast import facilitator_client
 from tests.scenarios.helpers import minimal_text
 from tests.web.conftest import browser_with_seat, signed_in
 

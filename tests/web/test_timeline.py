@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api.cast import TEAMS
+from tests.cast import TEAMS
 from tests.web.test_review_support import (
     deliberate_and_lock,
     html,

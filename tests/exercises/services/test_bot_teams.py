@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tests.api.cast import client_key, facilitator_client, participant_client
+from tests.cast import client_key, facilitator_client, participant_client
 from wargame.engine.bots import bot_data, bot_decide
 from wargame.engine.state import can_see
 from wargame.exercises.bot_words import bot_texts

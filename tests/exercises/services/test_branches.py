@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.cast import TEAMS, Game, client_key, game_create
+from tests.cast import TEAMS, Game, client_key
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.models import (
     Adjudication,
@@ -25,7 +25,6 @@ from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -99,18 +98,6 @@ def published(exercise_id: int) -> dict[int, dict[str, Any]]:
 
 def engine_part(proposal: dict[str, Any]) -> dict[str, Any]:
     return {key: proposal[key] for key in ("state", "rules_fired", "dice", "events")}
-
-
-@pytest.fixture
-def game(control: APIClient) -> Game:
-    return game_create(control)
-
-
-@pytest.fixture
-def control(db: None) -> APIClient:
-    from tests.api.cast import facilitator_client
-
-    return facilitator_client("control")
 
 
 def test_it_reproduces_an_unmodified_exercise_turn_by_turn(game: Game) -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, Game, client_key, game_create, participant_client
+from tests.cast import TEAMS, Game, client_key, game_create, participant_client
 from wargame.exercises.models import Event, Exercise
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.services.timers import timers_run

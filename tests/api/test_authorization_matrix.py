@@ -27,6 +27,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from tests.answers import ok
 from tests.cast import (
     PASSWORD,
     SEED,
@@ -153,11 +154,6 @@ class World:
 # --- building the world -------------------------------------------------------------------------
 
 
-def _ok(response: Any, *statuses: int) -> Any:
-    assert response.status_code in statuses, (response.status_code, response.content[:400])
-    return response.json()
-
-
 def _token_of(client: APIClient) -> str:
     credentials: dict[str, str] = getattr(client, "_credentials", {})
     return credentials["HTTP_AUTHORIZATION"].split()[1]
@@ -175,21 +171,21 @@ def _upload(client: APIClient, slug: str, title: str) -> None:
     response = client.generic(
         "POST", "/api/v1/scenarios/", _scenario_text(slug, title), "application/yaml"
     )
-    _ok(response, 201)
+    ok(response, 201)
 
 
 def _talk(game: Game, client: APIClient, channel: int, text: str) -> None:
     body = {"body": f"Message {text}", "client_key": client_key()}
-    _ok(client.post(game.url(f"channels/{channel}/messages/"), body, format="json"), 201)
+    ok(client.post(game.url(f"channels/{channel}/messages/"), body, format="json"), 201)
 
 
 def _draft(game: Game, team: str, turn: int, actions: list[Any], rationale: str) -> None:
     body = {"actions": actions, "rationale": f"Because {rationale}", "client_key": client_key()}
-    _ok(game.players[team].put(game.url(f"turns/{turn}/decision/"), body, format="json"), 200)
+    ok(game.players[team].put(game.url(f"turns/{turn}/decision/"), body, format="json"), 200)
 
 
 def _command(game: Game, command: str, **extra: Any) -> None:
-    _ok(game.command(command, **extra), 200)
+    ok(game.command(command, **extra), 200)
 
 
 def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
@@ -201,7 +197,7 @@ def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
     _command(game, "advance", expected_phase="briefing")
     for hotline in ("ik", "us"):
         _command(game, "set_hotline", args={"hotline": hotline, "state": "up"})
-    listed = _ok(game.control.get(game.url("channels/")), 200)["results"]
+    listed = ok(game.control.get(game.url("channels/")), 200)["results"]
     side.channels = {channel["name"]: channel["id"] for channel in listed}
     for team in TEAMS:
         _draft(game, team, 1, PLANS[team], mark(f"{team} rationale, turn 1", {team}))
@@ -215,11 +211,11 @@ def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
         for team in sorted(members):
             _talk(game, game.players[team], side.channels[name], mark(f"{team} in {name}", members))
     statement = {"body": mark("JPN public statement", set(SEATED)), "client_key": client_key()}
-    _ok(game.players["JPN"].post(game.url("statements/"), statement, format="json"), 201)
+    ok(game.players["JPN"].post(game.url("statements/"), statement, format="json"), 201)
     for team in TEAMS:
-        _ok(game.players[team].post(game.url("turns/1/decision/submit/"), {}, format="json"), 200)
+        ok(game.players[team].post(game.url("turns/1/decision/submit/"), {}, format="json"), 200)
     _command(game, "advance", expected_phase="deliberation")
-    _ok(game.control.post(game.url("turns/1/adjudication/publish/"), {}, format="json"), 200)
+    ok(game.control.post(game.url("turns/1/adjudication/publish/"), {}, format="json"), 200)
     _command(game, "advance", expected_phase="outcome")
     _command(game, "advance", expected_phase="briefing")
     for team in TEAMS:
@@ -456,7 +452,7 @@ def _epilogue(world: World) -> None:
     ]
     for name, write in writes:
         response = write()
-        _ok(response, 200)
+        ok(response, 200)
         world.seen.append(Seen(name, "epilogue write", 200, response.content.decode()))
     for code_name, code in game.exercise()["join_codes"].items():
         world.secrets.append(Canary(code, f"rotated join code {code_name}", frozenset({"control"})))
@@ -464,7 +460,7 @@ def _epilogue(world: World) -> None:
         world.streams[name] = _stream(game, client)
         world.seen.append(Seen(name, "events", 200, json.dumps(world.streams[name])))
         reads = ["", "state/", "channels/", "agreements/", "statements/", "turns/2/decision/"]
-        channels = _ok(client.get(game.url("channels/")), 200)["results"]
+        channels = ok(client.get(game.url("channels/")), 200)["results"]
         reads += [f"channels/{channel['id']}/messages/" for channel in channels]
         for tail in reads:
             response = client.get(game.url(tail))
@@ -480,7 +476,7 @@ def _bad_credentials(world: World) -> None:
     exercise."""
     game = world.own.game
     code = game.exercise()["join_codes"]["US"]
-    joined = _ok(
+    joined = ok(
         APIClient().post("/api/v1/join/", {"code": code, "display_name": "Leaver"}, format="json"),
         201,
     )
@@ -524,7 +520,7 @@ def _teaching(world: World) -> None:
     observer = game.observer
     stream = json.dumps(_stream(game, observer))
     world.teaching_seen.append(Seen("observer", "events", 200, stream))
-    for channel in _ok(observer.get(game.url("channels/")), 200)["results"]:
+    for channel in ok(observer.get(game.url("channels/")), 200)["results"]:
         response = observer.get(game.url(f"channels/{channel['id']}/messages/"))
         text = response.content.decode()
         world.teaching_seen.append(Seen("observer", channel["name"], response.status_code, text))
@@ -544,7 +540,7 @@ def _submit(game: Game, team: str, turn: int) -> Any:
 def _stream(game: Game, client: APIClient) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     while True:
-        page = _ok(client.get(game.url(f"events/?since={len(events)}&limit=40")), 200)
+        page = ok(client.get(game.url(f"events/?since={len(events)}&limit=40")), 200)
         if not page["results"]:
             return events
         events += page["results"]

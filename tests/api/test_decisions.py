@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.answers import error_of
 from tests.cast import TEAMS, Game, client_key, game_create
 
 if TYPE_CHECKING:
@@ -58,10 +59,6 @@ def _events(client: APIClient, game: Game, kind: str) -> list[dict[str, Any]]:
     assert page.status_code == 200, page.content
     assert page.json()["next"] is None
     return [e for e in page.json()["results"] if e["type"] == kind]
-
-
-def _error(response: Any) -> dict[str, Any]:
-    return dict(response.json()["error"])
 
 
 # --- reading and saving --------------------------------------------------------------------
@@ -142,7 +139,7 @@ def test_a_draft_the_engine_refuses_is_invalid_naming_the_field(
 ) -> None:
     response = _put(briefing, actions, code=code)
     assert response.status_code == 400, response.content
-    error = _error(response)
+    error = error_of(response)
     assert error["code"] == "invalid"
     assert field in error["fields"], error
     assert all(isinstance(reason, str) and reason for reason in error["fields"][field])
@@ -168,18 +165,18 @@ def test_a_rationale_over_4000_characters_is_invalid(briefing: Game) -> None:
     assert _put(briefing, CONSULT, rationale="r" * 4000).status_code == 200
     response = _put(briefing, CONSULT, rationale="r" * 4001)
     assert response.status_code == 400
-    assert "rationale" in _error(response)["fields"]
+    assert "rationale" in error_of(response)["fields"]
 
 
 def test_a_client_key_is_required_and_at_most_64_characters(briefing: Game) -> None:
     url = _decision(briefing)
     missing = briefing.players["US"].put(url, {"actions": CONSULT}, format="json")
     assert missing.status_code == 400
-    assert "client_key" in _error(missing)["fields"]
+    assert "client_key" in error_of(missing)["fields"]
     assert _put(briefing, CONSULT, key="k" * 64).status_code == 200
     too_long = _put(briefing, CONSULT, key="k" * 65)
     assert too_long.status_code == 400
-    assert "client_key" in _error(too_long)["fields"]
+    assert "client_key" in error_of(too_long)["fields"]
 
 
 # --- versions and keys ---------------------------------------------------------------------
@@ -191,7 +188,7 @@ def test_a_stale_expected_version_is_a_conflict(briefing: Game) -> None:
     assert _put(briefing, TALKS, code="US", expected_version=1).status_code == 200
     stale = _put(briefing, CONSULT, expected_version=1)
     assert stale.status_code == 409
-    assert _error(stale)["code"] == "conflict"
+    assert error_of(stale)["code"] == "conflict"
     assert briefing.players["US"].get(_decision(briefing)).json()["actions"][0]["action"] == (
         "d.talks_offer"
     )
@@ -223,7 +220,7 @@ def test_the_client_key_is_checked_before_the_expected_version(briefing: Game) -
     assert retried.json()["version"] == 2
     reused = _put(briefing, [{"action": "d.trilateral"}], key=key, expected_version=0)
     assert reused.status_code == 409
-    assert _error(reused)["code"] == "idempotency_conflict"
+    assert error_of(reused)["code"] == "idempotency_conflict"
 
 
 # --- whose decision ------------------------------------------------------------------------
@@ -271,7 +268,7 @@ def test_control_cannot_write_a_human_teams_decision(briefing: Game) -> None:
     )
     # the team is no secret to control: a refusal, not a hidden thing
     assert response.status_code == 403
-    assert _error(response)["code"] == "permission_denied"
+    assert error_of(response)["code"] == "permission_denied"
     submitted = briefing.control.post(
         briefing.url("turns/1/decision/submit/?team=US"), {}, format="json"
     )
@@ -320,7 +317,7 @@ def test_a_draft_after_the_submit_is_locked(briefing: Game) -> None:
     assert _submit(briefing).status_code == 200
     response = _put(briefing, TALKS)
     assert response.status_code == 423
-    assert _error(response)["code"] == "locked"
+    assert error_of(response)["code"] == "locked"
     assert briefing.players["US"].get(_decision(briefing)).json()["actions"][0]["action"] == (
         "d.consult"
     )
@@ -342,18 +339,18 @@ def test_drafts_are_locked_in_adjudication_and_outcome(briefing: Game) -> None:
     assert briefing.exercise()["phase"] == "adjudication"
     for response in (_put(briefing, CONSULT), _submit(briefing, "ROK")):
         assert response.status_code == 423
-        assert _error(response)["code"] == "locked"
+        assert error_of(response)["code"] == "locked"
     assert briefing.command("advance").status_code == 200
     assert briefing.exercise()["phase"] == "outcome"
     for response in (_put(briefing, CONSULT), _submit(briefing, "ROK")):
         assert response.status_code == 423
-        assert _error(response)["code"] == "locked"
+        assert error_of(response)["code"] == "locked"
 
 
 def test_a_draft_for_a_turn_that_has_not_started_is_a_conflict(briefing: Game) -> None:
     response = _put(briefing, CONSULT, turn=2)
     assert response.status_code == 409
-    assert _error(response)["code"] == "conflict"
+    assert error_of(response)["code"] == "conflict"
 
 
 def test_a_draft_for_a_past_turn_is_locked(briefing: Game) -> None:
@@ -370,7 +367,7 @@ def test_drafts_and_submits_are_locked_while_paused(briefing: Game) -> None:
     assert briefing.command("pause").status_code == 200
     for response in (_put(briefing, CONSULT), _submit(briefing)):
         assert response.status_code == 423
-        assert _error(response)["code"] == "locked"
+        assert error_of(response)["code"] == "locked"
     assert briefing.command("resume").status_code == 200
     assert _put(briefing, CONSULT).status_code == 200
 
@@ -378,7 +375,7 @@ def test_drafts_and_submits_are_locked_while_paused(briefing: Game) -> None:
 def test_drafts_are_locked_before_the_start(game: Game) -> None:
     response = _put(game, CONSULT)
     assert response.status_code == 423
-    assert _error(response)["code"] == "locked"
+    assert error_of(response)["code"] == "locked"
 
 
 # --- who hears of it -----------------------------------------------------------------------
@@ -442,7 +439,7 @@ def test_a_scenario_that_tightens_the_budget_refuses_a_draft_over_it(
     game = _tight_budget_game(control)
     response = _put(game, [*CONSULT, *TALKS, {"action": "d.trilateral"}])
     assert response.status_code == 400, response.content
-    assert "actions.2" in _error(response)["fields"]
+    assert "actions.2" in error_of(response)["fields"]
 
 
 def test_control_writes_the_decision_of_a_bot_played_team(control: APIClient) -> None:

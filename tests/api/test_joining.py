@@ -13,6 +13,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.answers import error_of
 from tests.cast import PASSWORD, Game, client_key, game_create, participant_client
 from wargame.exercises.models import Event, Participant
 from wargame.exercises.services import joining
@@ -21,7 +22,6 @@ from wargame.exercises.services.exercises import CODE_ALPHABET, CODE_LENGTH, joi
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from django.http import HttpResponse
     from pytest_django.fixtures import Settings
 
 JOIN = "/api/v1/join/"
@@ -38,11 +38,6 @@ def _join(code: str, *, address: str = "198.51.100.7", name: str = "Player") -> 
     return APIClient().post(
         JOIN, {"code": code, "display_name": name}, format="json", REMOTE_ADDR=address
     )
-
-
-def _error(response: HttpResponse) -> dict[str, Any]:
-    body: dict[str, Any] = response.json()  # type: ignore[attr-defined]
-    return dict(body["error"])
 
 
 def _wrong_code(game: Game) -> str:
@@ -109,7 +104,7 @@ def test_a_code_is_accepted_however_a_person_types_it(
 def test_a_wrong_code_is_invalid_on_the_field_code(game: Game) -> None:
     response = _join(_wrong_code(game))
     assert response.status_code == 400
-    error = _error(response)
+    error = error_of(response)
     assert error["code"] == "invalid"
     assert "code" in error["fields"]
 
@@ -124,7 +119,7 @@ def test_joining_a_draft_exercise_is_locked(control: APIClient) -> None:
     assert created.json()["status"] == "draft"
     response = _join(created.json()["join_codes"]["US"])
     assert response.status_code == 423
-    assert _error(response)["code"] == "locked"
+    assert error_of(response)["code"] == "locked"
     assert not Participant.objects.filter(exercise_id=created.json()["id"]).exists()
 
 
@@ -133,7 +128,7 @@ def test_joining_an_ended_exercise_is_locked(game: Game) -> None:
     for code in (game.join_codes["DPRK"], game.join_codes["observers"]):
         response = _join(code)
         assert response.status_code == 423
-        assert _error(response)["code"] == "locked"
+        assert error_of(response)["code"] == "locked"
 
 
 def test_late_joiners_are_welcome_while_running_and_paused(game: Game) -> None:
@@ -194,7 +189,7 @@ def test_a_token_for_one_exercise_is_not_found_in_another(game: Game, control: A
         ),
     ):
         assert response.status_code == 404, response.content
-        assert _error(response)["code"] == "not_found"
+        assert error_of(response)["code"] == "not_found"
 
 
 # --- the join limiter ----------------------------------------------------------------------
@@ -204,7 +199,7 @@ def _fail_from(address: str, times: int, code: str = WRONG) -> None:
     for n in range(times):
         response = _join(code, address=address)
         assert response.status_code == 400, (n, response.content)
-        assert "code" in _error(response)["fields"]
+        assert "code" in error_of(response)["fields"]
 
 
 def test_after_ten_wrong_codes_every_join_from_that_address_is_rate_limited(game: Game) -> None:
@@ -212,7 +207,7 @@ def test_after_ten_wrong_codes_every_join_from_that_address_is_rate_limited(game
     for code in (WRONG, game.join_codes["US"], game.join_codes["observers"]):
         response = _join(code, address="203.0.113.5")
         assert response.status_code == 429, response.content
-        assert _error(response)["code"] == "rate_limited"
+        assert error_of(response)["code"] == "rate_limited"
         assert 1 <= int(response["Retry-After"]) <= 60
     assert not Participant.objects.filter(display_name="Player").exists()
 
@@ -268,7 +263,7 @@ def test_the_server_wide_cap_limits_every_address(game: Game, settings: Settings
         for code in (WRONG, game.join_codes["US"]):
             response = _join(code, address=address)
             assert response.status_code == 429, (address, response.content)
-            assert _error(response)["code"] == "rate_limited"
+            assert error_of(response)["code"] == "rate_limited"
             assert int(response["Retry-After"]) >= 1
 
 
@@ -300,7 +295,7 @@ def test_a_join_carrying_a_session_cookie_needs_the_csrf_token(game: Game) -> No
         JOIN, {"code": game.join_codes["US"], "display_name": "Forged"}, format="json"
     )
     assert response.status_code == 403, response.content
-    assert _error(response)["code"] == "permission_denied"
+    assert error_of(response)["code"] == "permission_denied"
     assert not Participant.objects.filter(display_name="Forged").exists()
 
 
@@ -348,7 +343,7 @@ def test_right_credentials_get_the_facilitators_api_token(control: APIClient) ->
 def test_wrong_credentials_are_invalid(control: APIClient) -> None:
     response = _token("not-the-password")
     assert response.status_code == 400
-    assert _error(response)["code"] == "invalid"
+    assert error_of(response)["code"] == "invalid"
     assert "token" not in response.json()
 
 
@@ -358,6 +353,6 @@ def test_token_requests_are_rate_limited_after_ten_failures(control: APIClient) 
     for password in ("guess", PASSWORD):
         response = _token(password, address="203.0.113.77")
         assert response.status_code == 429, response.content
-        assert _error(response)["code"] == "rate_limited"
+        assert error_of(response)["code"] == "rate_limited"
         assert 1 <= int(response["Retry-After"]) <= 60
     assert _token(PASSWORD, address="203.0.113.78").status_code == 200

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from rest_framework.test import APIClient
 
+from tests.answers import error_of
 from tests.cast import Game, facilitator_client, participant_client
 from wargame.engine.scenario import builtin_slugs
 
@@ -40,10 +41,6 @@ def _upload(client: APIClient, text: str = MINIMAL) -> Any:
 
 def _validate(client: APIClient, text: str | bytes) -> Any:
     return _send(client, "/api/v1/scenarios/validate/", text)
-
-
-def _error(response: Any) -> dict[str, Any]:
-    return dict(response.json()["error"])
 
 
 def _expectation(path: Path) -> tuple[int, str, str]:
@@ -88,7 +85,7 @@ def test_anyone_reads_a_built_in_scenario_by_slug() -> None:
     assert response.json()["slug"] == "exercise_season"
     missing = APIClient().get("/api/v1/scenarios/no_such_scenario/")
     assert missing.status_code == 404
-    assert _error(missing)["code"] == "not_found"
+    assert error_of(missing)["code"] == "not_found"
 
 
 # --- validating ----------------------------------------------------------------------------
@@ -118,7 +115,7 @@ def test_a_broken_scenario_is_invalid_naming_line_column_path_and_reason(
     line, field, message = _expectation(path)
     response = _validate(control, path.read_text(encoding="utf-8"))
     assert response.status_code == 400, response.content
-    error = _error(response)
+    error = error_of(response)
     assert error["code"] == "invalid_scenario"
     details = error["details"]
     assert details
@@ -135,7 +132,7 @@ def test_a_broken_scenario_is_invalid_naming_line_column_path_and_reason(
 def test_a_body_that_is_not_utf8_is_an_invalid_scenario(control: APIClient) -> None:
     response = _validate(control, MINIMAL.encode("utf-16"))
     assert response.status_code == 400
-    assert _error(response)["code"] == "invalid_scenario"
+    assert error_of(response)["code"] == "invalid_scenario"
 
 
 def test_validating_needs_a_facilitator(game: Game) -> None:
@@ -148,7 +145,7 @@ def test_an_alias_bomb_is_refused_quickly(control: APIClient) -> None:
     started = time.monotonic()
     for response in (_validate(control, bomb), _upload(control, bomb)):
         assert response.status_code == 400
-        assert _error(response)["code"] == "invalid_scenario"
+        assert error_of(response)["code"] == "invalid_scenario"
     assert time.monotonic() - started < 5
 
 
@@ -159,7 +156,7 @@ def test_a_python_tag_is_refused_without_running_anything(control: APIClient) ->
     assert hostile != MINIMAL
     response = _validate(control, hostile)
     assert response.status_code == 400
-    assert _error(response)["code"] == "invalid_scenario"
+    assert error_of(response)["code"] == "invalid_scenario"
 
 
 def test_a_body_over_256_kib_is_too_large(control: APIClient) -> None:
@@ -168,7 +165,7 @@ def test_a_body_over_256_kib_is_too_large(control: APIClient) -> None:
     for path in ("/api/v1/scenarios/", "/api/v1/scenarios/validate/"):
         response = _send(control, path, padded)
         assert response.status_code == 413, response.content
-        assert _error(response)["code"] == "payload_too_large"
+        assert error_of(response)["code"] == "payload_too_large"
     assert control.get("/api/v1/scenarios/minimal/").status_code == 404
 
 
@@ -206,15 +203,15 @@ def test_an_upload_is_hidden_from_everyone_else(control: APIClient) -> None:
     for client in (other, APIClient()):
         detail = client.get("/api/v1/scenarios/minimal/")
         assert detail.status_code == 404
-        assert _error(detail)["code"] == "not_found"
+        assert error_of(detail)["code"] == "not_found"
         listed = [s["slug"] for s in client.get("/api/v1/scenarios/").json()["results"]]
         assert listed == builtin_slugs()
     refused = other.post(
         "/api/v1/exercises/", {"scenario": "minimal", "title": "Borrowed"}, format="json"
     )
     assert refused.status_code == 400
-    assert _error(refused)["code"] == "invalid"
-    assert "scenario" in _error(refused)["fields"]
+    assert error_of(refused)["code"] == "invalid"
+    assert "scenario" in error_of(refused)["fields"]
 
 
 def test_a_participant_sees_only_the_built_ins(game: Game, control: APIClient) -> None:
@@ -250,7 +247,7 @@ def test_uploading_with_a_built_in_slug_is_an_invalid_scenario(
 ) -> None:
     response = _upload(control, MINIMAL.replace("slug: minimal", f"slug: {slug}", 1))
     assert response.status_code == 400, response.content
-    error = _error(response)
+    error = error_of(response)
     assert error["code"] == "invalid_scenario"
     assert any(d["path"] == "slug" and d["line"] == 2 for d in error["details"]), error
     summary = control.get(f"/api/v1/scenarios/{slug}/").json()
@@ -261,7 +258,7 @@ def test_a_broken_upload_stores_nothing(control: APIClient) -> None:
     broken = (SCENARIOS / "broken" / "unknown_action.yaml").read_text(encoding="utf-8")
     response = _upload(control, broken)
     assert response.status_code == 400
-    assert _error(response)["code"] == "invalid_scenario"
+    assert error_of(response)["code"] == "invalid_scenario"
     listed = [s["slug"] for s in control.get("/api/v1/scenarios/").json()["results"]]
     assert listed == builtin_slugs()
 
@@ -274,10 +271,10 @@ def test_uploading_needs_a_facilitator(game: Game) -> None:
 def test_uploading_anonymously_is_not_authenticated(db: None) -> None:
     response = _upload(APIClient())
     assert response.status_code == 401
-    assert _error(response)["code"] == "not_authenticated"
+    assert error_of(response)["code"] == "not_authenticated"
 
 
 def test_an_upload_with_an_unknown_participant_token_is_not_authenticated(db: None) -> None:
     response = _upload(participant_client("not-a-real-token"))
     assert response.status_code == 401
-    assert _error(response)["code"] == "not_authenticated"
+    assert error_of(response)["code"] == "not_authenticated"

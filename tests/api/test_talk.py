@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.answers import error_of
 from tests.cast import Game, client_key, game_create
 
 if TYPE_CHECKING:
@@ -45,10 +46,6 @@ def _messages_url(game: Game, name: str) -> str:
 
 def _post(client: APIClient, url: str, body: str, key: str | None = None) -> Any:
     return client.post(url, {"body": body, "client_key": key or client_key()}, format="json")
-
-
-def _error(response: Any) -> dict[str, Any]:
-    return dict(response.json()["error"])
 
 
 def _event_types(client: APIClient, game: Game) -> list[dict[str, Any]]:
@@ -138,7 +135,7 @@ def test_posting_in_a_channel_you_are_not_in_is_not_found(game: Game) -> None:
         url = _messages_url(game, name)
         response = _post(client, url, "let me in")
         assert response.status_code == 404, (name, response.content)
-        assert _error(response)["code"] == "not_found"
+        assert error_of(response)["code"] == "not_found"
         assert client.get(url).status_code == 404
     assert game.control.get(_messages_url(game, "US-ROK")).json()["results"] == []
 
@@ -171,7 +168,7 @@ def test_control_may_not_post_outside_control_lines(game: Game, name: str) -> No
     url = _messages_url(game, name)
     response = _post(game.control, url, "control speaking")
     assert response.status_code == 403
-    assert _error(response)["code"] == "permission_denied"
+    assert error_of(response)["code"] == "permission_denied"
     assert game.control.get(url).json()["results"] == []
 
 
@@ -193,7 +190,7 @@ def test_a_reused_key_with_another_body_is_an_idempotency_conflict(game: Game) -
     assert _post(game.players["JPN"], url, "first text", key).status_code == 201
     response = _post(game.players["JPN"], url, "second text", key)
     assert response.status_code == 409
-    assert _error(response)["code"] == "idempotency_conflict"
+    assert error_of(response)["code"] == "idempotency_conflict"
     assert [m["body"] for m in game.players["US"].get(url).json()["results"]] == ["first text"]
 
 
@@ -213,17 +210,17 @@ def test_a_body_over_4000_characters_is_invalid(game: Game) -> None:
     assert _post(game.players["ROK"], url, "x" * 4000).status_code == 201
     too_long = _post(game.players["ROK"], url, "x" * 4001)
     assert too_long.status_code == 400
-    assert _error(too_long)["code"] == "invalid"
-    assert "body" in _error(too_long)["fields"]
+    assert error_of(too_long)["code"] == "invalid"
+    assert "body" in error_of(too_long)["fields"]
     blank = _post(game.players["ROK"], url, "   ")
     assert blank.status_code == 400
-    assert "body" in _error(blank)["fields"]
+    assert "body" in error_of(blank)["fields"]
 
 
 def test_a_hotline_that_is_down_is_locked(game: Game) -> None:
     response = _post(game.players["ROK"], _messages_url(game, "ROK-DPRK"), "Hello?")
     assert response.status_code == 423
-    assert _error(response)["code"] == "locked"
+    assert error_of(response)["code"] == "locked"
 
 
 def test_a_hotline_that_is_up_carries_messages_between_its_members(game: Game) -> None:
@@ -244,7 +241,7 @@ def test_posting_after_the_end_is_locked(game: Game) -> None:
         _post(game.players["US"], game.url("statements/"), "too late"),
     ):
         assert response.status_code == 423, response.content
-        assert _error(response)["code"] == "locked"
+        assert error_of(response)["code"] == "locked"
 
 
 def test_talk_is_open_while_paused(game: Game) -> None:
@@ -290,7 +287,7 @@ def test_observers_and_control_may_not_make_statements(game: Game) -> None:
     for client in (game.observer, game.control):
         response = _post(client, game.url("statements/"), "We observe.")
         assert response.status_code == 403, response.content
-        assert _error(response)["code"] == "permission_denied"
+        assert error_of(response)["code"] == "permission_denied"
     assert game.control.get(game.url("statements/")).json()["results"] == []
 
 
@@ -302,4 +299,4 @@ def test_a_statement_retry_answers_the_same_statement(game: Game) -> None:
     assert again.json()["id"] == first.json()["id"]
     other = _post(game.players["US"], game.url("statements/"), "Steadfast.", key)
     assert other.status_code == 409
-    assert _error(other)["code"] == "idempotency_conflict"
+    assert error_of(other)["code"] == "idempotency_conflict"

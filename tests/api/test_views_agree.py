@@ -25,6 +25,7 @@ import websockets
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.answers import ok
 from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from tests.realtime.harness import Recorder, asgi_server
 from wargame.exercises.audience import may_see, report_audience
@@ -66,40 +67,32 @@ class World:
         return text
 
 
-def _ok(response: Any, *statuses: int) -> Any:
-    assert response.status_code in (statuses or (200,)), (
-        response.status_code,
-        response.content[:300],
-    )
-    return response.json() if response.content else None
-
-
 def _token(client: APIClient) -> str:
     credentials: dict[str, str] = getattr(client, "_credentials", {})
     return credentials["HTTP_AUTHORIZATION"].split()[1]
 
 
 def _command(world: World, command: str, **args: Any) -> None:
-    _ok(world.game.command(command, args=args))
+    ok(world.game.command(command, args=args))
 
 
 def _talk(world: World, view: str, channel: str, who: str = "") -> None:
     client = world.clients[view]
-    listed = _ok(client.get(world.game.url("channels/")))["results"]
+    listed = ok(client.get(world.game.url("channels/")))["results"]
     channel_id = next(c["id"] for c in listed if c["name"] == channel)
     body = {"body": f"{who} says {world.canary()}", "client_key": client_key()}
-    _ok(client.post(world.game.url(f"channels/{channel_id}/messages/"), body, format="json"), 201)
+    ok(client.post(world.game.url(f"channels/{channel_id}/messages/"), body, format="json"), 201)
 
 
 def _draft(world: World, team: str, turn: int, actions: list[Any]) -> None:
     body = {"actions": actions, "rationale": world.canary(), "client_key": client_key()}
     url = world.game.url(f"turns/{turn}/decision/")
-    _ok(world.clients[f"team:{team}"].put(url, body, format="json"))
+    ok(world.clients[f"team:{team}"].put(url, body, format="json"))
 
 
 def _report_job(world: World, fmt: str) -> int:
     reports = world.game.url("reports/")
-    body = _ok(world.game.control.post(reports, {"format": fmt}, format="json"), 202)
+    body = ok(world.game.control.post(reports, {"format": fmt}, format="json"), 202)
     return int(body["id"])
 
 
@@ -118,7 +111,7 @@ def _play(observer_view: str) -> World:
     world.tokens.update({view: _token(client) for view, client in world.clients.items()})
     if observer_view == "teams":
         _command(world, "set_observer_view", view="teams")
-    leaver = _ok(
+    leaver = ok(
         Client().post(
             "/api/v1/join/",
             {"code": game.join_codes["US"], "display_name": "Leaver"},
@@ -129,7 +122,7 @@ def _play(observer_view: str) -> World:
     world.tokens[REMOVED] = leaver["token"]
     facilitator_client(f"deputy-{observer_view}")
     deputy = {"username": f"deputy-{observer_view}"}
-    _ok(control.post(game.url("facilitators/"), deputy, format="json"))
+    ok(control.post(game.url("facilitators/"), deputy, format="json"))
 
     _command(world, "start")
     _command(world, "set_hotline", hotline="ik", state="up")
@@ -144,7 +137,7 @@ def _play(observer_view: str) -> World:
     _talk(world, "team:US", "US-ROK", "US")
     _talk(world, "team:ROK", "ROK-DPRK", "ROK")
     statement = {"body": world.canary(), "client_key": client_key()}
-    _ok(game.players["JPN"].post(game.url("statements/"), statement, format="json"), 201)
+    ok(game.players["JPN"].post(game.url("statements/"), statement, format="json"), 201)
     for audience in (["US"], ["observers"]):
         _command(
             world, "release_inject", title=world.canary(), body=world.canary(), audience=audience
@@ -158,11 +151,11 @@ def _play(observer_view: str) -> World:
     _command(world, "extend", minutes=5)
     for code in TEAMS:
         submit = game.url("turns/1/decision/submit/")
-        _ok(world.clients[f"team:{code}"].post(submit, {}, format="json"))
+        ok(world.clients[f"team:{code}"].post(submit, {}, format="json"))
     _command(world, "advance")
     override = {"path": "/state/assurance/ROK", "value": 61, "reason": world.canary()}
-    _ok(control.patch(game.url("turns/1/adjudication/"), {"overrides": [override]}, "json"))
-    _ok(control.post(game.url("turns/1/adjudication/publish/"), {"approve_nuclear": True}, "json"))
+    ok(control.patch(game.url("turns/1/adjudication/"), {"overrides": [override]}, "json"))
+    ok(control.post(game.url("turns/1/adjudication/publish/"), {"approve_nuclear": True}, "json"))
     _command(world, "set_hotline", hotline="ik", state="down")
     _command(world, "remove_participant", participant_id=leaver["participant_id"])
 
@@ -216,8 +209,8 @@ def _socket_streams(world: World, postgres: PostgresServer) -> dict[str, list[di
 
 def _messages_read(world: World, view: str) -> set[int]:
     client, found = world.clients[view], set()
-    for channel in _ok(client.get(world.game.url("channels/")))["results"]:
-        page = _ok(client.get(world.game.url(f"channels/{channel['id']}/messages/?limit=500")))
+    for channel in ok(client.get(world.game.url("channels/")))["results"]:
+        page = ok(client.get(world.game.url(f"channels/{channel['id']}/messages/?limit=500")))
         found |= {message["id"] for message in page["results"]}
     return found
 
@@ -313,7 +306,7 @@ def _check_rows(
         for e in stream
         if e["type"] == EventType.AGREEMENT_CHANGED
     }
-    listed = {a["id"]: a["status"] for a in _ok(client.get(game.url("agreements/")))["results"]}
+    listed = {a["id"]: a["status"] for a in ok(client.get(game.url("agreements/")))["results"]}
     # An agreement of the scenario's starting state that never changed was never announced: it
     # is part of the state a view starts from, like the ladder's first rungs.
     unannounced = set(listed) - set(latest)

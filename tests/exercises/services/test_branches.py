@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.answers import ok
 from tests.cast import TEAMS, Game, client_key
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.models import (
@@ -44,11 +45,6 @@ ESCALATION = [{"action": "s.missile_test", "params": {"class": "IRBM"}}]
 OVERRIDE = {"path": "/state/assurance/ROK", "value": 12, "reason": "Seoul doubts Washington."}
 
 
-def _ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.content
-    return response.json()
-
-
 def play(
     game: Game,
     turns: int,
@@ -59,26 +55,26 @@ def play(
     """Play ``turns`` turns through the API: every team decides (its plan, or the actions given
     for it and the turn) and submits, control publishes (after the given override, if any)."""
     overrides, actions = overrides or {}, actions or {}
-    _ok(game.command("start"))
+    ok(game.command("start"))
     for turn in range(1, turns + 1):
-        _ok(game.command("advance", expected_turn=turn, expected_phase="briefing"))
+        ok(game.command("advance", expected_turn=turn, expected_phase="briefing"))
         for code in TEAMS:
             chosen = actions.get((code, turn), PLANS[code])
             body = {"actions": chosen, "rationale": f"{code} {turn}", "client_key": client_key()}
-            _ok(game.players[code].put(game.url(f"turns/{turn}/decision/"), body, format="json"))
-            _ok(
+            ok(game.players[code].put(game.url(f"turns/{turn}/decision/"), body, format="json"))
+            ok(
                 game.players[code].post(
                     game.url(f"turns/{turn}/decision/submit/"), {}, format="json"
                 )
             )
-        _ok(game.command("advance", expected_turn=turn, expected_phase="deliberation"))
+        ok(game.command("advance", expected_turn=turn, expected_phase="deliberation"))
         if turn in overrides:
             change = {"overrides": [overrides[turn]]}
-            _ok(game.control.patch(game.url(f"turns/{turn}/adjudication/"), change, format="json"))
+            ok(game.control.patch(game.url(f"turns/{turn}/adjudication/"), change, format="json"))
         review = game.url(f"turns/{turn}/adjudication/publish/")
-        _ok(game.control.post(review, {"approve_nuclear": True}, format="json"))
+        ok(game.control.post(review, {"approve_nuclear": True}, format="json"))
         if turn < turns:
-            _ok(game.command("advance", expected_turn=turn, expected_phase="outcome"))
+            ok(game.command("advance", expected_turn=turn, expected_phase="outcome"))
 
 
 def control_of(exercise_id: int, username: str = "control") -> Principal:

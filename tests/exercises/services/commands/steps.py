@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.answers import ok, refused
 from tests.cast import PHASES, TEAMS, Game, client_key, game_create
 from wargame.exercises.models import Event, Exercise
 from wargame.exercises.services.game import exercise_scenario
@@ -58,18 +59,6 @@ def audiences(game: Game, since: int) -> Addressed:
 
 def event_types(game: Game, client: APIClient) -> list[str]:
     return [event["type"] for event in game.events(client)]
-
-
-def ok(response: Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.content
-    return dict(response.json())
-
-
-def refused(response: Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code, error
-    return dict(error)
 
 
 def time_of(text: str | None) -> datetime:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.utils import timezone
 
+from tests.answers import ok, refused
 from tests.cast import Game, client_key, game_create
 from tests.exercises.services.commands.steps import (
     ALL,
@@ -19,8 +20,6 @@ from tests.exercises.services.commands.steps import (
     conflicts,
     exercise_row,
     last_seq,
-    ok,
-    refused,
     scheduled,
     time_of,
 )

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from tests.answers import ok
 from tests.cast import TEAMS, Game
 from tests.exercises.services.commands.steps import (
     ALL,
@@ -19,7 +20,6 @@ from tests.exercises.services.commands.steps import (
     each_refused,
     exercise_row,
     last_seq,
-    ok,
     scheduled,
     submit,
     time_of,

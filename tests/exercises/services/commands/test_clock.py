@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.utils import timezone
 
+from tests.answers import ok, refused
 from tests.exercises.services.commands.steps import (
     ALL,
     appended,
@@ -19,8 +20,6 @@ from tests.exercises.services.commands.steps import (
     each_refused,
     exercise_row,
     last_seq,
-    ok,
-    refused,
     time_of,
 )
 from wargame.exercises.models import Exercise

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.answers import ok, refused
 from tests.exercises.services.commands.steps import (
     ALL,
     CONTROL,
@@ -17,8 +18,6 @@ from tests.exercises.services.commands.steps import (
     each_refused,
     event_types,
     last_seq,
-    ok,
-    refused,
     say,
 )
 

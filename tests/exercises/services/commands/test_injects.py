@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tests.answers import ok, refused
 from tests.cast import TEAMS, Game
 from tests.exercises.services.commands.steps import (
     ALL,
@@ -21,8 +22,6 @@ from tests.exercises.services.commands.steps import (
     each_refused,
     exercise_row,
     last_seq,
-    ok,
-    refused,
 )
 from wargame.exercises.models import Exercise
 from wargame.exercises.services.game import exercise_scenario

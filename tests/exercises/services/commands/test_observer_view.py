@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.answers import ok
 from tests.cast import Game, client_key
 from tests.exercises.services.commands.steps import (
     CONTROL,
@@ -13,7 +14,6 @@ from tests.exercises.services.commands.steps import (
     channel,
     each_refused,
     last_seq,
-    ok,
     say,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from tests.answers import ok, refused
 from tests.cast import TEAMS, Game, facilitator_client
 from tests.exercises.services.commands.steps import (
     ALL,
@@ -16,8 +17,6 @@ from tests.exercises.services.commands.steps import (
     draft,
     join,
     last_seq,
-    ok,
-    refused,
     scheduled,
 )
 

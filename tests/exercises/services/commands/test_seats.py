@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.answers import ok, refused
 from tests.cast import TEAMS, Game, game_create, participant_client
 from tests.exercises.services.commands.steps import (
     CONTROL,
@@ -17,8 +18,6 @@ from tests.exercises.services.commands.steps import (
     event_types,
     join,
     last_seq,
-    ok,
-    refused,
 )
 
 if TYPE_CHECKING:

@@ -1,12 +1,12 @@
 """The fixed cast of every test (docs/architecture.md#house-style), made through the services the
 product itself uses, never by writing rows by hand:
 
-- people: ``control`` (a facilitator of the exercise), ``outsider`` (a facilitator of none of it),
-  a lead per team (``us_lead``, ``rok_lead``, ``jpn_lead``, ``dprk_lead``) and an ``observer``;
+- people: ``control`` (a facilitator of the exercise), an ``outsider`` (a facilitator of none of
+  it), a lead per team and an observer;
 - an exercise at any stage: a draft, its lobby with everyone seated, or running at a phase.
 
-Service tests take the people as principals (``Cast``); API, page and socket tests take the same
-people as clients (``Game``, built on a ``Cast``).
+Service tests take the people as principals (``Cast``, ``control_of``); API, page and socket
+tests take the same people as clients (``Game``, built on a ``Cast``).
 """
 
 from __future__ import annotations
@@ -127,30 +127,6 @@ class Cast:
     observer: Principal | None = None
     tokens: dict[str, str] = field(default_factory=dict)  # team code or "observers" -> token
 
-    @property
-    def us_lead(self) -> Principal:
-        return self.leads["US"]
-
-    @property
-    def rok_lead(self) -> Principal:
-        return self.leads["ROK"]
-
-    @property
-    def jpn_lead(self) -> Principal:
-        return self.leads["JPN"]
-
-    @property
-    def dprk_lead(self) -> Principal:
-        return self.leads["DPRK"]
-
-    @property
-    def watcher(self) -> Principal:
-        assert self.observer is not None, "the cast is seated from the lobby on"
-        return self.observer
-
-    def exercise(self) -> Exercise:
-        return Exercise.objects.get(pk=self.exercise_id)
-
     def join_codes(self) -> dict[str, str]:
         return join_codes(self.exercise_id)
 
@@ -176,11 +152,6 @@ def cast_create(*, stage: str = "lobby", **exercise: Any) -> Cast:
     if stage != "lobby":
         exercise_bring_to(control, stage)
     return cast
-
-
-def outsider() -> User:
-    """A facilitator of other exercises, none of the cast's."""
-    return facilitator("outsider")
 
 
 # --- the same people as API clients -----------------------------------------------------------

@@ -5,12 +5,12 @@ decision changes its turn."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from tests.answers import ok
-from tests.cast import TEAMS, Game, client_key
+from tests.cast import TEAMS, Game, client_key, control_of
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.models import (
     Adjudication,
@@ -22,10 +22,6 @@ from wargame.exercises.models import (
 from wargame.exercises.principals import Principal
 from wargame.exercises.selectors.branches import compare_branches
 from wargame.exercises.services.branches import branch_fork
-from wargame.exercises.views_of import CONTROL
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +71,6 @@ def play(
         ok(game.control.post(review, {"approve_nuclear": True}, format="json"))
         if turn < turns:
             ok(game.command("advance", expected_turn=turn, expected_phase="outcome"))
-
-
-def control_of(exercise_id: int, username: str = "control") -> Principal:
-    membership = FacilitatorMembership.objects.select_related("user").get(
-        exercise_id=exercise_id, user__username=username
-    )
-    user: User = membership.user
-    return Principal(exercise_id=exercise_id, view=CONTROL, user=user)
 
 
 def published(exercise_id: int) -> dict[int, dict[str, Any]]:

@@ -157,12 +157,18 @@ def cast_create(*, stage: str = "lobby", **exercise: Any) -> Cast:
 # --- the same people as API clients -----------------------------------------------------------
 
 
+def facilitator_token(username: str) -> str:
+    """A facilitator (created if new) and the key of their API token, for clients other than the
+    test client (a live server, a socket)."""
+    token, _created = Token.objects.get_or_create(user=facilitator(username))
+    key: str = token.key
+    return key
+
+
 def facilitator_client(username: str) -> APIClient:
     """A facilitator (created if new) holding an API token."""
-    user = facilitator(username)
-    token, _created = Token.objects.get_or_create(user=user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {facilitator_token(username)}")
     return client
 
 

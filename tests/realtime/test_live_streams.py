@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 import websockets
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from tests.cast import facilitator_token
 from tests.realtime.harness import Recorder, asgi_server, http, stream
 from tests.services import PostgresServer, RedisServer, free_port
 
@@ -58,8 +57,7 @@ class LiveGame:
 
 
 def live_game(base: str) -> LiveGame:
-    user = get_user_model().objects.create_user("control", password="a-long-pass-phrase-9")
-    key = Token.objects.create(user=user).key
+    key = facilitator_token("control")
     status, body = http(
         "POST",
         f"{base}/api/v1/exercises/",
@@ -333,8 +331,7 @@ def test_bad_handshakes_and_frames_get_their_close_codes_and_others_keep_going(
 
 
 def live_game_other_exercise_token(base: str) -> str:
-    user = get_user_model().objects.create_user("other", password="a-long-pass-phrase-9")
-    key = Token.objects.create(user=user).key
+    key = facilitator_token("other")
     status, body = http(
         "POST",
         f"{base}/api/v1/exercises/",

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.cast import TEAMS, client_key, participant_client
+from tests.cast import PASSWORD, TEAMS, client_key, participant_client
 
 PLANS: dict[str, list[dict[str, Any]]] = {  # valid turn-1 decisions (tests/api/test_full_exercise)
     "US": [{"action": "d.consult", "target": "ROK"}, {"action": "d.talks_offer", "target": "DPRK"}],
@@ -73,7 +73,7 @@ def play(control: APIClient, *, tag: str) -> Played:
         addresses=[],
     )
     co = f"Kwzcofac{tag}Q"
-    get_user_model().objects.create_user(co, password="a-long-pass-phrase-9")
+    get_user_model().objects.create_user(co, password=PASSWORD)
     added = control.post(game.url("facilitators/"), {"username": co}, format="json")
     assert added.status_code == 200, added.content
     game.usernames.append(co)

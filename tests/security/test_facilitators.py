@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.cast import facilitator_client, game_create
+from tests.cast import facilitator, facilitator_client, game_create
 from wargame.exercises.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_unknown_usernames_are_limited_per_account_and_known_ones_do_not_count()
     control = facilitator_client("control")
     game = game_create(control)
     for name in ("known-1", "known-2", "known-3"):
-        get_user_model().objects.create_user(name, password="a-long-pass-phrase-9")
+        facilitator(name)
         answer = control.post(game.url("facilitators/"), {"username": name}, format="json")
         assert answer.status_code == 200
     for guess in range(10):
@@ -54,7 +54,7 @@ def test_unknown_usernames_are_limited_per_account_and_known_ones_do_not_count()
             game.url("facilitators/"), {"username": f"guess-{guess}"}, format="json"
         )
         assert answer.status_code == 400, answer.content
-    get_user_model().objects.create_user("real", password="a-long-pass-phrase-9")
+    facilitator("real")
     refused = control.post(game.url("facilitators/"), {"username": "real"}, format="json")
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 60

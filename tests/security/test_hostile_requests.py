@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 import websockets
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from tests.cast import facilitator_token
 from tests.realtime.harness import asgi_server
 from tests.security.embedded_fuzz import embedded_run
 from tests.security.hostile_requests import BIG_IDS, probe_everything, routes
@@ -46,8 +45,7 @@ def test_the_same_on_the_embedded_default(tmp_path: Path) -> None:
 def test_a_socket_with_an_id_or_since_past_64_bits_gets_a_close_code(
     postgres_server: PostgresServer,
 ) -> None:
-    user = get_user_model().objects.create_user("control", password="a-long-pass-phrase-9")
-    token = Token.objects.create(user=user).key
+    token = facilitator_token("control")
 
     async def close_code(url: str) -> int | None:
         async with websockets.connect(url) as ws:

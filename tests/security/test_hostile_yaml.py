@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
-from tests.cast import facilitator_client
+from tests.cast import facilitator_client, facilitator_token
 from tests.realtime.harness import asgi_server
 
 if TYPE_CHECKING:
@@ -87,8 +85,7 @@ def _post(base: str, key: str, body: Any, headers: dict[str, str]) -> tuple[int,
 @pytest.mark.parametrize("length", ["declared", "chunked"])
 def test_a_10_mb_body_is_a_quick_413(postgres_server: PostgresServer, length: str) -> None:
     """A chunked body declares no length, so only counting what arrives can refuse it."""
-    user = get_user_model().objects.create_user("control", password="a-long-pass-phrase-9")
-    key = Token.objects.create(user=user).key
+    key = facilitator_token("control")
     total = 10 * 1024 * 1024
     with asgi_server(postgres_server, None) as server:
         if length == "declared":

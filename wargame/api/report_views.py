@@ -2,7 +2,8 @@
 (``report.html``, ``report.pdf``), and as a job a worker renders (``reports/``).
 
 Who may read the report: ``exercises.audience.report_audience``, each reader the report of its own
-view; anyone else: not found. Report jobs are control's."""
+view; anyone else: not found. A report job is followed by control and by the view whose report it
+renders (an uncached PDF queues a job of the reader's own view)."""
 
 from __future__ import annotations
 
@@ -102,8 +103,8 @@ class ReportPdfView(ExportView):
             **ERRORS,
         },
         description="The after-action review as a PDF (cached until the log changes). Not "
-        "rendered yet: 202 with the report job that renders it (`Location`: the job, for "
-        "control; `Retry-After` for everyone): ask again, or follow the job, when it is done.",
+        "rendered yet: 202 with the report job that renders it, the reader's own (`Location`: "
+        "the job; `Retry-After`): ask again, or follow the job, when it is done.",
     )
     def get(self, request: Request, exercise_id: int) -> HttpResponseBase:
         exercise, view = report_exercise(request, exercise_id)
@@ -115,8 +116,7 @@ class ReportPdfView(ExportView):
             ready = report_pdf_for(principal=principal, lang=lang)
             if isinstance(ready, ReportJob):
                 pending = Response(report_job_payload(ready), status=202)
-                if principal.is_control:
-                    pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.pk}/"
+                pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.pk}/"
                 pending["Retry-After"] = str(RETRY_AFTER_SECONDS)
                 return pending
             path = ready

@@ -111,3 +111,9 @@ def report_audience(exercise: Exercise) -> list[str]:
     if exercise.practice:
         views += [team_view(code) for code in exercise.teams.values_list("code", flat=True)]
     return views
+
+
+def report_job_audience(view: str) -> list[str]:
+    """A report job and its progress: control, and the view the report is written for (a reader
+    who asked for its PDF follows its own job)."""
+    return list(dict.fromkeys([CONTROL, view]))

@@ -356,6 +356,8 @@ class EventSpec:
     open: bool = False
 
 
+REPORT_READERS = "control, and the view the report is written for (a reader following its PDF)"
+
 SPECS: Mapping[EventType, EventSpec] = {
     EventType.PARTICIPANT_JOINED: EventSpec(
         "Someone took a seat with a join code.",
@@ -471,13 +473,13 @@ SPECS: Mapping[EventType, EventSpec] = {
         open=True,
     ),
     EventType.REPORT_PROGRESS: EventSpec(
-        "An after-action report job moved on.", (ReportProgressPayload,), "control", "control"
+        "An after-action report job moved on.", (ReportProgressPayload,), "row", REPORT_READERS
     ),
     EventType.REPORT_READY: EventSpec(
-        "An after-action report is ready to download.", (ReportReadyPayload,), "control", "control"
+        "An after-action report is ready to download.", (ReportReadyPayload,), "row", REPORT_READERS
     ),
     EventType.REPORT_FAILED: EventSpec(
-        "An after-action report job failed.", (ReportFailedPayload,), "control", "control"
+        "An after-action report job failed.", (ReportFailedPayload,), "row", REPORT_READERS
     ),
 }
 

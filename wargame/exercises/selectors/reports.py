@@ -1,5 +1,6 @@
-"""Report jobs as control reads them (GET reports/{rid}/, docs/interface.md#endpoints): a job is
-control's own object, so to anyone else it does not exist."""
+"""Report jobs as their readers read them (GET reports/{rid}/, docs/interface.md#endpoints): control reads every job of its
+exercise; a reader of the report (exercises.audience.report_audience) reads the jobs of its own
+view's report, which its PDF request queued. To anyone else a job does not exist."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.errors import Conflict, NotFound
 from wargame.exercises.events import EventType
-from wargame.exercises.models import Event, ReportJob, ReportStatus
+from wargame.exercises.models import Event, Exercise, ReportJob, ReportStatus
 from wargame.exercises.shapes import ReportJobBody, ReportJobStatus
 
 if TYPE_CHECKING:
@@ -58,14 +60,20 @@ def report_job_path(job: ReportJob) -> Path | None:
 
 
 def _control_only(principal: Principal) -> None:
-    # The report shows every team's private decisions: to anyone else the jobs do not exist.
+    # Control's report shows every team's private decisions: its jobs are control's alone.
     if not principal.is_control:
         raise NotFound(_("Exercise not found."))
 
 
 def report_job_for(principal: Principal, rid: int) -> ReportJob:
-    _control_only(principal)
-    job = ReportJob.objects.filter(pk=rid, exercise_id=principal.exercise_id).first()
+    """The job, if the principal may follow it: control any, a reader its own view's."""
+    jobs = ReportJob.objects.filter(pk=rid, exercise_id=principal.exercise_id)
+    if not principal.is_control:
+        exercise = Exercise.objects.get(pk=principal.exercise_id)
+        if not may_see(principal.view, report_audience(exercise)):
+            raise NotFound(_("Exercise not found."))
+        jobs = jobs.filter(view=principal.view)
+    job = jobs.first()
     if job is None:
         raise NotFound(_("No such report."))
     return job

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wargame.exercises.audience import may_see, report_audience
+from wargame.exercises.audience import may_see, report_audience, report_job_audience
 from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.events import (
     EventType,
@@ -25,7 +25,6 @@ from wargame.exercises.events import (
     ReportReadyPayload,
 )
 from wargame.exercises.models import Exercise, ReportFormat, ReportJob, ReportStatus
-from wargame.exercises.principals import Principal
 from wargame.exercises.queue import REPORT_RENDER, enqueue_on_commit
 from wargame.exercises.selectors.reports import (
     report_job_file_url,
@@ -36,6 +35,9 @@ from wargame.exercises.services.access import Act, authorize
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from wargame.exercises.principals import Principal
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +59,9 @@ class Progress(Protocol):
     def __call__(self, percent: int, stage: str) -> None: ...
 
 
-def report_request(
-    *, principal: Principal, fmt: object, lang: object = None, view: str = CONTROL
-) -> ReportJob:
-    """A report of the exercise as ``view`` may read it and as its log is now: a finished one if
-    the log has not changed since, otherwise a new job, queued for a worker once this transaction
-    commits. Jobs are control's; one may be for another view's report (the PDF link)."""
+def report_request(*, principal: Principal, fmt: object, lang: object = None) -> ReportJob:
+    """Control's report (POST reports/) as the log is now: a finished one if the log has not
+    changed since, otherwise a new job, queued for a worker once this transaction commits."""
     authorize(principal, Act.REPORT)
     if fmt not in FORMATS:
         raise InvalidInput.on("format", _("Choose pdf or html."))
@@ -70,11 +69,20 @@ def report_request(
     language = exercise.language if lang in (None, "") else lang
     if language not in LANGUAGES:
         raise InvalidInput.on("language", _("Choose one of: en, ja, ko."))
+    return _job_for_log(
+        exercise, fmt=str(fmt), lang=str(language), view=CONTROL, principal=principal
+    )
+
+
+def _job_for_log(
+    exercise: Exercise, *, fmt: str, lang: str, view: str, principal: Principal
+) -> ReportJob:
+    """A finished job of ``view``'s report of the log as it is now, else a new one, queued."""
     log_seq = report_log_seq(exercise.pk)
     reusable = ReportJob.objects.filter(
         exercise=exercise,
         format=fmt,
-        language=language,
+        language=lang,
         status=ReportStatus.DONE,
         log_seq=log_seq,
         view=view,
@@ -86,8 +94,8 @@ def report_request(
         job = ReportJob.objects.create(
             exercise=exercise,
             requested_by=principal.user,
-            format=str(fmt),
-            language=str(language),
+            format=fmt,
+            language=lang,
             view=view,
             log_seq=log_seq,
         )
@@ -110,7 +118,9 @@ def _announce(
 ) -> None:
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=job.exercise_id)
-        event_append(exercise=exercise, type=type, audience=[CONTROL], payload=payload)
+        event_append(
+            exercise=exercise, type=type, audience=report_job_audience(job.view), payload=payload
+        )
 
 
 class _ProgressReporter:
@@ -181,8 +191,8 @@ UNDER_WAY = (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.DONE)
 def report_pdf_for(*, principal: Principal, lang: str) -> Path | ReportJob:
     """The rendered PDF of the log as it is now, as the reader's view may read it, or the job that
     renders it: one already under way, else a new one. Rendering takes 5-10 s of CPU, so a reader
-    never waits for it inside a request. The job is control's; the reader is told when to ask
-    again."""
+    never waits for it inside a request. The job is the reader's view's own: it follows the job
+    (GET reports/{rid}/ and its ``report.*`` events) as control follows control's."""
     exercise = Exercise.objects.get(pk=principal.exercise_id)
     if not may_see(principal.view, report_audience(exercise)):
         raise NotFound(_("Exercise not found."))
@@ -204,6 +214,7 @@ def report_pdf_for(*, principal: Principal, lang: str) -> Path | ReportJob:
             return path
         job = None  # its file is gone: render again
     if job is None:
-        as_control = Principal(exercise_id=exercise.pk, view=CONTROL, user=principal.user)
-        job = report_request(principal=as_control, fmt="pdf", lang=lang, view=principal.view)
+        job = _job_for_log(
+            exercise, fmt=ReportFormat.PDF, lang=lang, view=principal.view, principal=principal
+        )
     return job

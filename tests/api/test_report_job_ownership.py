@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, facilitator_client, participant_client
+from tests.cast import TEAMS, facilitator_client, participant_client
 from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
 

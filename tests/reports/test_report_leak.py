@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.cast import TEAMS, client_key, facilitator_client, participant_client, view_events
+from tests.cast import TEAMS, client_key, facilitator_client, participant_client, view_events
 from tests.reports.pdf import pdf_pages, squeezed
 from tests.reports.play import PLANS
 from wargame.exercises.services.reports import report_job_run

@@ -1,6 +1,7 @@
-"""Report jobs as their readers read them (GET reports/{rid}/, docs/interface.md#endpoints): control reads every job of its
-exercise; a reader of the report (exercises.audience.report_audience) reads the jobs of its own
-view's report, which its PDF request queued. To anyone else a job does not exist."""
+"""Report jobs as their readers read them (GET reports/{rid}/, docs/interface.md#endpoints):
+control reads every job of its exercise; a reader of the report (exercises.audience.report_audience)
+reads the jobs of its own view's report, which its PDF request queued. To anyone else a job does
+not exist."""
 
 from __future__ import annotations
 

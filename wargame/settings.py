@@ -116,7 +116,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wargame.web.scenario_notice.scenario_language",
             ],
-            "libraries": {"words": "wargame.web.template_words"},
+            "libraries": {
+                "words": "wargame.web.template_words",
+                "regions": "wargame.web.regions.tags",
+            },
         },
     },
 ]

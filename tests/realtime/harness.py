@@ -65,6 +65,10 @@ def http(method: str, url: str, *, token: str, body: Any = None) -> tuple[int, A
         return error.code, json.loads(error.read() or b"null")
 
 
+# Frames with a ``seq`` that are not events of the view's stream.
+NOT_EVENTS = frozenset({"replay.done", "regions"})
+
+
 @dataclass
 class Recorder:
     """A WebSocket client that authenticates by first frame and records what arrives."""
@@ -73,6 +77,8 @@ class Recorder:
     exercise_id: int
     token: str
     since: int = 0
+    # More of the query string: ``&page=room&lang=ja`` asks for a page's regions frames too.
+    query: str = ""
     frames: list[dict[str, Any]] = field(default_factory=list)
     close_code: int | None = None
     task: asyncio.Task[None] | None = None
@@ -81,7 +87,11 @@ class Recorder:
 
     @property
     def events(self) -> list[dict[str, Any]]:
-        return [f for f in self.frames if "seq" in f and f.get("type") != "replay.done"]
+        return [f for f in self.frames if "seq" in f and f.get("type") not in NOT_EVENTS]
+
+    @property
+    def regions(self) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f.get("type") == "regions"]
 
     @property
     def last_seq(self) -> int:
@@ -89,7 +99,7 @@ class Recorder:
 
     async def start(self) -> Recorder:
         url = self.base.replace("http", "ws", 1) + (
-            f"/ws/exercises/{self.exercise_id}/?since={self.since}"
+            f"/ws/exercises/{self.exercise_id}/?since={self.since}{self.query}"
         )
         self.ws = await websockets.connect(url, max_size=None)
         await self.ws.send(json.dumps({"type": "auth", "token": self.token}))

@@ -151,18 +151,9 @@ def test_the_narrative_follows_the_interface_language(web_cast: WebCast) -> None
 
 
 def test_the_console_embeds_the_same_html_the_fragment_answers(web_cast: WebCast) -> None:
-    from django.contrib.auth import get_user_model
-    from django.test import RequestFactory
-
-    from wargame.exercises.principals import principal_for
-    from wargame.web.review_views import adjudication_html, dashboard_html
-
     start(web_cast.game)
     deliberate_and_lock(web_cast.game, 1)
-    user = get_user_model().objects.get(username="control")
-    principal = principal_for(exercise_id=web_cast.exercise_id, user=user)
-    request = RequestFactory().get("/")
-    request.user = user
+    console = html(web_cast.control, f"/console/{web_cast.exercise_id}/")
     dashboard = f"/console/{web_cast.exercise_id}/dashboard/part/"
-    assert str(adjudication_html(request, principal)) == html(web_cast.control, part(web_cast))
-    assert str(dashboard_html(request, principal)) == html(web_cast.control, dashboard)
+    assert html(web_cast.control, part(web_cast)) in console
+    assert html(web_cast.control, dashboard) in console

@@ -21,6 +21,7 @@ PARTS = (
     "agreements",
     "decision",
     "channels",
+    "channel",
     "statements",
     "outcome",
 )

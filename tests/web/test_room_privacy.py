@@ -55,7 +55,7 @@ def test_a_teams_rationale_and_team_channel_stay_in_its_own_room(web_cast: WebCa
             # Asking for the owner's channel by id must not open it either.
             theirs += html(
                 web_cast.players[other],
-                room_url(web_cast.exercise_id, "channels") + f"?channel={own_channel}",
+                room_url(web_cast.exercise_id, "channel") + f"?channel={own_channel}",
             )
             for secret in secrets:
                 assert secret not in theirs, (owner, other, secret)

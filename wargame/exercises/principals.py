@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import FacilitatorMembership, Participant, ParticipantRole
-from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_of_view, team_view
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -27,6 +27,10 @@ def token_hash(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """Who is asking. With neither a user nor a participant it is a view's reader: what every
+    member of the view may read and nothing of any one of them (a shared render of a page's
+    region, ``view_reader``)."""
+
     exercise_id: int
     view: str
     user: User | None = None
@@ -37,11 +41,19 @@ class Principal:
         return self.view == CONTROL
 
     @property
+    def is_reader(self) -> bool:
+        return self.user is None and self.participant is None
+
+    @property
     def is_player(self) -> bool:
+        if self.is_reader:
+            return team_of_view(self.view) is not None
         return self.participant is not None and self.participant.role == ParticipantRole.PLAYER
 
     @property
     def team_code(self) -> str | None:
+        if self.is_reader:
+            return team_of_view(self.view)
         if self.participant is None or self.participant.team is None:
             return None
         return self.participant.team.code
@@ -55,6 +67,11 @@ class Principal:
                 "team": self.team_code,
             }
         return {"control": True, "user_id": self.user.pk if self.user is not None else None}
+
+
+def view_reader(exercise_id: int, view: str) -> Principal:
+    """The reader of a view: reads exactly what the view may, as no one in particular."""
+    return Principal(exercise_id=exercise_id, view=view)
 
 
 def participant_for_token(token: str) -> Participant | None:

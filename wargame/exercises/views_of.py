@@ -16,3 +16,9 @@ def team_view(code: str) -> str:
 
 def is_view(name: str) -> bool:
     return name in (CONTROL, OBSERVERS) or bool(_TEAM_VIEW.match(name))
+
+
+def team_of_view(view: str) -> str | None:
+    """The team code of a team's view (``team:US`` -> ``US``), None for control and observers."""
+    match = _TEAM_VIEW.match(view)
+    return match.group(1) if match else None

@@ -1,6 +1,11 @@
 """``/ws/exercises/{id}/?since={seq}``: authenticate, replay, then live events
 (docs/interface.md#websocket).
 
+A page's socket adds ``&page=room`` (``console``, ``screen``) and ``&lang=ja``: it then also
+gets its page's regions, rendered for its view and language, in ``regions`` frames. A page that
+is not the principal's (a room for an observer) is refused with 4403; a socket without ``page``
+(an API client) gets events only, as before.
+
 The consumer only carries messages: it authenticates, hands the socket to the process hub and
 answers ``ping``. It writes nothing to the game.
 """
@@ -33,10 +38,12 @@ from wargame.exercises.principals import (
     participant_for_token,
     principal_for,
 )
+from wargame.languages import LANGUAGES, language_or_fallback
 from wargame.realtime.hub import HUB
 from wargame.realtime.origin import cookies_count
 from wargame.realtime.outbox import Socket
 from wargame.realtime.serving import MAX_FRAME_BYTES
+from wargame.web.regions.table import PAGES, page_view
 
 logger = logging.getLogger(__name__)
 
@@ -121,11 +128,20 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.auth_timer: asyncio.TimerHandle | None = None
         self.expiring: asyncio.Task[None] | None = None
         await self.accept()
-        since = parse_qs(self.scope.get("query_string", b"").decode("latin-1")).get("since")
-        raw = since[-1] if since else "0"
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        raw = query.get("since", ["0"])[-1]
         if not (raw.isascii() and raw.isdigit() and fits_db_int(raw)):
             await self.close(4400)
             return
+        pages, langs = query.get("page", []), query.get("lang", [])
+        self.page: str | None = pages[-1] if pages else None
+        if self.page is not None and self.page not in PAGES:
+            await self.close(4400)
+            return
+        if langs and langs[-1] not in LANGUAGES:
+            await self.close(4400)
+            return
+        self.lang = langs[-1] if langs else language_or_fallback(self._header(b"accept-language"))
         if self.exercise_id > MAX_DB_INT:
             await self.close(4404)  # no row has such an id (SQLite cannot even compare it)
             return
@@ -159,14 +175,24 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
     async def _start(self, principal: Principal, token: str | None = None) -> None:
         if self.auth_timer is not None:
             self.auth_timer.cancel()
+        view = principal.view
+        if self.page is not None:
+            # The page's view: its own, or the observers' on a facilitator's projector screen.
+            shown = page_view(self.page, principal.view)
+            if shown is None:
+                await self.close(4403)
+                return
+            view = shown
         participant = principal.participant
         self.socket = Socket(
-            view=principal.view,
+            view=view,
             participant_id=participant.pk if participant is not None else None,
             send_text=self._send_text,
             close=self.close,
             user_id=principal.user.pk if principal.user is not None else None,
             token=token if principal.user is not None else None,
+            page=self.page,
+            lang=self.lang,
         )
         await HUB.attach(self.exercise_id, self.socket, self.since)
 

@@ -34,6 +34,8 @@ from wargame.realtime.doorbell import (
     register_local_hub,
     ring,
 )
+from wargame.realtime.screens import Screens
+from wargame.web.regions.table import CHANNEL_NAMED
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine, Mapping
@@ -54,6 +56,7 @@ class Frame:
     type: str
     text: str
     participant_left: int | None = None
+    channel: object = None  # the channel a message names: the page regions it changes
 
 
 def _frame(
@@ -76,7 +79,8 @@ def _frame(
         ensure_ascii=False,
     )
     left = payload.get("participant_id") if kind == EventType.PARTICIPANT_LEFT else None
-    return Frame(position, kind, text, left)
+    channel = payload.get("channel") if kind in CHANNEL_NAMED else None
+    return Frame(position, kind, text, left, channel)
 
 
 def _frames_sync(exercise_id: int, view: str, since: int, limit: int) -> list[Frame]:
@@ -160,6 +164,7 @@ class Hub:
         self.tasks: list[asyncio.Task[None]] = []
         self.inflight: set[asyncio.Future[None]] = set()
         self.buffer = int(getattr(settings, "WS_SEND_BUFFER", 1000))
+        self.screens = Screens(self.buffer)
 
     # --- start-up and background work -----------------------------------------------------------
 
@@ -223,7 +228,10 @@ class Hub:
             return
         for live, frame in due:
             self._deliver(live, frame)
-            room.delivered[live[0].view] = frame.position
+            view = live[0].view
+            room.delivered[view] = frame.position
+            kind = [(frame.type, frame.channel)]
+            self.screens.delivered(exercise_id, view, frame.position - 1, frame.position, kind)
 
     def poke(self, exercise_id: int, kind: str = "log") -> None:
         if kind == "revoke":
@@ -348,6 +356,10 @@ class Hub:
             await sock.send_text(json.dumps({"type": "replay.done", "seq": cursor}))
             sock.live = True
             room.delivered.setdefault(sock.view, cursor)
+            self.screens.join(exercise_id, sock)
+            if since <= cursor:
+                # What the page missed while away: one regions frame after replay.done.
+                self.screens.caught_up(exercise_id, sock, since, cursor)
         await sync_to_async(presence_open, thread_sensitive=False)(
             exercise_id=exercise_id,
             socket=sock.id,
@@ -374,6 +386,7 @@ class Hub:
         return cursor
 
     async def detach(self, exercise_id: int, sock: Socket) -> None:
+        self.screens.leave(exercise_id, sock)
         room = self.rooms.get(exercise_id)
         if room is not None:
             group = room.sockets.get(sock.view, set())
@@ -419,6 +432,7 @@ class Hub:
         while cursors:
             news = await fetch_news(room.exercise_id, cursors, BATCH)
             for view, frames in news.items():
+                before = cursors[view]
                 for index, frame in enumerate(frames, 1):
                     self._deliver(views[view], frame)
                     cursors[view] = frame.position
@@ -428,6 +442,9 @@ class Hub:
                         # with 4409, not only the ones that fell behind.
                         await asyncio.sleep(0)
                 room.delivered[view] = max(room.delivered.get(view, 0), cursors[view])
+                if frames:
+                    kinds = [(frame.type, frame.channel) for frame in frames]
+                    self.screens.delivered(room.exercise_id, view, before, cursors[view], kinds)
             cursors = {view: cursors[view] for view, frames in news.items() if len(frames) == BATCH}
 
     def _deliver(self, live: list[Socket], frame: Frame) -> None:

@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Generator
 
 
+# Regions frames a slow client's backlog may hold at once: a page that misses one fetches what it
+# still waits for (live.js), so an older one is dropped rather than the socket cut.
+MAX_QUEUED_REGIONS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RegionsFrame:
+    """A regions frame, encoded once for its (page, view, language): ``covers`` names what it
+    brings up to date, so that a newer one covering all of it replaces it in a backlog."""
+
+    text: str
+    covers: frozenset[str]
+
+
+Item = str | int | RegionsFrame
+
 # What an ASGI server's send raises once the client has gone (a reset connection, or a send after
 # the close), as opposed to a bug of ours, which should surface.
 _CLIENT_GONE = (OSError, RuntimeError)
@@ -73,27 +89,43 @@ class Socket:
     # An account's socket: its user, and the API token it authenticated with (None: a session).
     user_id: int | None = None
     token: str | None = None
+    # A page's socket (``?page=room``) gets its regions pushed in this language; None: an API
+    # client, which gets events only.
+    page: str | None = None
+    lang: str = "en"
     cursor: int = 0
     live: bool = False
     id: str = field(default_factory=lambda: secrets.token_hex(12))
     # Frames (or, last, a close code) waiting behind a send the client has not taken yet. None
     # while nothing waits: an idle socket holds no queue and no task.
-    backlog: deque[str | int] | None = None
+    backlog: deque[Item] | None = None
     sender: asyncio.Task[None] | None = None
     closed: bool = False
 
-    def push(self, item: str | int, limit: int) -> bool:
-        """Send a frame (a str) or close with a code (an int) after what is already on its way.
-        False when ``limit`` frames already wait: the client reads too slowly."""
+    def push(self, item: Item, limit: int) -> bool:
+        """Send a frame (a str or regions) or close with a code (an int) after what is already on
+        its way. False when ``limit`` frames already wait: the client reads too slowly."""
         if self.closed:
             return True
         if self.backlog is not None:
-            if isinstance(item, str) and len(self.backlog) >= limit:
+            if isinstance(item, RegionsFrame):
+                self._supersede(item)
+            if not isinstance(item, int) and len(self.backlog) >= limit:
                 return False
             self.backlog.append(item)
             return True
         self._send_now(item)
         return True
+
+    def _supersede(self, newer: RegionsFrame) -> None:
+        """Drop waiting regions frames the newer one covers, and the oldest past the bound."""
+        assert self.backlog is not None  # noqa: S101 - called only with a backlog
+        queued = [i for i in self.backlog if isinstance(i, RegionsFrame)]
+        dropped = {id(i) for i in queued if i.covers <= newer.covers}
+        kept = [i for i in queued if id(i) not in dropped]
+        dropped |= {id(i) for i in kept[: max(0, len(kept) - MAX_QUEUED_REGIONS + 1)]}
+        if dropped:
+            self.backlog = deque(i for i in self.backlog if id(i) not in dropped)
 
     def abort(self, code: int) -> None:
         """Drop the backlog and close with ``code`` next (the client resumes from its seq)."""
@@ -102,12 +134,12 @@ class Socket:
             self.backlog.clear()
         self.push(code, 1)
 
-    def _send_now(self, item: str | int) -> None:
+    def _send_now(self, item: Item) -> None:
         if isinstance(item, int):
             self.closed = True
             coro = self.close(item)
         else:
-            coro = self.send_text(item)
+            coro = self.send_text(item.text if isinstance(item, RegionsFrame) else item)
         try:
             waiting = start_eagerly(coro)
         except _CLIENT_GONE:
@@ -126,7 +158,7 @@ class Socket:
                     self.closed = True
                     await self.close(item)
                     break
-                await self.send_text(item)
+                await self.send_text(item.text if isinstance(item, RegionsFrame) else item)
         except _CLIENT_GONE:
             self._gone()
         self.backlog = None

@@ -1,13 +1,13 @@
-"""The console's live regions: what each shows, and which events make it fetch itself again.
+"""What each region of the facilitator console shows, read through the selectors as control's
+view (the table is ``wargame.web.regions.table``).
 
-The full page and each fragment render the same include from the same context builder, so
-the first paint and every refresh can never drift apart.
+A builder reads as the view, never as a person: one render serves every facilitator's console in
+a language, and the page, a fragment and a pushed region are the same HTML.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from wargame.engine.narrative import advice_text
 from wargame.exercises.errors import NotFound
-from wargame.exercises.events import ANY_EVENT, CLOCK_EVENTS, PRESENCE, EventType, refresh_on
+from wargame.exercises.events import EventType
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
 from wargame.exercises.selectors.console import (
     event_tail,
@@ -37,19 +37,15 @@ from wargame.exercises.selectors.reads import (
 from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
 from wargame.labels import CHANNEL_KIND_NAMES
-from wargame.web.access import view_position
-from wargame.web.console_reports import REPORTS_REFRESH, reports_region
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from django.http import HttpRequest
     from django.utils.functional import _StrPromise
 
     from wargame.exercises.events import MessagePayload
     from wargame.exercises.models import Exercise
-    from wargame.exercises.principals import Principal
     from wargame.exercises.shapes import ChannelBody
+    from wargame.web.regions.reader import Reader
 
 MESSAGES_SHOWN = 100
 STATEMENTS_SHOWN = 20
@@ -98,21 +94,16 @@ HOTLINE_STATE_LABELS: dict[str, _StrPromise] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Ctx:
-    """What every region builder gets: the request, control's principal, the exercise."""
-
-    request: HttpRequest
-    principal: Principal
-    exercise: Exercise
-    lang: str
+def base(ctx: Reader) -> dict[str, Any]:
+    """What every region of the console shows besides its own."""
+    return {"exercise": ctx.exercise}
 
 
 def _phase_label(exercise: Exercise) -> str:
     return str(exercise.get_phase_display()) if exercise.phase else ""
 
 
-def header(ctx: Ctx) -> dict[str, Any]:
+def header(ctx: Reader) -> dict[str, Any]:
     exercise = ctx.exercise
     ended = exercise.status == ExerciseStatus.ENDED
     exports = []
@@ -136,7 +127,7 @@ def header(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _advance_hint(ctx: Ctx, pending: bool, nuclear: bool) -> str:
+def _advance_hint(ctx: Reader, pending: bool, nuclear: bool) -> str:
     exercise = ctx.exercise
     status, phase = exercise.status, exercise.phase
     if status == ExerciseStatus.DRAFT:
@@ -168,7 +159,7 @@ def _advance_hint(ctx: Ctx, pending: bool, nuclear: bool) -> str:
     return ""
 
 
-def controls(ctx: Ctx) -> dict[str, Any]:
+def controls(ctx: Reader) -> dict[str, Any]:
     exercise = ctx.exercise
     status = exercise.status
     pending = proposal_pending(ctx.principal)
@@ -195,13 +186,20 @@ def controls(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def join_path(code: str) -> str:
+    """The join link a phone opens from the QR code, without the server's address: the join page
+    fills in the code. The code is in the fragment, which browsers never send, so it stays out
+    of access logs."""
+    return reverse("web:join") + "#" + urlencode({"code": code})
+
+
 def join_link(request: HttpRequest, code: str) -> str:
-    """The absolute join link a phone opens from the QR code: the page fills in the code. The
-    code is in the fragment, which browsers never send: it stays out of access logs."""
-    return request.build_absolute_uri(reverse("web:join")) + "#" + urlencode({"code": code})
+    """The join link with the address the request came to (the QR code's; the console's page
+    writes its own origin before the path in the browser)."""
+    return request.build_absolute_uri(join_path(code))
 
 
-def codes(ctx: Ctx) -> dict[str, Any]:
+def codes(ctx: Reader) -> dict[str, Any]:
     exercise = ctx.exercise
     join_codes: dict[str, str] = exercise_payload(exercise, ctx.principal).get("join_codes", {})
     scenario = exercise_scenario(exercise)
@@ -217,14 +215,14 @@ def codes(ctx: Ctx) -> dict[str, Any]:
                 "key": key,
                 "label": brief.name.get(ctx.lang) if brief is not None else _("Observers"),
                 "code": code,
-                "link": join_link(ctx.request, code),
+                "link": join_path(code),
                 "qr_url": reverse("web:console-qr", args=[exercise.pk, key]),
             }
         )
     return {"join_rows": rows}
 
 
-def teams(ctx: Ctx) -> dict[str, Any]:
+def teams(ctx: Reader) -> dict[str, Any]:
     # Standing advice to each team (the 2022 law, R11): control reads what each room is told.
     advice: dict[str, list[str]] = {}
     for item in state_for(ctx.principal).get("advice") or ():
@@ -241,7 +239,7 @@ def teams(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def injects(ctx: Ctx) -> dict[str, Any]:
+def injects(ctx: Reader) -> dict[str, Any]:
     phases = dict(Phase.choices)
     rows = [
         {**row, "phase_label": phases.get(row["phase"] or "", row["phase"] or "")}
@@ -258,7 +256,7 @@ def injects(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def hotlines(ctx: Ctx) -> dict[str, Any]:
+def hotlines(ctx: Reader) -> dict[str, Any]:
     state = state_for(ctx.principal)
     current: dict[str, str] = dict(state.get("hotline") or {})
     rows = [
@@ -280,7 +278,7 @@ def hotlines(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def settings(ctx: Ctx) -> dict[str, Any]:
+def settings(ctx: Reader) -> dict[str, Any]:
     exercise = ctx.exercise
     return {
         "auto_advance": exercise.auto_advance,
@@ -290,15 +288,21 @@ def settings(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _selected_channel(ctx: Ctx, channels: list[ChannelBody]) -> ChannelBody | None:
-    wanted = ctx.request.GET.get("channel", "")
+def selected_channel(ctx: Reader, variant: str | None) -> str | None:
+    """The variant of the ``channels`` region a console asking for ``variant`` shows: that
+    channel, else the first."""
+    chosen = _selected_channel(channels_for(ctx.principal), variant)
+    return str(chosen["id"]) if chosen is not None else None
+
+
+def _selected_channel(channels: list[ChannelBody], wanted: str | None) -> ChannelBody | None:
     chosen = next((c for c in channels if str(c["id"]) == wanted), None)
     return chosen or (channels[0] if channels else None)
 
 
-def channels(ctx: Ctx) -> dict[str, Any]:
+def channels(ctx: Reader) -> dict[str, Any]:
     visible = channels_for(ctx.principal)
-    selected = _selected_channel(ctx, visible)
+    selected = _selected_channel(visible, ctx.variant)
     messages: list[MessagePayload] = []
     if selected is not None:
         try:
@@ -352,9 +356,8 @@ def _event_summary(event_type: EventType, payload: Any, lang: str) -> str:
     return ""
 
 
-def events(ctx: Ctx) -> dict[str, Any]:
-    latest = view_position(ctx.exercise, "control")
-    tail = event_tail(ctx.principal, latest)
+def events(ctx: Reader) -> dict[str, Any]:
+    tail = event_tail(ctx.principal, ctx.position)
     return {
         "event_rows": [
             {
@@ -367,72 +370,3 @@ def events(ctx: Ctx) -> dict[str, Any]:
             for event in tail
         ]
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    build: Callable[[Ctx], dict[str, Any]]
-    refresh: str
-
-
-REGIONS: dict[str, Region] = {
-    "header": Region(header, refresh_on(*CLOCK_EVENTS, EventType.EXERCISE_CHANGED)),
-    "controls": Region(
-        controls,
-        refresh_on(
-            *CLOCK_EVENTS,
-            EventType.EXERCISE_CHANGED,
-            EventType.ADJUDICATION_PROPOSED,
-            EventType.ADJUDICATION_OVERRIDDEN,
-            EventType.ADJUDICATION_DECISION_POINT,
-            EventType.OUTCOME_PUBLISHED,
-        ),
-    ),
-    "codes": Region(codes, refresh_on(EventType.EXERCISE_CHANGED)),
-    "teams": Region(
-        teams,
-        refresh_on(
-            PRESENCE,
-            EventType.PARTICIPANT_JOINED,
-            EventType.PARTICIPANT_LEFT,
-            EventType.DECISION_SAVED,
-            EventType.DECISION_SUBMITTED,
-            EventType.PHASE_CHANGED,
-            EventType.TEAM_AI_CHANGED,
-            EventType.EXERCISE_STARTED,
-        ),
-    ),
-    "injects": Region(
-        injects,
-        refresh_on(
-            EventType.INJECT_RELEASED,
-            EventType.PHASE_CHANGED,
-            EventType.EXERCISE_STARTED,
-            EventType.EXERCISE_PAUSED,
-            EventType.EXERCISE_RESUMED,
-            EventType.EXERCISE_ENDED,
-        ),
-    ),
-    "hotlines": Region(
-        hotlines,
-        refresh_on(
-            EventType.HOTLINE_CHANGED,
-            EventType.EXERCISE_STARTED,
-            EventType.EXERCISE_ENDED,
-            EventType.OUTCOME_PUBLISHED,
-            EventType.PHASE_CHANGED,
-        ),
-    ),
-    "settings": Region(settings, refresh_on(EventType.EXERCISE_CHANGED)),
-    "channels": Region(
-        channels,
-        refresh_on(
-            EventType.MESSAGE_POSTED,
-            EventType.STATEMENT_PUBLISHED,
-            EventType.CHANNEL_OPENED,
-            EventType.CHANNEL_CLOSED,
-        ),
-    ),
-    "events": Region(events, refresh_on(ANY_EVENT)),
-    "reports": Region(reports_region, REPORTS_REFRESH),
-}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from wargame.exercises.events import EventType, refresh_on
 from wargame.exercises.models import ReportStatus
 from wargame.exercises.selectors.reports import report_job_payload, report_jobs_recent
 from wargame.languages import LANGUAGE_NAMES, LANGUAGES
@@ -12,11 +11,6 @@ from wargame.languages import LANGUAGE_NAMES, LANGUAGES
 if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
     from wargame.exercises.principals import Principal
-
-# Refetched on these: the bar itself moves in the browser on report.progress (reports.js).
-REPORTS_REFRESH = refresh_on(
-    EventType.REPORT_READY, EventType.REPORT_FAILED, EventType.EXERCISE_ENDED
-)
 
 
 class ConsoleCtx(Protocol):

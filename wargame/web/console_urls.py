@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from wargame.web import console_views
+from wargame.web import console_views, region_views
+from wargame.web.regions.table import CONSOLE
 
 urlpatterns = [
     path("console/", console_views.console_list, name="console-list"),
@@ -12,7 +13,8 @@ urlpatterns = [
     path("console/<int:exercise_id>/", console_views.console, name="console"),
     path(
         "console/<int:exercise_id>/part/<slug:name>/",
-        console_views.console_part,
+        region_views.region_part,
+        {"kind": CONSOLE},
         name="console-part",
     ),
     path(

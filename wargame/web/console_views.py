@@ -1,59 +1,38 @@
 """The facilitator console: the list of one's exercises, setting one up, and running it live.
 
 Every write goes to the REST API from the page (forms.js); these views only read, through
-the selectors, as control. A page of an exercise the caller does not facilitate is a 404,
-exactly as the API answers: a hidden exercise does not exist.
+the selectors, as control (the live regions as control's view, shared by every facilitator of
+the exercise). A page of an exercise the caller does not facilitate is a 404, exactly as the API
+answers: a hidden exercise does not exist.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from wargame.exercises.events import EventType, refresh_on
 from wargame.exercises.selectors.console import console_exercises
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.scenarios import scenario_summary, scenarios_visible
-from wargame.exercises.services.game import exercise_scenario
 from wargame.exercises.times import iso_utc
 from wargame.languages import LANGUAGES, active_language
-from wargame.web.access import cookie_participant, page_principal, view_position
-from wargame.web.console_regions import REGIONS, Ctx, join_link
+from wargame.web.access import cookie_participant, page_principal
+from wargame.web.console_regions import join_link
 from wargame.web.qr import qr_svg
+from wargame.web.region_views import page_reader
+from wargame.web.regions.render import page_regions
+from wargame.web.regions.table import CONSOLE, CONSOLE_PAGE
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from wargame.exercises.principals import Principal
-
-# The review and dashboard panels, embedded in the console as live regions of their own.
-EMBEDDED = (
-    (
-        "review",
-        "web:adjudication-part",
-        refresh_on(
-            EventType.PHASE_CHANGED,
-            EventType.ADJUDICATION_PROPOSED,
-            EventType.ADJUDICATION_OVERRIDDEN,
-            EventType.ADJUDICATION_DECISION_POINT,
-            EventType.OUTCOME_PUBLISHED,
-        ),
-    ),
-    (
-        "dashboard",
-        "web:dashboard-part",
-        refresh_on(
-            EventType.OUTCOME_PUBLISHED, EventType.ADJUDICATION_PROPOSED, EventType.PHASE_CHANGED
-        ),
-    ),
-)
 
 
 def _control(request: HttpRequest, exercise_id: int) -> Principal:
@@ -100,57 +79,21 @@ def console_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _embedded(exercise_id: int) -> list[dict[str, str]]:
-    return [
-        {"name": name, "url": reverse(url_name, args=[exercise_id]), "refresh": refresh}
-        for name, url_name, refresh in EMBEDDED
-    ]
-
-
-def _regions_context(ctx: Ctx, names: list[str]) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for name in names:
-        context.update(REGIONS[name].build(ctx))
-    return context
-
-
 @require_GET
 def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     if _needs_sign_in(request):
         return redirect_to_login(request.get_full_path())
-    principal = _control(request, exercise_id)
-    exercise = exercise_visible(principal)
-    position = view_position(exercise, "control")
-    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=active_language())
-    context = _regions_context(ctx, list(REGIONS))
-    channel = request.GET.get("channel", "")
-    context.update(
-        {
-            "exercise": exercise,
-            "position": position,
-            "server_now": iso_utc(timezone.now()),
-            "refresh": {name: region.refresh for name, region in REGIONS.items()},
-            "channel_query": f"?channel={channel}" if channel.isdigit() else "",
-            "embedded": _embedded(exercise.pk),
-            "scenario_title": exercise_scenario(exercise).title.get(ctx.lang),
-        }
-    )
+    reader = page_reader(_control(request, exercise_id), CONSOLE)
+    regions = page_regions(reader, CONSOLE_PAGE, {"channels": request.GET.get("channel")})
+    context = {
+        "exercise": reader.exercise,
+        "position": reader.position,
+        "server_now": iso_utc(timezone.now()),
+        "page_kind": CONSOLE,
+        "regions": regions,
+        "scenario_title": reader.scenario.title.get(reader.lang),
+    }
     return render(request, "web/console/console.html", context)
-
-
-@require_GET
-def console_part(request: HttpRequest, exercise_id: int, name: str) -> HttpResponse:
-    region = REGIONS.get(name)
-    if region is None:
-        raise Http404
-    principal = _control(request, exercise_id)
-    exercise = exercise_visible(principal)
-    ctx = Ctx(request=request, principal=principal, exercise=exercise, lang=active_language())
-    context = region.build(ctx)
-    context["exercise"] = exercise
-    response = render(request, f"web/console/parts/{name}.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_GET

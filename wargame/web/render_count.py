@@ -3,7 +3,9 @@
 The screens benchmark asks how many times the server rendered a region's HTML because of one
 event, over all browsers. Counting at the template engine, not in the views, counts every path
 that renders a region (a fragment request, a pushed region, a shared cache filling) without that
-path's help. Off by default and refused in production: the counts are process-wide.
+path's help. It also counts render passes: a pass renders every region of one page, view and
+language that had to be rendered at one log position, together (``note_pass``, called by the
+renderer). Off by default and refused in production: the counts are process-wide.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
 _counts: Counter[str] = Counter()
+_passes = 0
 _lock = threading.Lock()
 _installed = False
 
@@ -52,8 +55,21 @@ def counts() -> dict[str, int]:
         return dict(_counts)
 
 
+def note_pass() -> None:
+    """One render pass done (counted only once the counter is installed)."""
+    global _passes
+    if _installed:
+        with _lock:
+            _passes += 1
+
+
+def passes() -> int:
+    with _lock:
+        return _passes
+
+
 def counts_view(request: HttpRequest) -> JsonResponse:
-    body: dict[str, Any] = {"pid": os.getpid(), "renders": counts()}
+    body: dict[str, Any] = {"pid": os.getpid(), "renders": counts(), "passes": passes()}
     response = JsonResponse(body)
     response["Cache-Control"] = "no-store"
     return response

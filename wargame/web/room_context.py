@@ -1,19 +1,18 @@
-"""What each region of the team room shows, read through the selectors from the team's own view.
+"""What each region of the team room shows, read through the selectors as the team's view.
 
-Every region has a builder here; the page renders them all, a fragment URL one of them, with the
-same template, so the page and a refreshed region never differ.
+Every region has a builder here (the table is ``wargame.web.regions.table``); a builder reads as
+the view and never as a person, so one render serves every member of the team in a language.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from wargame.exercises.bot_words import rationale_in
-from wargame.exercises.events import CLOCK_EVENTS, EventType, refresh_on
+from wargame.exercises.events import EventType
 from wargame.exercises.selectors.reads import (
     actions_available,
     agreements_visible,
@@ -45,75 +44,27 @@ from wargame.web.scenario_clock import scenario_time
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from wargame.engine.scenario import Scenario
     from wargame.exercises.events import DecisionPayload, MessagePayload
     from wargame.exercises.models import Exercise
-    from wargame.exercises.principals import Principal
+    from wargame.exercises.shapes import ChannelBody
+    from wargame.web.regions.reader import Reader
 
 MESSAGES_SHOWN = 100
 STATEMENTS_SHOWN = 100
 OPEN_PHASES = ("briefing", "deliberation")
 
-# Which events change which region; live.js refetches on these.
-REFRESH: dict[str, str] = {
-    "header": refresh_on(*CLOCK_EVENTS, EventType.DECISION_SUBMITTED, EventType.TEAM_AI_CHANGED),
-    "briefing": refresh_on(),
-    "injects": refresh_on(EventType.INJECT_RELEASED),
-    "situation": refresh_on(EventType.OUTCOME_PUBLISHED, EventType.HOTLINE_CHANGED),
-    "agreements": refresh_on(EventType.AGREEMENT_CHANGED, EventType.OUTCOME_PUBLISHED),
-    "decision": refresh_on(
-        EventType.DECISION_SAVED,
-        EventType.DECISION_SUBMITTED,
-        *CLOCK_EVENTS,
-        EventType.AGREEMENT_CHANGED,
-        EventType.OUTCOME_PUBLISHED,
-    ),
-    "channels": refresh_on(
-        EventType.MESSAGE_POSTED,
-        EventType.CHANNEL_OPENED,
-        EventType.CHANNEL_CLOSED,
-        EventType.HOTLINE_CHANGED,
-    ),
-    "statements": refresh_on(EventType.STATEMENT_PUBLISHED),
-    "outcome": refresh_on(EventType.OUTCOME_PUBLISHED),
-    "practice": refresh_on(
-        EventType.EXERCISE_STARTED,
-        EventType.PHASE_CHANGED,
-        EventType.EXERCISE_PAUSED,
-        EventType.EXERCISE_RESUMED,
-        EventType.EXERCISE_ENDED,
-        EventType.OUTCOME_PUBLISHED,
-    ),
-}
-PARTS = tuple(REFRESH)
+
+def base(reader: Reader) -> dict[str, Any]:
+    """What every region of the room shows: the exercise and the team."""
+    return {
+        "exercise": reader.exercise,
+        "team": reader.team,
+        "team_name": reader.team_names.get(reader.team, reader.team),
+        "storage_key": f"{reader.exercise.pk}:{reader.team}",
+    }
 
 
-@dataclass(frozen=True, slots=True)
-class Room:
-    """The caller and the game, read once per request."""
-
-    principal: Principal
-    exercise: Exercise
-    scenario: Scenario
-    team: str
-    lang: str
-
-    @property
-    def team_names(self) -> dict[str, str]:
-        return {code: t.name.get(self.lang) for code, t in self.scenario.teams.items()}
-
-    def base(self) -> dict[str, Any]:
-        exercise = self.exercise
-        return {
-            "exercise": exercise,
-            "team": self.team,
-            "team_name": self.team_names.get(self.team, self.team),
-            "storage_key": f"{exercise.pk}:{self.team}",
-            "refresh": REFRESH,
-        }
-
-
-def header(room: Room) -> dict[str, Any]:
+def header(room: Reader) -> dict[str, Any]:
     exercise = room.exercise
     payload = exercise_payload(exercise, room.principal)
     moment = scenario_time(room.scenario.start_date, exercise.turn, room.scenario.hours_per_turn)
@@ -137,16 +88,13 @@ def header(room: Room) -> dict[str, Any]:
         "turn_count": room.scenario.turn_count,
         "scenario_places": places,
         "turn_represents": represents.get(room.lang) if represents else "",
-        "display_name": (
-            room.principal.participant.display_name if room.principal.participant else ""
-        ),
         "teams": [
             {**t, "name": room.team_names.get(t["code"], t["name"])} for t in payload["teams"]
         ],
     }
 
 
-def briefing(room: Room) -> dict[str, Any]:
+def briefing(room: Reader) -> dict[str, Any]:
     brief = room.scenario.teams[room.team]
     return {
         "briefing_text": brief.briefing.get(room.lang),
@@ -158,7 +106,7 @@ def briefing(room: Room) -> dict[str, Any]:
     }
 
 
-def injects(room: Room) -> dict[str, Any]:
+def injects(room: Reader) -> dict[str, Any]:
     items = [
         {
             "seq": event.seq,
@@ -173,13 +121,13 @@ def injects(room: Room) -> dict[str, Any]:
     return {"injects": items}
 
 
-def situation(room: Room) -> dict[str, Any]:
+def situation(room: Reader) -> dict[str, Any]:
     return {
         "situation": room_situation.situation(state_for(room.principal), room.team_names, room.lang)
     }
 
 
-def agreements(room: Room) -> dict[str, Any]:
+def agreements(room: Reader) -> dict[str, Any]:
     rows = []
     for a in agreements_visible(room.principal):
         steps = a.get("steps") or {}
@@ -217,7 +165,7 @@ def _decision_status(exercise: Exercise, decision: DecisionPayload) -> tuple[str
     return str(decision["status"]), ""
 
 
-def decision(room: Room) -> dict[str, Any]:
+def decision(room: Reader) -> dict[str, Any]:
     exercise = room.exercise
     turn = exercise.turn
     if turn is None:
@@ -256,7 +204,6 @@ def decision(room: Room) -> dict[str, Any]:
         "budget_used": sum(1 for r in rows if r.action_id not in room_forms.FREE_ACTIONS),
         "rationale_max": int(budget["rationale_max"]),
         "draft_key": f"{exercise.pk}:{room.team}:{turn}",
-        "me": room.principal.participant.pk if room.principal.participant else "",
     }
 
 
@@ -265,19 +212,24 @@ def _with_state_name(channel: Mapping[str, Any]) -> dict[str, Any]:
     return {**channel, "state_name": value_label(channel["state"]) if "state" in channel else ""}
 
 
-def channels(room: Room, selected: int | None) -> dict[str, Any]:
-    listed = channels_for(room.principal)
-    ids = channel_message_ids(room.principal)
-    chosen = next((c for c in listed if c["id"] == selected), None)
+def _shown_channel(listed: list[ChannelBody], variant: str | None) -> ChannelBody | None:
+    """The channel a page shows: the one it asks for if the view may read it, else the team's."""
+    chosen = next((c for c in listed if str(c["id"]) == variant), None)
     if chosen is None:
         chosen = next((c for c in listed if c["kind"] == "team"), listed[0] if listed else None)
-    messages: list[MessagePayload] = []
-    if chosen is not None:
-        known = ids.get(chosen["id"], [])
-        after = known[-MESSAGES_SHOWN - 1] if len(known) > MESSAGES_SHOWN else 0
-        messages = messages_for(
-            room.principal, channel_id=chosen["id"], after=after, limit=MESSAGES_SHOWN
-        )
+    return chosen
+
+
+def shown_channel(room: Reader, variant: str | None) -> str | None:
+    """The variant of the ``channel`` region a page asking for ``variant`` shows."""
+    chosen = _shown_channel(channels_for(room.principal), variant)
+    return str(chosen["id"]) if chosen is not None else None
+
+
+def channel_list(room: Reader) -> dict[str, Any]:
+    """The channels the team may read, each with its recent message ids (the page counts what is
+    unread; which one is open is the page's business too)."""
+    ids = channel_message_ids(room.principal)
     return {
         "channels": [
             {
@@ -285,11 +237,23 @@ def channels(room: Room, selected: int | None) -> dict[str, Any]:
                 "kind_name": CHANNEL_KIND_NAMES.get(c["kind"], c["kind"]),
                 **_with_state_name(c),
                 "message_ids": ",".join(str(i) for i in ids.get(c["id"], [])),
-                "last_id": (ids.get(c["id"]) or [0])[-1],
-                "selected": chosen is not None and c["id"] == chosen["id"],
             }
-            for c in listed
+            for c in channels_for(room.principal)
         ],
+    }
+
+
+def open_channel(room: Reader) -> dict[str, Any]:
+    """One channel's messages and its form (the region's variant names the channel)."""
+    chosen = _shown_channel(channels_for(room.principal), room.variant)
+    messages: list[MessagePayload] = []
+    if chosen is not None:
+        known = channel_message_ids(room.principal).get(chosen["id"], [])
+        after = known[-MESSAGES_SHOWN - 1] if len(known) > MESSAGES_SHOWN else 0
+        messages = messages_for(
+            room.principal, channel_id=chosen["id"], after=after, limit=MESSAGES_SHOWN
+        )
+    return {
         "channel": _with_state_name(chosen) if chosen is not None else None,
         "messages": messages,
         "can_post": chosen is not None
@@ -298,7 +262,7 @@ def channels(room: Room, selected: int | None) -> dict[str, Any]:
     }
 
 
-def statements(room: Room) -> dict[str, Any]:
+def statements(room: Reader) -> dict[str, Any]:
     rows = statements_for(room.principal, after=0, limit=500)[-STATEMENTS_SHOWN:]
     return {
         "statements": [{**s, "team_name": room.team_names.get(s["team"], s["team"])} for s in rows],
@@ -306,7 +270,7 @@ def statements(room: Room) -> dict[str, Any]:
     }
 
 
-def outcome(room: Room) -> dict[str, Any]:
+def outcome(room: Reader) -> dict[str, Any]:
     catalogue = room.scenario.catalogue()
     names = room.team_names
 
@@ -336,7 +300,7 @@ def outcome(room: Room) -> dict[str, Any]:
     return {"outcomes": published}
 
 
-def practice(room: Room) -> dict[str, Any]:
+def practice(room: Reader) -> dict[str, Any]:
     exercise = room.exercise
     return {
         "practice": exercise.practice,
@@ -346,25 +310,3 @@ def practice(room: Room) -> dict[str, Any]:
         ),
         "phase_name": phase_name(exercise.phase),
     }
-
-
-def part_context(room: Room, name: str, *, channel: int | None = None) -> dict[str, Any]:
-    context = room.base()
-    if name == "channels":
-        context.update(channels(room, channel))
-    else:
-        context.update(BUILDERS[name](room))
-    return context
-
-
-BUILDERS = {
-    "header": header,
-    "briefing": briefing,
-    "injects": injects,
-    "situation": situation,
-    "agreements": agreements,
-    "decision": decision,
-    "statements": statements,
-    "outcome": outcome,
-    "practice": practice,
-}

@@ -130,11 +130,23 @@ function openChannel(link) {
   const region = link.closest("[data-src]");
   if (!region) return false;
   region.dataset.src = link.dataset.part;
+  region.dataset.variant = link.dataset.channel;
   const next = new URL(location.href);
   next.searchParams.set("channel", link.dataset.channel);
   history.replaceState(null, "", next.toString());
   refreshRegion(region);
   return true;
+}
+
+// --- join links: the codes region is the same for every facilitator, so it holds the links'
+// paths; the address is the one this console was opened at.
+
+function fillOrigins(root) {
+  for (const link of root.querySelectorAll("a[data-origin-link]")) {
+    const url = new URL(link.getAttribute("href"), location.origin).href;
+    link.href = url;
+    link.textContent = url;
+  }
 }
 
 // --- commands: refresh the state regions at once rather than waiting for the socket's echo
@@ -147,7 +159,8 @@ function refreshAfterCommand(form) {
 }
 
 function start() {
-  for (const region of document.querySelectorAll("[data-src][data-load]")) refreshRegion(region);
+  fillOrigins(document);
+  document.addEventListener("wargame:refreshed", (event) => fillOrigins(event.target));
 
   // Capture phase: the lists are written before forms.js reads the form on the way up.
   document.addEventListener(

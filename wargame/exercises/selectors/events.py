@@ -43,3 +43,19 @@ def events_since_for(*, exercise_id: int, view: str, since: int, limit: int) -> 
         )
         for row in rows
     ]
+
+
+def event_kinds_between(
+    *, exercise_id: int, view: str, after: int, upto: int
+) -> list[tuple[int, str, object]]:
+    """The kinds of event in the view's stream in (``after``, ``upto``], in order: each one's
+    position, type and the channel its payload names (None when it names none). What a page's
+    regions need to tell whether one changed, without reading whole payloads."""
+    rows = (
+        EventView.objects.filter(
+            exercise_id=exercise_id, view=view, position__gt=after, position__lte=upto
+        )
+        .order_by("position")
+        .values_list("position", "event__type", "event__payload__channel")
+    )
+    return list(rows)

@@ -273,7 +273,9 @@ async function ownWriteWon(el, key) {
   const answer = await fetch(el.dataset.saveUrl, { credentials: "same-origin" });
   if (!answer.ok) return false;
   const server = await answer.json();
-  if (String(server.updated_by?.participant_id ?? "") !== el.dataset.me) return false;
+  // Who this browser is: the room's, never a region's (regions are the team's, shared by all).
+  const me = document.querySelector("[data-testid='room']")?.dataset.me ?? "";
+  if (String(server.updated_by?.participant_id ?? "") !== me) return false;
   const draft = load(key);
   if (!draft) return false;
   store(key, { ...draft, base: server.version });

@@ -36,9 +36,21 @@ function markInjects() {
   if (button) button.hidden = unread === 0;
 }
 
+// The channel list is the same for the whole team; which channel is open is this page's own.
+function markOpenChannel(region) {
+  const shown = region.querySelector("[data-region='channel']")?.dataset.variant;
+  for (const link of region.querySelectorAll("[data-testid='channel-link']")) {
+    const open = link.dataset.channelId === shown;
+    link.classList.toggle("selected", open);
+    if (open) link.setAttribute("aria-current", "true");
+    else link.removeAttribute("aria-current");
+  }
+}
+
 function markChannels() {
   const region = document.getElementById("channels");
   if (!region) return;
+  markOpenChannel(region);
   const open = region.querySelector("[data-channel]");
   if (open && document.visibilityState === "visible") {
     const ids = [...open.querySelectorAll("[data-message-id]")].map((m) => number(m.dataset.messageId));
@@ -62,18 +74,16 @@ function markChannels() {
 }
 
 function selectChannel(link) {
-  const region = document.getElementById("channels");
-  const base = region.dataset.baseSrc || region.dataset.src.split("?")[0];
+  const region = document.querySelector("#channels [data-region='channel']");
+  if (!region) return;
+  const base = region.dataset.src.split("?")[0];
   region.dataset.src = `${base}?channel=${encodeURIComponent(link.dataset.channelId)}`;
+  region.dataset.variant = link.dataset.channelId;
   const url = new URL(location.href);
   url.searchParams.set("channel", link.dataset.channelId);
   history.replaceState(null, "", url);
+  markOpenChannel(document.getElementById("channels"));
   // The old channel's form goes at once, so nothing is typed into it while the new one loads.
-  for (const other of region.querySelectorAll("[data-testid='channel-link']")) {
-    other.classList.toggle("selected", other === link);
-    if (other === link) other.setAttribute("aria-current", "true");
-    else other.removeAttribute("aria-current");
-  }
   region.querySelector("[data-channel]")?.remove();
   refreshRegion(region).then(() => {
     region.querySelector("[data-testid='message-body']")?.focus();
@@ -85,7 +95,7 @@ export function startFeeds() {
   markChannels();
   document.addEventListener("wargame:refreshed", (event) => {
     if (event.target.matches?.("[data-testid='inject-feed']")) markInjects();
-    if (event.target.id === "channels") markChannels();
+    if (event.target.closest?.("#channels")) markChannels();
   });
   document.addEventListener("click", (event) => {
     const link = event.target.closest?.("#channels [data-testid='channel-link']");

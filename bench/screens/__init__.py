@@ -3,13 +3,14 @@ it, and what that costs the server, against the plain event frame of the same ru
 
 For each topology (bench.screens.stack) and each class size N, two classes of N browsers in two
 fresh exercises: plain socket clients first (the frame latency), then browsers that behave as the
-page does (``BENCH_SCREEN_MODEL``, today ``refetch``: live.js). Each class plays an inject to all,
+page does (``BENCH_SCREEN_MODEL``, today ``pushed``: live.js; ``refetch`` is the page before
+regions were pushed). Each class plays an inject to all,
 a team message and a pause (each repeated; a pause is followed by an unmeasured resume) while
 connected, then a published outcome per repetition, the turn being brought to review while the
 browsers are away (so the refetches of the lock do not run into the measurement).
 
 Knobs: ``BENCH_SCREEN_SIZES`` (default 40,200,1000), ``BENCH_SCREEN_TOPOLOGIES`` (embedded,
-production), ``BENCH_SCREEN_MODEL`` (refetch), ``BENCH_SCREEN_DEADLINE`` (seconds an action may
+production), ``BENCH_SCREEN_MODEL`` (pushed), ``BENCH_SCREEN_DEADLINE`` (seconds an action may
 take before its late browsers are counted not current; default 180), ``BENCH_CHROMIUM_PAGES``
 (20; 0 skips the real-Chromium rows), ``BENCH_SCREEN_ACTIONS`` (a subset of the four, by name).
 Server logs are kept in var/bench/.
@@ -57,7 +58,7 @@ def topologies() -> list[str]:
 
 
 def page_model() -> str:
-    return os.environ.get("BENCH_SCREEN_MODEL", "refetch")
+    return os.environ.get("BENCH_SCREEN_MODEL", "pushed")
 
 
 def deadline_s() -> float:

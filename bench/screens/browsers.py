@@ -3,10 +3,18 @@ the page does with each frame. The model is the only part a new live-screens mec
 register it in MODELS and the same harness measures it.
 
 - ``plain``: a socket client that does nothing with a frame (the frame latency baseline).
-- ``refetch``: today's live.js. On each frame, every region whose ``data-refresh`` names the
-  frame's type (or ``*``) is fetched again 120 ms later (a region already waiting is not
-  scheduled twice); presence frames refresh the regions that name ``presence``. The browser is
-  current once it has the action's last frame and every fetch it caused has been answered.
+- ``refetch``: live.js before regions were pushed. On each frame, every region whose
+  ``data-refresh`` names the frame's type (or ``*``) is fetched again 120 ms later (a region
+  already waiting is not scheduled twice); presence frames refresh the regions that name
+  ``presence``. The browser is current once it has the action's last frame and every fetch it
+  caused has been answered.
+- ``pushed``: today's live.js. The socket asks for the page's regions (``&page=room&lang=ja``);
+  an event marks the regions it names as waiting for a regions frame at its position or later,
+  and a regions frame swaps in the HTML of the regions it carries (parsed, as a browser parses
+  it) and ends the wait of every region it names. A region still waiting after live.js's
+  fallback delay is fetched; presence frames refresh the regions that name ``presence`` by
+  fetching them. The browser is current once it has the action's last frame and no region
+  waits.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import h11
@@ -29,7 +38,8 @@ from bench.loadclient import at_seconds
 if TYPE_CHECKING:
     from bench.screens.pages import Page, Region, Seat
 
-LIVE_JS_REFRESH_DELAY_S = 0.120  # REFRESH_DELAY_MS in static/js/wargame/live.js
+LIVE_JS_REFRESH_DELAY_S = 0.120  # the refetching live.js's delay before a fetch
+LIVE_JS_FALLBACK_S = 3.0  # FALLBACK_MS in static/js/wargame/live.js
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +74,11 @@ class SimBrowser:
 
     # --- the socket -----------------------------------------------------------------------------
 
+    def ws_query(self) -> str:
+        return f"?since={self.page.since}"
+
     async def open(self) -> None:
-        url = self.base.replace("http", "ws", 1) + f"{self.page.ws_path}?since={self.page.since}"
+        url = self.base.replace("http", "ws", 1) + self.page.ws_path + self.ws_query()
         self.ws = await connect(
             url,
             origin=Origin(self.base),
@@ -100,6 +113,9 @@ class SimBrowser:
         if kind == "presence":
             self.on_presence(frame)
             return
+        if kind == "regions":
+            self.on_regions(frame)
+            return
         seq = frame.get("seq")
         if not isinstance(seq, int) or seq <= self.seq:
             return
@@ -124,6 +140,9 @@ class SimBrowser:
 
     def on_presence(self, frame: dict[str, Any]) -> None:
         """A presence frame (not in the log)."""
+
+    def on_regions(self, frame: dict[str, Any]) -> None:
+        """A regions frame (not in the log)."""
 
     def current_at(self, target: int) -> float | None:
         """When this browser had applied everything up to view position ``target``; None while
@@ -187,4 +206,79 @@ class Refetch(SimBrowser):
             self._busy(-1)
 
 
-MODELS: dict[str, type[SimBrowser]] = {model.model: model for model in (PlainSocket, Refetch)}
+class _Swallow(HTMLParser):
+    """Parses a region's HTML as a browser would before it can show it, and keeps nothing."""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        return None
+
+
+class Pushed(Refetch):
+    model = "pushed"
+
+    def __init__(self, seat: Seat, page: Page, base: str) -> None:
+        super().__init__(seat, page, base)
+        self.shown: dict[Region, int] = dict.fromkeys(page.regions, page.since)
+        self.awaiting: dict[Region, int] = {}
+        self.fallbacks: dict[Region, asyncio.TimerHandle] = {}
+        self.regions_frames = 0
+        self.fell_back = 0  # regions fetched because no push came in time
+
+    def ws_query(self) -> str:
+        if not self.page.kind:
+            return super().ws_query()
+        return f"{super().ws_query()}&page={self.page.kind}&lang={self.seat.lang}"
+
+    def on_event(self, frame: dict[str, Any]) -> None:
+        seq = int(frame["seq"])
+        for region in self.page.regions_for(str(frame.get("type"))):
+            if not region.name or not self.page.kind:
+                self._schedule(region)  # no pushes for it: fetched, as a page without them
+                continue
+            if self.shown[region] >= seq:
+                continue
+            if region not in self.awaiting:
+                self._busy(+1)
+                loop = asyncio.get_running_loop()
+                self.fallbacks[region] = loop.call_later(
+                    LIVE_JS_FALLBACK_S, self._fall_back, region
+                )
+            self.awaiting[region] = max(self.awaiting.get(region, 0), seq)
+
+    def on_regions(self, frame: dict[str, Any]) -> None:
+        self.regions_frames += 1
+        seq = int(frame["seq"])
+        html: dict[str, str] = frame.get("regions") or {}
+        names = set(frame.get("names") or ())
+        for region in self.page.regions:
+            text = html.get(region.key)
+            if text is not None and seq >= self.shown[region]:
+                parser = _Swallow()
+                parser.feed(text)
+                parser.close()
+                self.shown[region] = seq
+            if region.name in names or text is not None:
+                self._settle(region, seq)
+
+    def _settle(self, region: Region, seq: int) -> None:
+        waiting = self.awaiting.get(region)
+        if waiting is None or waiting > seq:
+            return
+        del self.awaiting[region]
+        timer = self.fallbacks.pop(region, None)
+        if timer is not None:
+            timer.cancel()
+        self._busy(-1)
+
+    def _fall_back(self, region: Region) -> None:
+        self.fallbacks.pop(region, None)
+        if self.awaiting.pop(region, None) is None:
+            return
+        # The wait's busy mark passes to the fetch, which answers the region as it stands now.
+        self.fell_back += 1
+        self._fire(region)
+
+
+MODELS: dict[str, type[SimBrowser]] = {
+    model.model: model for model in (PlainSocket, Refetch, Pushed)
+}

@@ -35,6 +35,7 @@ class Sample:
     not_current: int = 0
     frame_ms: list[float] = field(default_factory=list)
     renders: int = 0
+    passes: int = 0  # each renders the changed regions of one (page, view, language) at once
     render_bound: int = 0  # once per (view, language, region) the action changes
     pairs: int = 0  # (view, language) pairs among the affected browsers
     bytes_per_browser: float = 0.0
@@ -49,7 +50,8 @@ class Sample:
         late = f", {self.not_current} not current" if self.not_current else ""
         return (
             f"{self.affected} affected, current max {worst:.0f} ms{late},"
-            f" {self.renders} renders, {self.non_2xx} non-2xx {dict(self.failures)},"
+            f" {self.renders} renders in {self.passes} passes,"
+            f" {self.non_2xx} non-2xx {dict(self.failures)},"
             f" {self.lost} lost" + (f" {dict(self.errors)}" if self.errors else "")
         )
 
@@ -66,7 +68,7 @@ async def measure_action(
     failed_before = {id(b): Counter(b.statuses) for b in browsers}
     errors_before = {id(b): Counter(b.errors) for b in browsers}
     gaps_before = sum(b.gaps for b in browsers)
-    renders_before = await game.topology.region_renders()
+    renders_before, passes_before = await game.topology.region_renders()
 
     await asyncio.to_thread(action, game, mark)
     positions = (await asyncio.to_thread(game.state))["positions"]
@@ -88,7 +90,9 @@ async def measure_action(
     await asyncio.sleep(SETTLE_S)
 
     sample = Sample(affected=len(affected))
-    sample.renders = await game.topology.region_renders() - renders_before
+    renders_after, passes_after = await game.topology.region_renders()
+    sample.renders = renders_after - renders_before
+    sample.passes = passes_after - passes_before
     bound: dict[tuple[str, str], int] = {}
     received = 0
     for b in affected:

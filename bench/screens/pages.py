@@ -1,6 +1,7 @@
-"""What a simulated browser knows of its page: the socket it opens, the position the page was
-rendered at, and its live regions, read from the page's own HTML exactly as live.js reads them
-(``[data-src][data-refresh]``; ``*`` matches every event type)."""
+"""What a simulated browser knows of its page: the socket it opens (and the page kind it asks
+regions for), the position the page was rendered at, and its live regions, read from the page's
+own HTML exactly as live.js reads them (``[data-src][data-refresh]``, each with its
+``data-region`` name and ``data-variant``; ``*`` matches every event type)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,16 @@ PAGE_PATHS = {ROOM: "/play/{id}/", SCREEN: "/screen/{id}/", CONSOLE: "/console/{
 class Region:
     src: str
     types: frozenset[str]
+    name: str = ""
+    variant: str = ""
 
     def changes_on(self, event_type: str) -> bool:
         return "*" in self.types or event_type in self.types
+
+    @property
+    def key(self) -> str:
+        """Its key in a regions frame (``channel:12`` for a variant)."""
+        return f"{self.name}:{self.variant}" if self.variant else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,7 @@ class Page:
     ws_path: str
     since: int
     regions: tuple[Region, ...]
+    kind: str = ""  # data-live-page: the page kind its socket asks regions for
 
     def regions_for(self, event_type: str) -> list[Region]:
         return [region for region in self.regions if region.changes_on(event_type)]
@@ -56,6 +65,7 @@ class _RegionParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ws_path = ""
         self.since = -1
+        self.kind = ""
         self.regions: list[Region] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -63,9 +73,11 @@ class _RegionParser(HTMLParser):
         if "data-live-ws" in found:
             self.ws_path = found["data-live-ws"]
             self.since = int(found.get("data-live-since") or 0)
+            self.kind = found.get("data-live-page", "")
         if "data-src" in found and "data-refresh" in found:
             types = frozenset(found["data-refresh"].split())
-            self.regions.append(Region(found["data-src"], types))
+            name, variant = found.get("data-region", ""), found.get("data-variant", "")
+            self.regions.append(Region(found["data-src"], types, name, variant))
 
 
 def page_of(html: str) -> Page:
@@ -73,4 +85,4 @@ def page_of(html: str) -> Page:
     parser.feed(html)
     if not parser.ws_path or parser.since < 0:
         raise ValueError("not a live page: no data-live-ws")
-    return Page(parser.ws_path, parser.since, tuple(parser.regions))
+    return Page(parser.ws_path, parser.since, tuple(parser.regions), parser.kind)

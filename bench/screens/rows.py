@@ -38,6 +38,7 @@ def rows_of(
         late = sum(s.not_current for s in page)
         current = [ms for s in page for ms in s.current_ms] + [deadline_s * 1000] * late
         renders = statistics.median(s.renders for s in page)
+        passes = statistics.median(s.passes for s in page)
         bound = max(s.render_bound for s in page)
         pairs = max(s.pairs for s in page)
         non_2xx = sum(s.non_2xx for s in page)
@@ -68,6 +69,14 @@ def rows_of(
                 f"<= {bound} (once per view, language and region)",
                 renders <= bound,
                 float(bound),
+            ),
+            Row(
+                f"{prefix}: render passes per action",
+                float(passes),
+                "passes",
+                f"<= {pairs} (once per view-language pair)",
+                passes <= pairs,
+                float(pairs),
             ),
             Row(
                 f"{prefix}: bytes per affected browser",
@@ -104,6 +113,7 @@ def summary(rows: list[Row]) -> str:
         "max",
         "p99/frame",
         "renders (bound)",
+        "passes (pairs)",
         "KB/browser",
         "non-2xx",
         "lost",
@@ -126,6 +136,7 @@ def summary(rows: list[Row]) -> str:
                 _ms(get("screen current max")),
                 f"{p99.ratio:.1f}x" if p99.ratio is not None else "",
                 f"{renders.value:.0f} ({renders.baseline or 0:.0f})",
+                _passes(get("render passes per action")),
                 _num(get("bytes per affected browser"), ".1f"),
                 _num(get("non-2xx answers"), ".0f"),
                 _num(get("lost frames"), ".0f"),
@@ -148,3 +159,7 @@ def _ms(row: Row | None) -> str:
 
 def _num(row: Row | None, spec: str) -> str:
     return "" if row is None else format(row.value, spec)
+
+
+def _passes(row: Row | None) -> str:
+    return "" if row is None else f"{row.value:.0f} ({row.baseline or 0:.0f})"

@@ -41,11 +41,11 @@ class Topology:
     control_token: str = ""
     session: tuple[str, str] = ("", "")
 
-    async def region_renders(self) -> int:
-        """Region renders so far, over every server process."""
+    async def region_renders(self) -> tuple[int, int]:
+        """Region renders and render passes so far, over every server process."""
         import json
 
-        total = 0
+        total = passes = 0
         for server in self.servers:
             client = Http(server.base, [])
             try:
@@ -54,9 +54,11 @@ class Topology:
                 client.close()
             if answer.status != 200:
                 raise RuntimeError(f"render counter: {answer.status} (RENDER_COUNTER unset?)")
-            renders = json.loads(answer.body)["renders"]
+            counts = json.loads(answer.body)
+            renders = counts["renders"]
             total += sum(n for name, n in renders.items() if REGION_TEMPLATE.match(name))
-        return total
+            passes += int(counts.get("passes", 0))
+        return total, passes
 
 
 LOG_DIR = PROJECT_DIR / "var" / "bench"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ import pytest
 from bench.screens.browsers import LIVE_JS_REFRESH_DELAY_S, Refetch
 from bench.screens.pages import Page, Region, Seat, page_of
 from tests.web.test_room_helpers import html, room_url, to_deliberation
-from wargame.web.room_context import REFRESH
+from wargame.web.regions.table import ROOM_PAGE
 
 if TYPE_CHECKING:
     from tests.web.conftest import WebCast
@@ -126,10 +125,18 @@ def test_an_event_no_region_names_fetches_nothing_and_is_current_on_arrival() ->
 def test_it_reads_the_rooms_regions_from_the_page_as_live_js_does(web_cast: WebCast) -> None:
     to_deliberation(web_cast)
     page = page_of(html(web_cast.players["US"], room_url(web_cast.exercise_id)))
-    named = {region.src.rstrip("/").rsplit("/", 1)[-1]: region.types for region in page.regions}
-    expected = {name: frozenset(types.split()) for name, types in REFRESH.items() if types}
+    named = {region.name: region.types for region in page.regions if region.types}
+    expected = {
+        name: frozenset(region.refresh.split())
+        for name, region in ROOM_PAGE.regions.items()
+        if region.refresh
+    }
     expected.pop("practice")  # a practice room's region only
     assert named == expected
     assert page.ws_path == f"/ws/exercises/{web_cast.exercise_id}/"
     assert page.since > 0
-    assert json.dumps(sorted(named))  # plain names, no query strings left over
+    assert page.kind == "room"
+    channel = next(region for region in page.regions if region.name == "channel")
+    assert channel.variant
+    assert channel.key == f"channel:{channel.variant}"
+    assert channel.src.endswith(f"?channel={channel.variant}")

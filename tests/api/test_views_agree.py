@@ -2,7 +2,8 @@
 replay, the rows it reads over REST (messages, decisions, agreements), the exports, the
 after-action report and the pages. One game emits every event type; every view (control, each
 team, observers under each ``observer_view`` mode, a removed participant) then reads everything
-it can, and each reading is held against the view's own stream and the audience rules.
+it can (its page's pushed regions too), and each reading is held against the view's own stream
+and the audience rules.
 
 Unique texts ("canaries") are planted wherever free text enters the game; a surface agrees with
 the stream when it shows no canary the stream did not carry (and, for the row reads, exactly
@@ -182,13 +183,31 @@ def _canaries(text: str) -> set[str]:
     return set(CANARY.findall(text))
 
 
-def _socket_streams(world: World, postgres: PostgresServer) -> dict[str, list[dict[str, Any]]]:
-    """Each view's replay over a real WebSocket to a server process on the test database."""
+# The page each view's socket asks regions for: its own room, the console, the projector screen.
+PAGE_OF = dict.fromkeys(VIEWS, "room") | {"control": "console", "observers": "screen"}
+
+
+def _socket_streams(
+    world: World, postgres: PostgresServer
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Each view's replay over a real WebSocket to a server process on the test database, and
+    the HTML of the regions pushed to its page's socket after the replay."""
 
     async def replay(base: str, token: str) -> list[dict[str, Any]]:
         recorder = await Recorder(base, world.game.exercise_id, token).start()
         await recorder.stop()
         return recorder.events
+
+    async def pushed(base: str, token: str, page: str) -> str:
+        recorder = Recorder(base, world.game.exercise_id, token, query=f"&page={page}")
+        await recorder.start()
+        for _ in range(400):  # the regions frame that follows replay.done
+            if recorder.regions:
+                break
+            await asyncio.sleep(0.05)
+        await recorder.stop()
+        assert recorder.regions, f"no regions frame for {page}"
+        return "\n".join(html for f in recorder.regions for html in f["regions"].values())
 
     async def replay_removed(base: str) -> int | None:
         url = base.replace("http", "ws", 1) + f"/ws/exercises/{world.game.exercise_id}/"
@@ -202,9 +221,13 @@ def _socket_streams(world: World, postgres: PostgresServer) -> dict[str, list[di
 
     with asgi_server(postgres, None) as server:
         found = {view: asyncio.run(replay(server.base, world.tokens[view])) for view in VIEWS}
+        regions = {
+            view: asyncio.run(pushed(server.base, world.tokens[view], PAGE_OF[view]))
+            for view in VIEWS
+        }
         closed = asyncio.run(replay_removed(server.base))
     assert closed == 4401, f"a removed participant's socket closes 4401, not {closed}"
-    return found
+    return found, regions
 
 
 def _messages_read(world: World, view: str) -> set[int]:
@@ -241,7 +264,9 @@ def _page(world: World, view: str, path: str) -> tuple[int, str]:
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def _check(world: World, sockets: dict[str, list[dict[str, Any]]]) -> list[str]:
+def _check(
+    world: World, sockets: dict[str, list[dict[str, Any]]], regions: dict[str, str]
+) -> list[str]:
     game, problems = world.game, []
     streams = {view: _stream(world, view) for view in VIEWS}
     control_types = Counter(event["type"] for event in streams["control"])
@@ -252,6 +277,10 @@ def _check(world: World, sockets: dict[str, list[dict[str, Any]]]) -> list[str]:
         stream = streams[view]
         seen = _canaries(json.dumps(stream))
         problems += _check_socket(view, stream, sockets[view])
+        if _canaries(regions[view]) - seen:
+            problems.append(
+                f"{view}: pushed regions show {sorted(_canaries(regions[view]) - seen)}"
+            )
         problems += _check_reach(view, stream, control_types)
         problems += _check_rows(world, view, stream, streams["control"])
         problems += _check_injects(world, view, stream)
@@ -429,5 +458,5 @@ def test_every_view_reads_the_same_story_everywhere(
 ) -> None:
     world = _play(observer_view)
     assert len(world.planted) > 20
-    problems = _check(world, _socket_streams(world, postgres_server))
+    problems = _check(world, *_socket_streams(world, postgres_server))
     assert problems == [], "\n".join(problems)

@@ -82,6 +82,14 @@ def _team_rooms_get_only_their_own_views_regions(base: str) -> None:
         for room in (*rooms.values(), api):
             await room.stop()
 
+        # A page coming back after it all (since=0) gets what it missed in one regions frame.
+        again = await _page(game, "ROK", "room").start()
+        position = stream(base, game.exercise_id, game.header("ROK"))[-1]["seq"]
+        await _settled(again, position)
+        assert "ROK private" in _region_html(again)
+        assert "US private" not in _region_html(again)
+        await again.stop()
+
     asyncio.run(scenario())
 
 

@@ -62,11 +62,16 @@ class Job:
     after: int
     upto: int
     changes: Changes = field(default_factory=dict)
+    # Whether ``changes`` names everything the events in (after, upto] change: false for a
+    # reconnect's catch-up, whose events only the pass reads.
+    complete: bool = True
 
 
 def _kept_pass(cache: RegionCache, group: Group, job: Job) -> Pass | None:
     """The job done from the cache: every region it names kept at a position no older than
     ``upto`` (rendered by another process, or asked for by a page meanwhile)."""
+    if not job.complete:
+        return None
     keys: list[str] = []
     for name, variants in job.changes.items():
         region = PAGES[group.page].regions.get(name)
@@ -173,16 +178,19 @@ class Screens:
         """A page's socket replayed its view after ``since``: bring every region those events
         changed up to date for its group (one pass for every socket reconnecting at once)."""
         if sock.page is not None and upto > since:
-            self.queue(self._group(exercise_id, sock), since, upto, {})
+            self.queue(self._group(exercise_id, sock), since, upto, {}, complete=False)
 
-    def queue(self, group: Group, after: int, upto: int, changes: Changes) -> None:
+    def queue(
+        self, group: Group, after: int, upto: int, changes: Changes, *, complete: bool = True
+    ) -> None:
         job = self.jobs.get(group)
         if job is None:
-            self.jobs[group] = Job(after, upto, changes)
+            self.jobs[group] = Job(after, upto, changes, complete)
         else:
             job.after = min(job.after, after)
             job.upto = max(job.upto, upto)
             job.changes = merge(job.changes, changes)
+            job.complete = job.complete and complete
         if group not in self.running:
             self.running.add(group)
             task = asyncio.ensure_future(self._run(group))

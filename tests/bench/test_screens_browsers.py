@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bench.screens.browsers import LIVE_JS_REFRESH_DELAY_S, Refetch
+from bench.screens.browsers import LIVE_JS_FALLBACK_S, LIVE_JS_REFRESH_DELAY_S, Pushed, Refetch
 from bench.screens.pages import Page, Region, Seat, page_of
 from tests.web.test_room_helpers import html, room_url, to_deliberation
 from wargame.web.regions.table import ROOM_PAGE
@@ -119,6 +119,60 @@ def test_an_event_no_region_names_fetches_nothing_and_is_current_on_arrival() ->
     paths, browser = asyncio.run(scenario())
     assert paths == Counter()
     assert browser.current_at(11) == 5.0
+
+
+PUSHED_PAGE = Page(
+    PAGE.ws_path,
+    PAGE.since,
+    (
+        Region("/a/", frozenset({"inject.released"}), "injects"),
+        Region("/c/?channel=7", frozenset({"message.posted"}), "channel", "7"),
+    ),
+    "room",
+)
+
+
+def test_the_pushed_model_waits_for_the_regions_frame_and_fetches_nothing() -> None:
+    async def scenario() -> tuple[Counter[str], Pushed, bool]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Pushed(SEAT, PUSHED_PAGE, base)
+            browser.on_frame(frame(11, "inject.released"), 0.0, 10)
+            browser.on_frame(frame(12, "message.posted"), 0.0, 10)
+            waiting = browser.current_at(12) is None
+            regions = {"injects": "<ul><li>Inject</li></ul>"}
+            # The channel shown did not change (another one did): named, no HTML for it.
+            browser.on_frame(
+                {"type": "regions", "seq": 12, "names": ["injects", "channel"], "regions": regions},
+                0.0,
+                10,
+            )
+            await asyncio.sleep(0.1)
+            browser.http.close()
+            return fragments.paths, browser, waiting
+
+    paths, browser, waiting = asyncio.run(scenario())
+    assert waiting
+    assert paths == Counter()
+    assert browser.current_at(12) is not None
+    assert browser.regions_frames == 1
+    assert browser.fell_back == 0
+
+
+def test_the_pushed_model_fetches_a_region_whose_push_is_late() -> None:
+    async def scenario() -> tuple[Counter[str], Pushed]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Pushed(SEAT, PUSHED_PAGE, base)
+            browser.on_frame(frame(11, "inject.released"), 0.0, 10)
+            await asyncio.sleep(LIVE_JS_FALLBACK_S + 0.3)
+            browser.http.close()
+            return fragments.paths, browser
+
+    paths, browser = asyncio.run(scenario())
+    assert paths == Counter({"/a/": 1})
+    assert browser.fell_back == 1
+    assert browser.current_at(11) is not None
 
 
 @pytest.mark.django_db

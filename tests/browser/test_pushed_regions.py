@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.cast import facilitator_client, game_create
 from tests.browser.flows import open_context, phase_is, player_joins, watch_errors
+from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
+from .background import add_background_acts
 from .cbm import false_accusations, hotlines, lifecycle, transitions, violations
 from .crisis import crisis_instability
 from .doctrine import respond
@@ -233,6 +234,7 @@ def adjudicate(
     dice = Dice(seed, state.turn)
     ctx = build_context(model, catalogue, state, seed, dice)
     _collect(ctx, decisions)
+    add_background_acts(ctx)
     transitions(ctx)
     ctx.ci = crisis_instability(state, model)
     for act in ctx.acts:

@@ -4,18 +4,13 @@ extensions and condition variables; its errors are mapped back to the lines they
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.errors import EngineError
 from wargame.engine.scenario.clock import clocked_overrides, hours_of
-from wargame.engine.scenario.conditions import (
-    ConditionShapeError,
-    comparisons,
-    parse_condition,
-    type_mismatch,
-)
+from wargame.engine.scenario.content_checks import content_engine_findings
 from wargame.engine.scenario.schema import closest
 from wargame.engine.scenario.semantic import Finding, scenario_teams
 
@@ -228,40 +223,15 @@ def _check_catalogue(
     return None
 
 
-def _check_conditions(data: Mapping[str, Any], model: Model, state: State) -> Iterator[Finding]:
-    from wargame.engine.pointers import state_pointers, state_value
-
-    known = state_pointers(state, model)
-
-    for i, inject in enumerate(data.get("injects") or ()):
-        if not isinstance(inject, Mapping) or "when" not in inject:
-            continue
-        try:
-            condition = parse_condition(inject["when"], ("injects", i, "when"))
-        except ConditionShapeError:
-            continue  # reported by the structural checks
-        for compare in comparisons(condition):
-            try:
-                current = state_value(state, compare.var, model)
-            except EngineError:
-                guess = closest(compare.var, sorted(known))
-                hint = f"; did you mean '{guess}'?" if guess else ""
-                yield (
-                    (*compare.path, "var"),
-                    False,
-                    (
-                        f"unknown variable '{compare.var}'{hint} (a state pointer, 'ci' or "
-                        "'agreement/<measure>')"
-                    ),
-                )
-                continue
-            problem = type_mismatch(compare, current)
-            if problem:
-                yield (*compare.path, compare.op), False, problem
-
-
-def engine_findings(data: Mapping[str, Any], *, skip: frozenset[str]) -> EngineResult:
-    """Run the engine over the sections that passed the schema (`skip` names the others)."""
+def engine_findings(
+    data: Mapping[str, Any],
+    *,
+    skip: frozenset[str],
+    builtin: bool = False,
+    cuts_readable: bool = True,
+) -> EngineResult:
+    """Run the engine over the sections that passed the schema (`skip` names the others);
+    `cuts_readable`: the cuts passed the schema, whatever else is wrong with them."""
     result = EngineResult(findings=[])
     model = None if "model" in skip else _check_model(data, result)
     if model is None:
@@ -271,6 +241,15 @@ def engine_findings(data: Mapping[str, Any], *, skip: frozenset[str]) -> EngineR
         result.state = _check_state(data, model, result)
     if "actions" not in skip:
         result.catalogue = _check_catalogue(data, model, result)
-    if result.state is not None and "injects" not in skip:
-        result.findings.extend(_check_conditions(data, model, result.state))
+    if result.state is not None and not {"injects", "beliefs", "teams"} & skip:
+        result.findings.extend(
+            content_engine_findings(
+                data,
+                model,
+                result.state,
+                result.catalogue,
+                builtin=builtin,
+                cuts_checked=cuts_readable,
+            )
+        )
     return result

@@ -264,3 +264,47 @@ def test_a_built_in_places_an_inject_sure_to_reach_a_team_in_every_move() -> Non
     )
     errors = _builtin_errors(text)
     assert any(e.startswith("cuts[1].moves[2]") and "no inject that is sure" in e for e in errors)
+
+
+def test_a_condition_inject_can_fire_on_a_decision(scenario: Scenario) -> None:
+    text = replace_once(
+        CUTS.read_text(encoding="utf-8"),
+        '    when: {var: "rung/max", gte: 5}',
+        "    when: {decided: {team: US, action: s.scale_down}}",
+    )
+    from wargame.engine.scenario import load_scenario_text
+
+    decided = load_scenario_text(text, source_name="x")
+    before = decided.initial_state()
+    after = replace(before, turn=2)
+    scaled = [Taken(1, "US", "s.scale_down", "DPRK")]
+    due = {
+        i.id
+        for i in releases_due(
+            decided,
+            turn=1,
+            phase="outcome",
+            before=before,
+            after=after,
+            released=frozenset(),
+            log=scaled,
+        )
+    }
+    assert "escalation_note" in due
+    quiet = releases_due(
+        decided, turn=1, phase="outcome", before=before, after=after, released=frozenset(), log=[]
+    )
+    assert "escalation_note" not in {i.id for i in quiet}
+
+
+def test_a_bot_order_must_be_a_decision_its_team_could_take() -> None:
+    text = replace_once(
+        CUTS.read_text(encoding="utf-8"),
+        "    - {action: d.trilateral, p: 0.5,",
+        "    - {action: c.propose, params: {measure: c.hotline, parties: [ROK, DPRK]}, p: 0.5,",
+    )
+    errors = check_text(text, source_name="x").errors
+    assert any(
+        e["path"] == "bots.JPN[0]" and "proposer (JPN) must be a party" in e["message"]
+        for e in errors
+    )

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from wargame.engine.catalogue import Catalogue
+    from wargame.engine.model import Model
     from wargame.engine.scenario.yaml_reader import Path
+    from wargame.engine.state import State
 
     Finding = tuple[Path, bool, str]
 
@@ -72,9 +74,11 @@ def parse_orders(raw: Any) -> dict[str, tuple[BotOrder, ...]]:
 
 
 def order_findings(
-    data: Mapping[str, Any], teams: list[str], catalogue: Catalogue
+    data: Mapping[str, Any], teams: list[str], catalogue: Catalogue, state: State, model: Model
 ) -> Iterator[Finding]:
-    """Each order names an action its team can take, and a target that plays."""
+    """Each order is an action its team could put in a decision on day one."""
+    from wargame.engine.catalogue import validate_decision
+    from wargame.engine.errors import EngineError
     from wargame.engine.scenario.schema import did_you_mean
 
     raw = data.get("bots")
@@ -97,3 +101,10 @@ def order_findings(
             target = order.get("target")
             if target is not None and target not in teams:
                 yield ("bots", team, i, "target"), False, f"team '{target}' does not play here"
+            elif adef is not None and team in adef.actors:
+                entry = {k: order[k] for k in ("action", "target", "params") if k in order}
+                try:
+                    validate_decision(catalogue, state, team, {"actions": [entry]}, model)
+                except EngineError as exc:
+                    reason = str(getattr(exc, "reason", "") or exc)
+                    yield ("bots", team, i), False, f"not a decision {team} could take: {reason}"

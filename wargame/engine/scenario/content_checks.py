@@ -324,7 +324,7 @@ def content_engine_findings(
     yield from _question_engine_findings(data, model, state)
     if catalogue is not None:
         yield from _asks_findings(data, catalogue)
-        yield from order_findings(data, _teams(data), catalogue)
+        yield from order_findings(data, _teams(data), catalogue, state, model)
         if builtin:
             yield from engine_word_findings(data, model, catalogue)
             if cuts_checked:

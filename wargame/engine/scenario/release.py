@@ -27,6 +27,16 @@ def branch_open(scenario: Scenario, inject: Inject, state: State, log: DecisionL
     return holds(inject.branch, state, scenario.model(), log=log)
 
 
+def _became_true(
+    scenario: Scenario, inject: Inject, before: State | None, after: State, log: DecisionLog
+) -> bool:
+    model = scenario.model()
+    if inject.when is None or not holds(inject.when, after, model, log=log):
+        return False
+    # The state before the publish was the turn just played: its decisions were not yet taken.
+    return before is None or not holds(inject.when, before, model, log=log)
+
+
 def releases_due(
     scenario: Scenario,
     *,
@@ -37,10 +47,23 @@ def releases_due(
     released: frozenset[str],
     log: DecisionLog = (),
 ) -> list[Inject]:
-    """The injects to release now (`injects_due`) whose branches hold on `after`."""
+    """The injects to release now whose branches hold on `after`: the turn's scheduled ones for
+    `phase` (`injects_due`), then each condition inject whose condition, decisions included,
+    holds on `after` and did not on `before`."""
+    conditional = frozenset(i.id for i in scenario.injects if i.when is not None)
     due = injects_due(
-        scenario, turn=turn, phase=phase, before=before, after=after, released=released
+        scenario,
+        turn=turn,
+        phase=phase,
+        before=before,
+        after=after,
+        released=released | conditional,
     )
+    due += [
+        i
+        for i in scenario.injects
+        if i.id in conditional - released and _became_true(scenario, i, before, after, log)
+    ]
     return [inject for inject in due if branch_open(scenario, inject, after, log)]
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from wargame.engine.errors import EngineError
 from wargame.engine.scenario.clock import clocked_overrides, hours_of
 from wargame.engine.scenario.content_checks import content_engine_findings
+from wargame.engine.scenario.period import model_data, period_findings, state_data
 from wargame.engine.scenario.schema import closest
 from wargame.engine.scenario.semantic import Finding, scenario_teams
 
@@ -80,7 +81,7 @@ def _reason(exc: EngineError) -> str:
 def _check_model(data: Mapping[str, Any], result: EngineResult) -> Model | None:
     from wargame.engine.model import load_model
 
-    overrides = clocked_overrides(data.get("model") or {}, hours_of(data))
+    overrides = clocked_overrides(model_data(data), hours_of(data))
     # One key at a time, so each mistake is reported, not only the first the engine meets.
     for key in overrides:
         try:
@@ -131,7 +132,7 @@ def _check_state(data: Mapping[str, Any], model: Model, result: EngineResult) ->
     from wargame.engine.state import initial_state
 
     teams = scenario_teams(data)
-    overrides = data.get("initial_state") or {}
+    overrides = state_data(data)
     known = state_pointers(initial_state(model, teams=teams), model)
     failed = False
     for key in overrides:
@@ -232,7 +233,7 @@ def engine_findings(
 ) -> EngineResult:
     """Run the engine over the sections that passed the schema (`skip` names the others);
     `cuts_readable`: the cuts passed the schema, whatever else is wrong with them."""
-    result = EngineResult(findings=[])
+    result = EngineResult(findings=list(period_findings(data)))
     model = None if "model" in skip else _check_model(data, result)
     if model is None:
         return result

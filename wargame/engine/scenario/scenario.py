@@ -18,6 +18,7 @@ from wargame.engine.scenario.cuts import DEFAULT_DELIBERATION_MINUTES, Cut, pars
 from wargame.engine.scenario.effects import parse_effect
 from wargame.engine.scenario.injects import Inject, audience_views
 from wargame.engine.scenario.objectives import Check, parse_check
+from wargame.engine.scenario.period import model_data, state_data
 from wargame.engine.scenario.texts import Text, TextDict
 
 if TYPE_CHECKING:
@@ -163,10 +164,12 @@ class Scenario:
         return load_catalogue(self.model(), self.action_extensions())
 
     def model_overrides(self) -> dict[str, Any]:
-        return copy.deepcopy(dict(self.raw.get("model") or {}))
+        """The `model:` overrides, on top of the period baseline's where it names one."""
+        return model_data(self.raw)
 
     def state_overrides(self) -> dict[str, Any]:
-        return copy.deepcopy(dict(self.raw.get("initial_state") or {}))
+        """The `initial_state`, on top of the period baseline's where it names one."""
+        return state_data(self.raw)
 
     def action_extensions(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.raw.get("actions") or {}))

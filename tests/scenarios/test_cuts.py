@@ -308,3 +308,19 @@ def test_a_bot_order_must_be_a_decision_its_team_could_take() -> None:
         e["path"] == "bots.JPN[0]" and "proposer (JPN) must be a party" in e["message"]
         for e in errors
     )
+
+
+def test_a_scenario_built_on_a_period_starts_from_its_baseline_with_its_own_clock() -> None:
+    from wargame.engine.periods import load_period
+    from wargame.engine.scenario import load_builtin
+
+    scenario = load_builtin("summits_2018")
+    baseline = load_period("period-2018").state_overrides
+    state = scenario.initial_state()
+    assert state.dprk.warheads == baseline["dprk/warheads"]
+    assert state.sanctions == baseline["sanctions"]
+    assert state_get(state, "trust/PRC/DPRK") == 0.25  # the scenario's own, on top
+    month = scenario.model().data["clock"]["days_per_turn"]
+    short = scenario.for_cut("short").model().data["clock"]["days_per_turn"]
+    assert round(month) == 30
+    assert round(short) == 101

@@ -22,7 +22,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 MINIMAL = (SCENARIOS / "valid" / "minimal.yaml").read_text(encoding="utf-8")
 # slug_mismatch breaks the file-name rule, which only files have: an upload has no file name.
 BROKEN = sorted(p for p in (SCENARIOS / "broken").glob("*.yaml") if p.stem != "slug_mismatch")
-SHAPE = {"slug", "title", "summary", "teams", "turns", "languages"}
+SHAPE = {"slug", "title", "summary", "teams", "turns", "languages", "cuts"}
 YAML = "application/yaml"
 
 

@@ -41,6 +41,7 @@ class ExerciseListView(APIView):
         ai_teams = serializers.ListField(
             child=serializers.CharField(max_length=8), required=False, default=list
         )
+        cut = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
     @extend_schema(request=ExerciseCreateInput, responses={201: ExerciseShape, **ERRORS})
     def post(self, request: Request) -> Response:

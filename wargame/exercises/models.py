@@ -34,6 +34,9 @@ class Exercise(models.Model):
     # The scenario as it was when the exercise was created: later edits to the file or upload
     # must not change a running game or a replay of a finished one.
     scenario_text = models.TextField()
+    # The scenario's cut the exercise plays ("short", "half_day", "full_day"); "" for a scenario
+    # without cuts. Chosen at creation, fixed for the game.
+    cut = models.CharField(max_length=60, blank=True, default="")
     language = models.CharField(max_length=8, default="en")
     seed = models.BigIntegerField()
     status = models.CharField(
@@ -51,7 +54,8 @@ class Exercise(models.Model):
     # Clocks of the current phase, shifted forward by pauses: briefing auto-advance and the
     # time-offset injects of a deliberation are due relative to them.
     phase_started_at = models.DateTimeField(null=True, blank=True)
-    # null: no clock (practice); otherwise the default for every turn unless the scenario says
+    # null: no clock (practice); otherwise every turn's deliberation. Left at the scenario's
+    # default, each move keeps the minutes its cut gives it.
     deliberation_minutes = models.PositiveIntegerField(null=True, blank=True)
     auto_advance = models.BooleanField(default=False)
     auto_publish = models.BooleanField(default=False)

@@ -59,6 +59,8 @@ class ExerciseBody(TypedDict):
     id: int
     title: str
     scenario: str
+    cut: str | None  # the scenario's cut this exercise plays; null for a scenario without cuts
+    turns: int  # how many turns (moves) that cut has
     status: ExerciseStatusName
     turn: int | None
     phase: PhaseName | None
@@ -106,13 +108,25 @@ class ScenarioTeamBody(TypedDict):
     name: str
 
 
+class ScenarioCutBody(TypedDict):
+    """One version of a scenario: its moves, the class it is made for, its usual minutes."""
+
+    id: str
+    name: str
+    session_minutes: int
+    turns: int
+    deliberation_minutes: int
+    default: bool
+
+
 class ScenarioBody(TypedDict):
     slug: str
     title: str
     summary: str
     teams: list[ScenarioTeamBody]
-    turns: int
+    turns: int  # of its default cut
     languages: list[str]
+    cuts: list[ScenarioCutBody]  # empty for a scenario in one version only
 
 
 class ScenarioCheckedBody(TypedDict):

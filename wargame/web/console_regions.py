@@ -114,6 +114,8 @@ def _phase_label(exercise: Exercise) -> str:
 
 def header(ctx: Ctx) -> dict[str, Any]:
     exercise = ctx.exercise
+    scenario = exercise_scenario(exercise)
+    cut = scenario.current_cut()
     ended = exercise.status == ExerciseStatus.ENDED
     exports = []
     if ended:
@@ -131,8 +133,10 @@ def header(ctx: Ctx) -> dict[str, Any]:
         "screen_url": reverse("web:screen", args=[exercise.pk]),
         "timeline_url": reverse("web:timeline", args=[exercise.pk]),
         "exports": exports,
-        "turn_count": exercise_scenario(exercise).turn_count,
-        "scenario_title": exercise_scenario(exercise).title.get(ctx.lang),
+        "turn_count": scenario.turn_count,
+        "scenario_title": scenario.title.get(ctx.lang),
+        "cut_name": cut.name.get(ctx.lang) if cut is not None else "",
+        "learning_objectives": [o.get(ctx.lang) for o in scenario.learning_objectives],
     }
 
 

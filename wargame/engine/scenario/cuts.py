@@ -9,6 +9,7 @@ scenario plays a cut the same way.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,12 @@ class Cut:
     moves: tuple[Move, ...]
     learning_objectives: tuple[int, ...]
     default: bool = False
+
+    @property
+    def usual_minutes(self) -> int:
+        """The deliberation most of its moves have: the cut's default (the setup form's)."""
+        counts = Counter(m.deliberation_minutes for m in self.moves)
+        return min(counts, key=lambda minutes: (-counts[minutes], minutes))
 
     def placed(self) -> dict[str, tuple[int, Placement]]:
         """Each inject this cut places, with the move it falls in."""

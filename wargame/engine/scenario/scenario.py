@@ -243,6 +243,7 @@ def project(scenario: Scenario, cut: Cut) -> Scenario:
     return dataclasses.replace(
         scenario,
         turn_count=len(cut.moves),
+        deliberation_minutes=cut.usual_minutes,
         turns=turns,
         hours_per_turn=cut.hours_per_turn,
         injects=tuple(injects),

@@ -81,6 +81,8 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> ExerciseBody:
         id=exercise.pk,
         title=exercise.title,
         scenario=exercise.scenario_slug,
+        cut=scenario.cut,
+        turns=scenario.turn_count,
         status=cast("ExerciseStatusName", exercise.status),
         turn=turn,
         phase=cast("PhaseName | None", exercise.phase),

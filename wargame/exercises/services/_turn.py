@@ -16,19 +16,16 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import validate_decision
-from wargame.engine.crisis import crisis_instability
 from wargame.engine.errors import EngineError
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
 from wargame.engine.views import agreements_for, outcome_for
-from wargame.exercises.audience import agreement_audience, all_views, channel_state_audience
+from wargame.exercises.audience import agreement_audience, all_views
 from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
 from wargame.exercises.events import (
     AgreementPayload,
-    ChannelStatePayload,
     DecisionPointPayload,
     EventType,
-    HotlinePayload,
     OutcomePayload,
     OverridePayload,
     PhaseChangedPayload,
@@ -37,14 +34,13 @@ from wargame.exercises.events import (
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
-    Channel,
-    ChannelKind,
     Decision,
     Exercise,
     ExerciseStatus,
     Phase,
 )
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
+from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.injects import scenario_injects_release
 from wargame.exercises.services.log import event_append, lock_held
 from wargame.exercises.services.scheduling import schedule_phase_timers
@@ -79,15 +75,16 @@ def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
 
 
 def _deliberation_minutes(exercise: Exercise) -> int | None:
-    """The turn's deliberation time: none without a clock, else the scenario's time for this turn
-    where it sets one, else the exercise's."""
+    """The turn's deliberation time: none without a clock; the facilitator's minutes where they
+    differ from the cut's usual ones (set at creation, they hold for every turn); else the
+    minutes the cut gives this move."""
     if exercise.deliberation_minutes is None:
         return None
     scenario = exercise_scenario(exercise)
+    if exercise.deliberation_minutes != scenario.deliberation_minutes:
+        return exercise.deliberation_minutes  # the facilitator's choice holds for every turn
     plan = next((p for p in scenario.turns if p.n == exercise.turn), None)
-    if plan is not None and plan.deliberation_minutes != scenario.deliberation_minutes:
-        return plan.deliberation_minutes
-    return exercise.deliberation_minutes
+    return plan.deliberation_minutes if plan is not None else exercise.deliberation_minutes
 
 
 def phase_enter(exercise: Exercise, phase: str, now: datetime) -> None:
@@ -392,41 +389,4 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
             audience=views,
             payload=payloads[CONTROL],
             view_payloads={v: p for v, p in payloads.items() if v != CONTROL},
-        )
-
-
-def hotline_changed(
-    exercise: Exercise, *, key: str, state: str, new_state: State | None = None
-) -> None:
-    """Announce a hotline's new state and open or close its channel.
-
-    ``new_state`` is the game state with the change (default: the exercise's saved state).
-    Control's payload also carries the crisis instability it implies, which a hotline moves:
-    without it control's ``ci`` could not follow the stream (docs/reliability.md#r10)."""
-    lock_held(exercise)
-    public = HotlinePayload(hotline=key, state=state)
-    views = all_views(exercise)
-    model = exercise_scenario(exercise).model()
-    ci = crisis_instability(new_state or exercise_state(exercise), model)
-    event_append(
-        exercise=exercise,
-        type=EventType.HOTLINE_CHANGED,
-        audience=views,
-        payload=HotlinePayload(hotline=key, state=state, ci=ci),
-        view_payloads={view: public for view in views if view != CONTROL},
-    )
-    channel = Channel.objects.filter(
-        exercise=exercise, kind=ChannelKind.HOTLINE, hotline=key
-    ).first()
-    if channel is None:
-        return
-    should_be_open = state != "down"
-    if channel.open != should_be_open:
-        channel.open = should_be_open
-        channel.save(update_fields=["open"])
-        event_append(
-            exercise=exercise,
-            type=EventType.CHANNEL_OPENED if should_be_open else EventType.CHANNEL_CLOSED,
-            audience=channel_state_audience(channel),
-            payload=ChannelStatePayload(id=channel.pk, name=channel.name, state=state),
         )

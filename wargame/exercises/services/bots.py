@@ -146,6 +146,7 @@ def bot_decision(exercise: Exercise, team: str) -> tuple[list[dict[str, Any]], s
         seed=bot_seed(exercise.seed, turn),
         catalogue=scenario.catalogue(),
         model=model,
+        standing_orders=scenario.bot_orders().get(team, ()),
         teams=tuple(scenario.teams),
     )
     actions = _valid_actions(exercise, team, decision.to_dict()["actions"])

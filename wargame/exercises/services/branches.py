@@ -188,6 +188,7 @@ def _branch_create(plan: _Plan, principal: Principal, now: datetime) -> Exercise
         title=title[:MAX_TITLE],
         scenario_slug=original.scenario_slug,
         scenario_text=original.scenario_text,
+        cut=original.cut,
         language=original.language,
         seed=plan.seed if plan.seed is not None else original.seed,
         status=ExerciseStatus.RUNNING,

@@ -107,18 +107,31 @@ def exercise_create(
     seed: int | None = None,
     deliberation_minutes: int | object | None = ...,
     ai_teams: Sequence[str] = (),
+    cut: str = "",
 ) -> Exercise:
     """A new exercise in ``draft`` from a scenario the user may use, with codes and channels.
 
-    ``deliberation_minutes`` left out takes the scenario's; ``None`` means no clock (practice).
-    ``ai_teams`` are played by control (decisions written with ``?team=``) until a person joins.
+    ``cut`` picks the scenario's version ("short", "half_day", "full_day"; "" its default).
+    ``deliberation_minutes`` left out takes the cut's; a value the facilitator sets holds for
+    every turn; ``None`` means no clock (practice). ``ai_teams`` are played by control (decisions
+    written with ``?team=``) until a person joins.
     """
     if language not in LANGUAGES:
         raise InvalidInput.on("language", _("Choose one of: en, ja, ko."))
     if not title.strip():
         raise InvalidInput.on("title", _("A title is required."))
     text = scenario_text_for(user=user, slug=scenario)
-    loaded: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    base: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    if cut and cut not in {c.id for c in base.cuts}:
+        offered = ", ".join(c.id for c in base.cuts)
+        raise InvalidInput.on(
+            "cut",
+            _("This scenario has no cut %(cut)s; choose one of: %(cuts)s.")
+            % {"cut": cut, "cuts": offered}
+            if offered
+            else _("This scenario comes in one version only: leave the cut empty."),
+        )
+    loaded = scenario_from_text(text, source_name=f"{scenario}.yaml", cut=cut)
     unknown_ai = sorted(set(ai_teams) - set(loaded.team_codes))
     if unknown_ai:
         raise InvalidInput.on(
@@ -133,6 +146,7 @@ def exercise_create(
             title=title.strip(),
             scenario_slug=loaded.slug,
             scenario_text=text,
+            cut=loaded.cut or "",
             language=language,
             seed=seed if seed is not None else secrets.randbits(62),
             deliberation_minutes=minutes,

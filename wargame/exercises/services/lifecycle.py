@@ -31,16 +31,12 @@ from wargame.exercises.models import (
     Phase,
     Team,
 )
-from wargame.exercises.services._turn import (
-    exercise_end,
-    hotline_changed,
-    phase_advance,
-    phase_enter,
-)
+from wargame.exercises.services._turn import exercise_end, phase_advance, phase_enter
 from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.bots import bot_seat, bot_seat_retire
 from wargame.exercises.services.exercises import codes_rotate
 from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.injects import adhoc_inject_release
 from wargame.exercises.services.joining import participant_move, participant_remove
 from wargame.exercises.services.log import event_append

@@ -58,11 +58,18 @@ def _release(
 
 
 def scenario_injects_release(
-    exercise: Exercise, scenario: Scenario, *, phase: str, before: State | None, after: State
+    exercise: Exercise,
+    scenario: Scenario,
+    *,
+    phase: str,
+    before: State | None,
+    after: State,
+    effects: bool = True,
 ) -> list[InjectRelease]:
     """Release what the scenario schedules for this turn and phase, and every condition inject
     that ``after`` made true, each whose branch holds on the state and the decisions taken so
-    far; each fires once, and applies its effects. The caller holds the exercise lock."""
+    far; each fires once, and applies its effects (unless ``effects`` is false: a what-if branch
+    copying a turn whose state already holds them). The caller holds the exercise lock."""
     due = releases_due(
         scenario,
         turn=exercise.turn or 0,
@@ -72,7 +79,7 @@ def scenario_injects_release(
         released=_released_keys(exercise),
         log=decision_log(exercise),
     )
-    return [_release_one(exercise, scenario, inject) for inject in due]
+    return [_release_one(exercise, scenario, inject, effects=effects) for inject in due]
 
 
 def decision_log(exercise: Exercise) -> list[Taken]:
@@ -109,7 +116,9 @@ def _languages(text: Text) -> dict[str, str]:
     return {lang: text.get(lang) for lang in LANGUAGES}
 
 
-def _release_one(exercise: Exercise, scenario: Scenario, inject: Inject) -> InjectRelease:
+def _release_one(
+    exercise: Exercise, scenario: Scenario, inject: Inject, *, effects: bool = True
+) -> InjectRelease:
     release = _release(
         exercise,
         key=inject.id,
@@ -118,12 +127,14 @@ def _release_one(exercise: Exercise, scenario: Scenario, inject: Inject) -> Inje
         audience=inject.audience,
         source=inject.source,
     )
-    if inject.effects:
+    if effects and inject.effects:
         _effects_apply(exercise, scenario, inject)
     return release
 
 
-def offset_inject_release(exercise: Exercise, scenario: Scenario, *, inject_id: str) -> bool:
+def offset_inject_release(
+    exercise: Exercise, scenario: Scenario, *, inject_id: str, effects: bool = True
+) -> bool:
     """Release one time-offset inject of the current turn if not yet released (task side)."""
     if inject_id in _released_keys(exercise):
         return False
@@ -132,7 +143,7 @@ def offset_inject_release(exercise: Exercise, scenario: Scenario, *, inject_id: 
         return False
     if not branch_open(scenario, inject, exercise_state(exercise), decision_log(exercise)):
         return False  # a branch the game did not take: never released
-    _release_one(exercise, scenario, inject)
+    _release_one(exercise, scenario, inject, effects=effects)
     return True
 
 
@@ -172,3 +183,13 @@ def adhoc_inject_release(exercise: Exercise, scenario: Scenario, args: dict[str,
         audience=views,
         source="control",
     )
+
+
+def effects_replayed(scenario: Scenario, state: State, inject_ids: Iterable[str]) -> State:
+    """``state`` after the effects of the scenario's injects ``inject_ids``, in that order."""
+    by_id = {i.id: i for i in scenario.inject_pool}
+    for inject_id in inject_ids:
+        inject = by_id.get(inject_id)
+        if inject is not None and inject.effects:
+            state = state_after(scenario, state, inject)
+    return state

@@ -10,6 +10,7 @@ import pytest
 
 from tests.answers import error_of
 from tests.cast import TEAMS, Game, client_key, game_create
+from wargame.exercises.models import Adjudication
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -101,7 +102,6 @@ def test_a_saved_draft_is_shared_by_the_team_and_names_who_saved_it(briefing: Ga
             "actions.0.target",
             id="self-target",
         ),
-        pytest.param("US", [{"action": "d.consult"}], "actions.0.target", id="missing-target"),
         pytest.param(
             "US",
             [{"action": "d.trilateral", "target": "ROK"}],
@@ -121,12 +121,6 @@ def test_a_saved_draft_is_shared_by_the_team_and_names_who_saved_it(briefing: Ga
             id="bad-param-value",
         ),
         pytest.param(
-            "DPRK",
-            [{"action": "s.missile_test", "target": "ROK", "params": {}}],
-            "actions.0.params",
-            id="missing-param",
-        ),
-        pytest.param(
             "US",
             [{"action": "c.propose", "params": {"measure": "c.hotline", "parties": ["US"]}}],
             "actions.0.params.parties",
@@ -144,6 +138,45 @@ def test_a_draft_the_engine_refuses_is_invalid_naming_the_field(
     assert field in error["fields"], error
     assert all(isinstance(reason, str) and reason for reason in error["fields"][field])
     assert briefing.players[code].get(_decision(briefing)).json()["status"] == "none"
+
+
+def test_an_incomplete_draft_saves_and_only_its_submit_is_refused(briefing: Game) -> None:
+    """A team fills in its rows one field at a time: the draft saves with a target or a required
+    parameter still missing, and what is missing is named when the team submits."""
+    halfway: list[dict[str, Any]] = [
+        *CONSULT,
+        {"action": "d.talks_offer"},
+        {"action": "m.killchain", "params": {}},
+    ]
+    saved = _put(briefing, halfway)
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["actions"] == [
+        *CONSULT,
+        {"action": "d.talks_offer"},
+        {"action": "m.killchain"},
+    ]
+    refused = _submit(briefing)
+    assert refused.status_code == 400, refused.content
+    assert list(error_of(refused)["fields"]) == ["actions.1.target"]
+    assert briefing.players["US"].get(_decision(briefing)).json()["status"] == "draft"
+    assert (
+        _put(
+            briefing, [*CONSULT, *TALKS, {"action": "m.killchain", "params": {"level": 1}}]
+        ).status_code
+        == 200
+    )
+    assert _submit(briefing).status_code == 200
+
+
+def test_the_lock_takes_a_draft_less_its_incomplete_actions(briefing: Game) -> None:
+    assert _put(briefing, [{"action": "d.talks_offer"}, *CONSULT]).status_code == 200
+    assert (
+        briefing.command("advance", expected_turn=1, expected_phase="briefing").status_code == 200
+    )
+    lock = briefing.command("advance", expected_turn=1, expected_phase="deliberation")
+    assert lock.status_code == 200, lock.content
+    taken = Adjudication.objects.get(exercise_id=briefing.exercise_id, turn=1).decisions
+    assert taken["US"]["actions"] == CONSULT
 
 
 def test_a_self_targeted_action_says_so(briefing: Game) -> None:

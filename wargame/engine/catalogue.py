@@ -279,8 +279,12 @@ def validate_decision(
     team: str,
     raw: Mapping[str, Any],
     model: Model | None = None,
+    *,
+    complete: bool = True,
 ) -> Decision:
-    """Check a raw decision {actions, rationale}; the first problem raises RuleViolation."""
+    """Check a raw decision {actions, rationale}; the first problem raises RuleViolation. A draft
+    (``complete=False``) may still lack an action's target or a required parameter: a team fills
+    in its rows one field at a time, and only what it submits must be whole."""
     from .model import load_model
 
     model = model or load_model()
@@ -313,16 +317,22 @@ def validate_decision(
         if team not in adef.actors:
             raise _fail(f"{where}.action", f"{team} cannot take {adef.id}.")
         target = item.get("target")
-        _check_target(model, adef, state, team, target, f"{where}.target")
+        if complete or target is not None:
+            _check_target(model, adef, state, team, target, f"{where}.target")
         params = item.get("params") or {}
         if not isinstance(params, Mapping):
             raise _fail(f"{where}.params", "params must be an object.")
-        error = next(iter(sorted(adef.validator.iter_errors(params), key=str)), None)
+        errors = adef.validator.iter_errors(params)
+        error = next(
+            iter(sorted((e for e in errors if complete or e.validator != "required"), key=str)),
+            None,
+        )
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             field_name = f"{where}.params" + (f".{path}" if path else "")
             raise _fail(field_name, f"{adef.id}: {error.message}")
-        _check_agreement(model, adef, state, team, params, f"{where}.params")
+        if complete or _agreement_key(adef) in (None, *params):
+            _check_agreement(model, adef, state, team, params, f"{where}.params")
         if adef.budgeted:
             budgeted += 1
             if budgeted > budget["actions_per_turn"]:
@@ -354,6 +364,36 @@ def _check_target(
         raise _fail(where, f"'{target}' is not a team in this game.")
     if target not in valid_targets(model, adef, state, team):
         raise _fail(where, f"{team} cannot target {target} with {adef.id}.")
+
+
+def _agreement_key(adef: ActionDef) -> str | None:
+    """The parameter naming what the action acts on, checked against the state."""
+    if adef.id in ("d.line", "c.propose"):
+        return "line" if adef.id == "d.line" else "parties"
+    return AGREEMENT_PARAM.get(adef.id) or ("agreement" if adef.id in STEP_ACTIONS else None)
+
+
+def decision_taken(
+    catalogue: Catalogue, state: State, team: str, raw: Mapping[str, Any], model: Model
+) -> Decision:
+    """What the engine takes of a saved draft at the lock: the decision, less any action still
+    incomplete or no longer legal (each dropped in turn, so the rest keep their order)."""
+    actions = list(raw.get("actions") or [])
+    while True:
+        try:
+            return validate_decision(catalogue, state, team, {**raw, "actions": actions}, model)
+        except RuleViolation as exc:
+            index = _action_index(exc.field)
+            if index is None or index >= len(actions):
+                raise
+            del actions[index]
+
+
+def _action_index(field_name: str | None) -> int | None:
+    parts = (field_name or "").split(".")
+    if len(parts) > 1 and parts[0] == "actions" and parts[1].isdigit():
+        return int(parts[1])
+    return None
 
 
 def _check_agreement(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
-from wargame.engine.catalogue import validate_decision
+from wargame.engine.catalogue import decision_taken
 from wargame.engine.errors import EngineError
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
@@ -136,8 +136,9 @@ def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance")
 
 
 def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> dict[str, Any]:
-    """Each team's saved decision as the engine takes it; at the lock a saved draft counts, and a
-    team with nothing saved takes no action (docs/model.md#8-a-turn)."""
+    """Each team's saved decision as the engine takes it; at the lock a saved draft counts (less
+    any action still incomplete), and a team with nothing saved takes no action
+    (docs/model.md#8-a-turn)."""
     catalogue = scenario.catalogue()
     decisions: dict[str, Any] = {}
     rows = Decision.objects.filter(exercise=exercise, turn=exercise.turn or 0).select_related(
@@ -146,11 +147,11 @@ def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> d
     for row in rows:
         raw = {"actions": row.actions, "rationale": row.rationale}
         try:
-            decisions[row.team.code] = validate_decision(
+            decisions[row.team.code] = decision_taken(
                 catalogue, state, row.team.code, raw, scenario.model()
             )
         except EngineError:
-            # Validated when saved against this same state, so this is a model change mid-game:
+            # Checked when saved against this same state, so this is a model change mid-game:
             # the team takes no action rather than the turn failing.
             logger.warning(
                 "exercise %s turn %s: %s decision no longer valid",

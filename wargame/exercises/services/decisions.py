@@ -157,6 +157,7 @@ def decision_save(
                 own.code,
                 {"actions": actions, "rationale": rationale},
                 scenario.model(),
+                complete=False,
             )
         except RuleViolation as exc:
             raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
@@ -177,6 +178,21 @@ def decision_save(
     return decision
 
 
+def _check_complete(exercise: Exercise, draft: Decision) -> None:
+    """A draft may be saved half filled in; what a team submits must be whole."""
+    scenario = exercise_scenario(exercise)
+    try:
+        validate_decision(
+            scenario.catalogue(),
+            exercise_state(exercise),
+            draft.team.code,
+            {"actions": draft.actions, "rationale": draft.rationale},
+            scenario.model(),
+        )
+    except RuleViolation as exc:
+        raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
+
+
 def decision_submit(
     *, principal: Principal, turn: int, now: datetime, team: str | None = None
 ) -> Decision:
@@ -189,6 +205,8 @@ def decision_submit(
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
         if existing is not None and existing.status == DecisionStatus.SUBMITTED:
             return existing
+        if existing is not None:
+            _check_complete(exercise, existing)
         decision = existing or Decision(exercise=exercise, team=own, turn=turn)
         decision.status = DecisionStatus.SUBMITTED
         decision.submitted_at = now

@@ -3,6 +3,7 @@ of it (docs/interface.md#shapes, #idempotency, #what-each-write-logs)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,7 +186,63 @@ def test_a_self_targeted_action_says_so(briefing: Game) -> None:
         [{"action": "s.missile_test", "target": "DPRK", "params": {"class": "SRBM"}}],
         code="DPRK",
     )
-    assert response.json()["error"]["fields"]["actions.0.target"] == ["DPRK cannot target itself."]
+    reasons = response.json()["error"]["fields"]["actions.0.target"]
+    assert reasons == ["A team cannot aim an action at itself."]
+
+
+ENGINE_WORDS = re.compile(r"\b[a-z]\.[a-z_]+\b|required property|/state/|\b(?:US|ROK|JPN|DPRK)\b")
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "level", "budget"),
+    [
+        (
+            "en",
+            "Choose a target for “Extended-deterrence consultation”.",
+            "Choose “Level” for “Set Kill Chain readiness”.",
+            "At most 3 actions a turn",
+        ),
+        (
+            "ja",
+            "「拡大抑止協議」の対象を選んでください。",
+            "「キルチェーン態勢の変更」の「レベル」を選んでください。",
+            "1ターンの行動は3つまでです",
+        ),
+        (
+            "ko",
+            "“확장억제 협의”의 대상을 선택하세요.",
+            "“킬체인 대비태세 설정”의 “단계” 항목을 선택하세요.",
+            "한 턴에 행동은 3개까지입니다",
+        ),
+    ],
+)
+def test_a_refusal_is_told_in_the_players_language_naming_the_field_in_words(
+    briefing: Game, lang: str, target: str, level: str, budget: str
+) -> None:
+    """No engine id or schema message reaches a player: the action by its title, the parameter
+    by its label, in the language the player reads."""
+    us = briefing.players["US"]
+    reasons: list[str] = []
+    for actions, field, expected in (
+        ([{"action": "d.consult"}], "actions.0.target", target),
+        ([{"action": "m.killchain", "params": {}}], "actions.0.params", level),
+    ):
+        saved = _put(briefing, actions)
+        assert saved.status_code == 200, saved.content
+        refused = us.post(
+            briefing.url("turns/1/decision/submit/"), {}, format="json", HTTP_ACCEPT_LANGUAGE=lang
+        )
+        assert refused.status_code == 400, refused.content
+        assert _error(refused)["fields"] == {field: [expected]}
+        assert _error(refused)["message"] == expected
+        reasons.append(expected)
+    over = [*CONSULT, *TALKS, {"action": "d.trilateral"}, {"action": "e.sanctions_up"}]
+    body = {"actions": over, "rationale": "", "client_key": client_key()}
+    refused = us.put(_decision(briefing), body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
+    (reason,) = _error(refused)["fields"]["actions.3"]
+    assert reason.startswith(budget)
+    for text in (*reasons, reason):
+        assert not ENGINE_WORDS.search(text), text
 
 
 def test_three_budgeted_actions_and_free_ones_fit_the_budget(briefing: Game) -> None:

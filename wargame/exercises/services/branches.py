@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import validate_decision
-from wargame.engine.errors import EngineError
+from wargame.engine.errors import EngineError, RuleViolation
 from wargame.engine.state import State, state_with
 from wargame.exercises.audience import all_views
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
@@ -64,6 +64,7 @@ from wargame.exercises.services.injects import (
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
+from wargame.exercises.violations import violation_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -337,9 +338,9 @@ def _turn_decisions(
             raw = {"actions": list(replacement.actions), "rationale": ""}
             try:
                 chosen[code] = validate_decision(catalogue, state, code, raw, model)
-            except EngineError as exc:
+            except RuleViolation as exc:
                 field = f"replace.{index}.{exc.field}" if exc.field else f"replace.{index}"
-                raise InvalidInput.on(field, exc.reason) from exc
+                raise InvalidInput.on(field, violation_reason(exc, catalogue)) from exc
             log.append({"turn": turn, "kind": "decision_replaced", "team": code, **raw})
             continue
         if code not in recorded:

@@ -37,11 +37,13 @@ from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.log import event_append, lock_held
 from wargame.exercises.shapes import decision_payload
+from wargame.exercises.violations import violation_reason
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from wargame.engine.catalogue import Catalogue
     from wargame.exercises.principals import Principal
 
 MAX_RATIONALE = 4000
@@ -160,7 +162,7 @@ def decision_save(
                 complete=False,
             )
         except RuleViolation as exc:
-            raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
+            raise _refused(exc, scenario.catalogue()) from exc
         decision.actions = checked.to_dict()["actions"]
         decision.rationale = rationale
         decision.version += 1
@@ -178,6 +180,13 @@ def decision_save(
     return decision
 
 
+def _refused(exc: RuleViolation, catalogue: Catalogue) -> InvalidInput:
+    """The engine's refusal as the player reads it: in words, without the field's path (the
+    room puts it by the field itself)."""
+    reason = violation_reason(exc, catalogue)
+    return InvalidInput(reason, fields={exc.field or "actions": [reason]})
+
+
 def _check_complete(exercise: Exercise, draft: Decision) -> None:
     """A draft may be saved half filled in; what a team submits must be whole."""
     scenario = exercise_scenario(exercise)
@@ -190,7 +199,7 @@ def _check_complete(exercise: Exercise, draft: Decision) -> None:
             scenario.model(),
         )
     except RuleViolation as exc:
-        raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
+        raise _refused(exc, scenario.catalogue()) from exc
 
 
 def decision_submit(

@@ -42,6 +42,11 @@ def _title(catalogue: Catalogue, lang: str, action: str | None) -> str:
     return _pick(texts()["labels"], lang, action or "")
 
 
+def _measure(lang: str, measure: str | None) -> str:
+    """An agreement's measure by its name (`c.swap` is the engine's id, never a reader's word)."""
+    return _pick(texts()["measures"], lang, measure or "")
+
+
 def _line(lang: str, key: str, **values: Any) -> str:
     return _pick(texts()["templates"], lang, key).format(**values)
 
@@ -76,19 +81,21 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
         return _line(
             lang,
             "agreement",
-            measure=_title(catalogue, lang, e.action) or e.action,
+            measure=_measure(lang, e.action),
             agreement=data.get("agreement"),
             status=_pick(texts()["statuses"], lang, str(data.get("status"))),
         )
     if e.kind == "violation":
-        return _line(lang, "violation", actor=_team(lang, e.actor), measure=e.action)
+        return _line(
+            lang, "violation", actor=_team(lang, e.actor), measure=_measure(lang, e.action)
+        )
     if e.kind == "accusation":
         return _line(
             lang,
             "accusation",
             actor=_team(lang, e.actor),
             target=_team(lang, e.target),
-            measure=e.action,
+            measure=_measure(lang, e.action),
         )
     if e.kind == "inject":
         return _line(lang, "inject_debate" if e.action == "R11.debate" else "inject_base_use")

@@ -312,7 +312,8 @@ def outcome(room: Room) -> dict[str, Any]:
 
     def title(action: str) -> str:
         adef = catalogue.actions.get(action)
-        return adef.text("title", room.lang) if adef is not None else action
+        # An outcome's agreement events carry the measure (`c.swap`), not an action.
+        return adef.text("title", room.lang) if adef is not None else measure_name(action)
 
     published = []
     for event in view_events_of(room.principal, [EventType.OUTCOME_PUBLISHED]):

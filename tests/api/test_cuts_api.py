@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.api.cast import facilitator_client
+from tests.cast import facilitator_client
 from wargame.exercises.models import Exercise, InjectRelease
 from wargame.exercises.services.timers import timers_run
 

@@ -233,13 +233,13 @@ def test_a_refusal_is_told_in_the_players_language_naming_the_field_in_words(
             briefing.url("turns/1/decision/submit/"), {}, format="json", HTTP_ACCEPT_LANGUAGE=lang
         )
         assert refused.status_code == 400, refused.content
-        assert _error(refused)["fields"] == {field: [expected]}
-        assert _error(refused)["message"] == expected
+        assert error_of(refused)["fields"] == {field: [expected]}
+        assert error_of(refused)["message"] == expected
         reasons.append(expected)
     over = [*CONSULT, *TALKS, {"action": "d.trilateral"}, {"action": "e.sanctions_up"}]
     body = {"actions": over, "rationale": "", "client_key": client_key()}
     refused = us.put(_decision(briefing), body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
-    (reason,) = _error(refused)["fields"]["actions.3"]
+    (reason,) = error_of(refused)["fields"]["actions.3"]
     assert reason.startswith(budget)
     for text in (*reasons, reason):
         assert not ENGINE_WORDS.search(text), text

@@ -55,6 +55,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(EX + "statements/", play_views.StatementListView.as_view(), name="statements"),
     path(EX + "agreements/", play_views.AgreementListView.as_view(), name="agreements"),
     path(TURN + "decision/", play_views.DecisionView.as_view(), name="decision"),
+    path(TURN + "beliefs/", play_views.BeliefsView.as_view(), name="beliefs"),
     path(
         TURN + "decision/submit/", play_views.DecisionSubmitView.as_view(), name="decision-submit"
     ),

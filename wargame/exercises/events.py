@@ -48,6 +48,8 @@ class EventType(StrEnum):
     ADJUDICATION_DECISION_POINT = "adjudication.decision_point"
     ADJUDICATION_OVERRIDDEN = "adjudication.overridden"
     OUTCOME_PUBLISHED = "outcome.published"
+    BELIEF_SUBMITTED = "belief.submitted"
+    DEBRIEF_RELEASED = "debrief.released"
     REPORT_PROGRESS = "report.progress"
     REPORT_READY = "report.ready"
     REPORT_FAILED = "report.failed"
@@ -295,6 +297,38 @@ class OutcomePayload(TypedDict):
     view_narratives: NotRequired[dict[str, dict[str, str]]]
 
 
+class BeliefPayload(TypedDict):
+    """A team's answers to the belief questionnaire (never the truth: that waits for the
+    debrief)."""
+
+    turn: int
+    team: str
+    version: int
+    answers: dict[str, Json]
+    answered: int
+    asked: int
+    updated_by: AuthorPayload | None
+
+
+class BeliefTruthRow(TypedDict):
+    turn: int
+    team: str
+    question: str
+    answer: Json
+    truth: Json
+
+
+class DebriefPayload(TypedDict):
+    """What a view may read once control releases the debrief: the end-of-game truth and the
+    beliefs it may set against it (a team its own, observers the teams' under the teaching
+    view, control all); control's copy adds the views released to."""
+
+    turn: int | None
+    state: EngineRecord
+    beliefs: list[BeliefTruthRow]
+    views: NotRequired[list[str]]
+
+
 class ReportProgressPayload(TypedDict):
     id: int
     progress: int
@@ -333,6 +367,8 @@ EventPayload = (
     | DecisionPointPayload
     | OverriddenPayload
     | OutcomePayload
+    | BeliefPayload
+    | DebriefPayload
     | ReportProgressPayload
     | ReportReadyPayload
     | ReportFailedPayload
@@ -471,6 +507,18 @@ SPECS: Mapping[EventType, EventSpec] = {
         "all",
         "every view: control the truth, each team what it perceived, observers the public events",
         open=True,
+    ),
+    EventType.BELIEF_SUBMITTED: EventSpec(
+        "A team saved its answers to the belief questionnaire.",
+        (BeliefPayload,),
+        "row",
+        "the team and control",
+    ),
+    EventType.DEBRIEF_RELEASED: EventSpec(
+        "Control opened the debrief: the end-of-game truth, and the beliefs set against it.",
+        (DebriefPayload,),
+        "row",
+        "the views control chose (each its own payload), and control",
     ),
     EventType.REPORT_PROGRESS: EventSpec(
         "An after-action report job moved on.", (ReportProgressPayload,), "row", REPORT_READERS

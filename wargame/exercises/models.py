@@ -501,3 +501,30 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk} of exercise {self.exercise_id} ({self.format}, {self.status})"
+
+
+class BeliefAnswer(models.Model):
+    """A team's answers to the scenario's belief questionnaire for one turn, and beside each the
+    engine's truth: filled at the lock from the state (a question about what happens later once
+    its window has closed), never shown to the team before control releases the debrief."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="beliefs")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="beliefs")
+    turn = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)  # question id -> the team's answer
+    truths = models.JSONField(default=dict)  # question id -> the engine's truth (control only)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "turn"], name="one_belief_answer_per_team_turn"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} beliefs turn {self.turn}"

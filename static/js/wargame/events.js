@@ -24,6 +24,8 @@ export const EVENT_TYPES = Object.freeze({
   ADJUDICATION_DECISION_POINT: "adjudication.decision_point",
   ADJUDICATION_OVERRIDDEN: "adjudication.overridden",
   OUTCOME_PUBLISHED: "outcome.published",
+  BELIEF_SUBMITTED: "belief.submitted",
+  DEBRIEF_RELEASED: "debrief.released",
   REPORT_PROGRESS: "report.progress",
   REPORT_READY: "report.ready",
   REPORT_FAILED: "report.failed",

@@ -39,6 +39,7 @@ from wargame.exercises.models import (
     ExerciseStatus,
     Phase,
 )
+from wargame.exercises.services.beliefs import belief_truths_fill
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
 from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.injects import scenario_injects_release
@@ -218,6 +219,8 @@ def turn_lock(exercise: Exercise, *, now: datetime, reason: str) -> Adjudication
     exercise.phase_started_at = now
     exercise.save(update_fields=["phase", "deadline", "phase_started_at"])
     phase_changed(exercise, reason=reason)
+    # The questionnaire closes with the lock: the truths the state answers are stored now.
+    belief_truths_fill(exercise)
     adjudication = _propose(exercise, attempt=0)
     if exercise.auto_publish and not adjudication.proposal["requires_nuclear_approval"]:
         outcome_publish(exercise, approve_nuclear=False, now=now)
@@ -363,6 +366,7 @@ def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime)
     adjudication.published_at = now
     adjudication.save(update_fields=["status", "approved_nuclear", "published_at"])
     scenario_injects_release(exercise, scenario, phase=Phase.OUTCOME, before=before, after=after)
+    belief_truths_fill(exercise)  # the questions whose window this outcome closes
     exercise.phase = Phase.OUTCOME
     exercise.phase_started_at = now
     exercise.save(update_fields=["state", "phase", "phase_started_at"])

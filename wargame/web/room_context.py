@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.events import CLOCK_EVENTS, EventType, refresh_on
+from wargame.exercises.selectors.beliefs import belief_answers_for
 from wargame.exercises.selectors.reads import (
     actions_available,
     agreements_visible,
@@ -68,6 +69,7 @@ REFRESH: dict[str, str] = {
         EventType.AGREEMENT_CHANGED,
         EventType.OUTCOME_PUBLISHED,
     ),
+    "beliefs": refresh_on(EventType.BELIEF_SUBMITTED, *CLOCK_EVENTS),
     "channels": refresh_on(
         EventType.MESSAGE_POSTED,
         EventType.CHANNEL_OPENED,
@@ -260,6 +262,34 @@ def decision(room: Room) -> dict[str, Any]:
     }
 
 
+def beliefs(room: Room) -> dict[str, Any]:
+    """The scenario's questions put to the team, in the room's language, with its saved answers;
+    open during deliberation only (the questionnaire closes at the lock)."""
+    exercise = room.exercise
+    turn = exercise.turn
+    asked = [q for q in room.scenario.beliefs if room.team in q.teams]
+    saved = belief_answers_for(room.principal, turn) if turn is not None else {}
+    questions = [
+        {
+            "id": q.id,
+            "ask": q.ask.get(room.lang),
+            "answer": q.answer,
+            "saved": saved.get(q.id),
+            "saved_json": json.dumps(saved.get(q.id)),
+            "options": [
+                {"value": json.dumps(o.value), "text": o.text.get(room.lang)} for o in q.options
+            ],
+        }
+        for q in asked
+    ]
+    open_now = (
+        exercise.status == "running"
+        and exercise.phase == "deliberation"
+        and (exercise.deadline is None or exercise.deadline > timezone.now())
+    )
+    return {"questions": questions, "open": open_now, "turn": turn, "answered": len(saved)}
+
+
 def _with_state_name(channel: Mapping[str, Any]) -> dict[str, Any]:
     """A hotline's state ("up", "down") in the reader's words beside the state itself."""
     return {**channel, "state_name": value_label(channel["state"]) if "state" in channel else ""}
@@ -365,6 +395,7 @@ BUILDERS = {
     "situation": situation,
     "agreements": agreements,
     "decision": decision,
+    "beliefs": beliefs,
     "statements": statements,
     "outcome": outcome,
     "practice": practice,

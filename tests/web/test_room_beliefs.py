@@ -1,0 +1,42 @@
+"""The questionnaire in the team room: the team's own questions in its language during
+deliberation, its saved answers, closed outside deliberation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.web.test_room_helpers import html, room_url, to_deliberation
+
+if TYPE_CHECKING:
+    from tests.web.conftest import WebCast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_room_asks_the_teams_own_questions_in_its_language(web_cast: WebCast) -> None:
+    url = room_url(web_cast.exercise_id, "beliefs")
+    before = html(web_cast.players["US"], url)
+    assert 'data-testid="beliefs-closed"' in before
+    to_deliberation(web_cast)
+    us = web_cast.players["US"]
+    saved = web_cast.game.players["US"].put(
+        web_cast.game.url("turns/1/beliefs/"),
+        {"answers": {"dprk_launchers": "dispersed"}},
+        format="json",
+    )
+    assert saved.status_code == 200
+    page = html(us, url)
+    assert 'data-testid="beliefs-form"' in page
+    assert "Where are the DPRK's mobile launchers now?" in page.replace("&#x27;", "'")
+    assert 'value="&quot;dispersed&quot;" data-type="json" checked' in page
+    # Asked of Japan and the DPRK only.
+    assert 'data-testid="belief-strike_on_detection"' not in page
+    us.defaults["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    korean = html(us, url)
+    assert "북한의 이동식 발사대는 지금 어떤 상태에 있는가?" in korean
+    assert "Where are the DPRK" not in korean
+    dprk = html(web_cast.players["DPRK"], url)
+    assert 'data-testid="belief-strike_on_detection"' in dprk
+    assert "checked" not in dprk

@@ -12,11 +12,20 @@ so the same game always gets the same answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.bots import view_value
 from wargame.engine.rng import draw
-from wargame.engine.scenario.conditions import AllOf, AnyOf, Compare, Condition, Decided, Not
+from wargame.engine.scenario.conditions import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    Decided,
+    Not,
+    evaluate,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,7 +38,7 @@ SPREAD = 0.1  # the seeded spread of its answers
 FLOOR, CEILING = 0.05, 0.95
 
 
-def _read(view: Mapping[str, Any], pointer: str) -> Any:
+def read_view(view: Mapping[str, Any], pointer: str) -> Any:
     if pointer == "rung/max":
         rungs = view.get("rung")
         values = [
@@ -47,8 +56,6 @@ def _read(view: Mapping[str, Any], pointer: str) -> Any:
 
 def _near(compare: Compare, value: Any) -> float:
     """How likely a comparison looks from its current value."""
-    from wargame.engine.scenario.conditions import evaluate
-
     if value is None:
         return UNKNOWN
     if evaluate(compare, lambda _pointer: value):
@@ -82,7 +89,46 @@ def likelihood(condition: Condition, view: Mapping[str, Any], team: str) -> floa
             return 0.5
         trust = view_value(view, f"trust/{team}/{condition.team}")
         return 0.15 + 0.7 * float(trust) if isinstance(trust, int | float) else UNKNOWN
-    return _near(condition, _read(view, condition.var))
+    return _near(condition, read_view(view, condition.var))
+
+
+def seen_of(
+    question: Question,
+    *,
+    asked_turn: int,
+    views: Mapping[int, Mapping[str, Any]],
+    window: int,
+) -> Any:
+    """What a team's own view showed of a question's truth: the variable as it knew it, or whether
+    the condition held in its views of the turns watched. None where its view cannot tell (a
+    decision of another team) or the window is still open."""
+    truth = question.truth
+    if truth.kind == "var":
+        view = views.get(asked_turn)
+        return None if view is None else read_view(view, str(truth.var))
+    if truth.condition is None or _names_decision(truth.condition):
+        return None
+    condition = truth.condition
+    turns = (
+        [asked_turn] if truth.kind == "holds" else range(asked_turn + 1, asked_turn + window + 1)
+    )
+    seen = False
+    for turn in turns:
+        view = views.get(turn)
+        if view is None:
+            return None
+        seen = seen or evaluate(condition, partial(read_view, view))
+    return seen
+
+
+def _names_decision(condition: Condition) -> bool:
+    if isinstance(condition, Decided):
+        return True
+    if isinstance(condition, AllOf | AnyOf):
+        return any(_names_decision(item) for item in condition.items)
+    if isinstance(condition, Not):
+        return _names_decision(condition.item)
+    return False
 
 
 def _spread(seed: int, turn: int, team: str, question: str) -> float:
@@ -99,7 +145,7 @@ def bot_answers(
             continue
         truth = question.truth
         if question.answer == "choice":
-            believed = _read(view, str(truth.var))
+            believed = read_view(view, str(truth.var))
             values = question.option_values()
             answers[question.id] = believed if believed in values else values[0]
             continue

@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from wargame.engine.scenario.belief_bots import seen_of
+from wargame.engine.scenario.beliefs import window_turns
+from wargame.engine.scenario.objectives import check_met
+from wargame.engine.views import view_for
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.models import (
     Adjudication,
@@ -21,11 +25,14 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.principals import Principal
+from wargame.exercises.selectors.beliefs import belief_answers_known
 from wargame.exercises.selectors.history import HistoryPoint, escalation_history
 from wargame.exercises.selectors.turns import StreamLog, turns_of, view_stream
+from wargame.exercises.services.beliefs import played_states
 from wargame.exercises.services.game import exercise_scenario
+from wargame.exercises.services.injects import decision_log
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 from wargame.reports.aar.analysis import (
     agreement_rows,
     chart_data,
@@ -34,17 +41,20 @@ from wargame.reports.aar.analysis import (
     perception_rows,
     say_do_rows,
 )
+from wargame.reports.aar.debrief import Answer, belief_teams, scorecard
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.text import Words
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
+    from wargame.engine.scenario.objectives import Check
     from wargame.exercises.models import Exercise
     from wargame.exercises.selectors.turns import TurnLog
     from wargame.reports.aar.shapes import (
         AgreementRow,
+        BeliefTeam,
         ChartData,
         DecisionPointRow,
         DecisionRow,
@@ -53,6 +63,7 @@ if TYPE_CHECKING:
         PerceptionRow,
         Question,
         SayDoRow,
+        ScoreTeam,
         TeamRow,
         TurnRow,
     )
@@ -73,11 +84,10 @@ class ReportData:
     overrides: list[OverrideRow]
     decision_points: list[DecisionPointRow]
     questions: list[Question]
-
-
-def read_log(exercise: Exercise, view: str, *, up_to: int) -> StreamLog:
-    """The view's stream up to its position ``up_to``, folded into turns."""
-    return turns_of(view_stream(exercise_id=exercise.pk, view=view, upto=up_to))
+    released: bool
+    scorecard: list[ScoreTeam]
+    learning_objectives: list[str]
+    beliefs: list[BeliefTeam]
 
 
 def _when(moment: datetime | None, words: Words) -> str:
@@ -215,11 +225,62 @@ def _history(exercise: Exercise, view: str) -> list[HistoryPoint]:
     return escalation_history(Principal(exercise_id=exercise.pk, view=view))
 
 
+def _teams_shown(teams: list[str], view: str, *, released: bool) -> list[str]:
+    """Whose objectives and beliefs the reader sees: control every team's, a team its own,
+    observers every team's once the debrief reached them."""
+    if view == CONTROL:
+        return teams
+    if view == OBSERVERS:
+        return teams if released else []
+    return [code for code in teams if team_view(code) == view]
+
+
+def _check_met(exercise: Exercise, words: Words) -> Callable[[Check], bool]:
+    states, log, model = played_states(exercise), decision_log(exercise), words.scenario.model()
+    return lambda check: check_met(check, states, model, log=log)
+
+
+def _answers(
+    exercise: Exercise,
+    words: Words,
+    view: str,
+    known: list[dict[str, Any]],
+    released: bool,
+) -> list[Answer]:
+    """Each answer with what it is set against: the truth once the reader may see it, else what
+    the team's own view showed (a team's report before the debrief)."""
+    if released or not view.startswith("team:"):
+        return [
+            Answer(int(k["turn"]), str(k["team"]), str(k["question"]), k["answer"], k["truth"])
+            for k in known
+        ]
+    team = view.removeprefix("team:")
+    scenario, model = words.scenario, words.scenario.model()
+    views = {s.turn: view_for(s, team, model) for s in played_states(exercise)}
+    questions = {q.id: q for q in scenario.beliefs}
+    out: list[Answer] = []
+    for k in known:
+        question = questions.get(str(k["question"]))
+        seen = (
+            None
+            if question is None
+            else seen_of(
+                question,
+                asked_turn=int(k["turn"]),
+                views=views,
+                window=window_turns(question, scenario.hours_per_turn),
+            )
+        )
+        out.append(Answer(int(k["turn"]), team, str(k["question"]), k["answer"], seen))
+    return out
+
+
 def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportData:
     """Everything the report shows ``view``, in ``lang``, as of the view's stream now."""
     words = Words.build(lang, exercise_scenario(exercise))
     position = int(exercise.view_positions.get(view, 0))
-    log = read_log(exercise, view, up_to=position)
+    events = view_stream(exercise_id=exercise.pk, view=view, upto=position)
+    log = turns_of(events)
     published = list(
         Adjudication.objects.filter(
             exercise=exercise, status=AdjudicationStatus.PUBLISHED
@@ -237,7 +298,13 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
     agreements = agreement_rows(published, words, view)
     points = decision_points(adjudicated)
     overrides = override_rows(adjudicated)
+    known, released = belief_answers_known(exercise.pk, view, events)
+    shown = _teams_shown(teams, view, released=released)
     return ReportData(
+        released=released,
+        scorecard=scorecard(words, shown, _check_met(exercise, words) if released else None),
+        learning_objectives=[t.get(lang) for t in words.scenario.learning_objectives],
+        beliefs=belief_teams(words, shown, _answers(exercise, words, view, known, released)),
         lang=lang,
         words=words,
         view=view,

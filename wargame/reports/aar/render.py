@@ -62,6 +62,10 @@ def _context(data: ReportData, charts: dict[str, str], font_faces: str) -> dict[
             for point in data.decision_points
         ],
         "questions": data.questions,
+        "scorecard": data.scorecard,
+        "learning_objectives": data.learning_objectives,
+        "beliefs": data.beliefs,
+        "released": data.released,
     }
 
 

@@ -40,3 +40,19 @@ def test_the_room_asks_the_teams_own_questions_in_its_language(web_cast: WebCast
     dprk = html(web_cast.players["DPRK"], url)
     assert 'data-testid="belief-strike_on_detection"' in dprk
     assert "checked" not in dprk
+
+
+def test_control_sees_each_teams_progress_on_the_questionnaire(web_cast: WebCast) -> None:
+    to_deliberation(web_cast)
+    saved = web_cast.game.players["US"].put(
+        web_cast.game.url("turns/1/beliefs/"),
+        {"answers": {"dprk_launchers": "stored"}},
+        format="json",
+    )
+    assert saved.status_code == 200
+    teams = html(web_cast.control, f"/console/{web_cast.exercise_id}/part/teams/")
+    assert 'data-team="US">Beliefs: 1 of 2 answered' in teams
+    assert 'data-team="DPRK">Beliefs: 0 of 3 answered' in teams
+    # The refresh list names the event, so the region follows each team's answers live.
+    page = html(web_cast.control, f"/console/{web_cast.exercise_id}/")
+    assert "belief.submitted" in page

@@ -20,6 +20,7 @@ from wargame.engine.narrative import advice_text
 from wargame.exercises.errors import NotFound
 from wargame.exercises.events import ANY_EVENT, CLOCK_EVENTS, PRESENCE, EventType, refresh_on
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
+from wargame.exercises.selectors.beliefs import belief_progress
 from wargame.exercises.selectors.console import (
     event_tail,
     proposal_needs_nuclear_approval,
@@ -85,6 +86,8 @@ EVENT_LABELS: dict[EventType, _StrPromise] = {
     EventType.OUTCOME_PUBLISHED: gettext_lazy("Outcome published"),
     EventType.REPORT_PROGRESS: gettext_lazy("Report in progress"),
     EventType.REPORT_READY: gettext_lazy("Report ready"),
+    EventType.BELIEF_SUBMITTED: gettext_lazy("Beliefs answered"),
+    EventType.DEBRIEF_RELEASED: gettext_lazy("Debrief released"),
 }
 
 HOTLINE_LABELS: dict[str, _StrPromise] = {
@@ -234,8 +237,16 @@ def teams(ctx: Ctx) -> dict[str, Any]:
     for item in state_for(ctx.principal).get("advice") or ():
         text = advice_text(item["rule"], item.get("recommends") or (), ctx.lang)
         advice.setdefault(item["team"], []).append(text)
+    turn = ctx.exercise.turn
+    answered = belief_progress(ctx.principal, turn) if turn is not None else {}
+    scenario = exercise_scenario(ctx.exercise)
     rows = [
-        {**row, "advice": advice.get(row["code"], [])}
+        {
+            **row,
+            "advice": advice.get(row["code"], []),
+            "beliefs_answered": answered.get(row["code"], 0),
+            "beliefs_asked": sum(1 for q in scenario.beliefs if row["code"] in q.teams),
+        }
         for row in team_rows(ctx.principal, ctx.lang, timezone.now())
     ]
     return {
@@ -346,6 +357,7 @@ def _event_summary(event_type: EventType, payload: Any, lang: str) -> str:
         EventType.DECISION_SUBMITTED,
         EventType.DECISION_SAVED,
         EventType.TEAM_AI_CHANGED,
+        EventType.BELIEF_SUBMITTED,
     ):
         return str(payload.get("team") or "")
     if event_type == EventType.HOTLINE_CHANGED:
@@ -401,6 +413,7 @@ REGIONS: dict[str, Region] = {
             EventType.PARTICIPANT_LEFT,
             EventType.DECISION_SAVED,
             EventType.DECISION_SUBMITTED,
+            EventType.BELIEF_SUBMITTED,
             EventType.PHASE_CHANGED,
             EventType.TEAM_AI_CHANGED,
             EventType.EXERCISE_STARTED,

@@ -63,3 +63,11 @@ def belief_answers_known(
         for q, a in answers.items()
     ]
     return known, False
+
+
+def belief_progress(principal: Principal, turn: int) -> dict[str, int]:
+    """Control's view of the questionnaire this turn: how many questions each team answered."""
+    if not principal.is_control:
+        return {}
+    rows = BeliefAnswer.objects.filter(exercise_id=principal.exercise_id, turn=turn)
+    return {code: len(answers) for code, answers in rows.values_list("team__code", "answers")}

@@ -56,3 +56,13 @@ def test_control_sees_each_teams_progress_on_the_questionnaire(web_cast: WebCast
     # The refresh list names the event, so the region follows each team's answers live.
     page = html(web_cast.control, f"/console/{web_cast.exercise_id}/")
     assert "belief.submitted" in page
+
+
+def test_the_console_offers_the_debrief_once_the_game_has_ended(web_cast: WebCast) -> None:
+    url = f"/console/{web_cast.exercise_id}/part/controls/"
+    to_deliberation(web_cast)
+    assert 'data-testid="debrief-form"' not in html(web_cast.control, url)
+    assert web_cast.game.command("end").status_code == 200
+    page = html(web_cast.control, url)
+    assert 'data-testid="debrief-form"' in page
+    assert 'value=\'["teams", "observers"]\'' in page

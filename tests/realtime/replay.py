@@ -48,6 +48,12 @@ NO_SNAPSHOT_CHANGE: dict[EventType, str] = {
     EventType.ADJUDICATION_DECISION_POINT: (
         "repeats an item of the proposal's decision_points, which adjudication.proposed carried"
     ),
+    EventType.BELIEF_SUBMITTED: (
+        "a team's answers are read from its event stream; no REST read lists them"
+    ),
+    EventType.DEBRIEF_RELEASED: (
+        "the debrief is read from the event stream and the report; no REST read changes"
+    ),
     EventType.REPORT_PROGRESS: REPORT_JOB,
     EventType.REPORT_READY: REPORT_JOB,
     EventType.REPORT_FAILED: REPORT_JOB,

@@ -402,6 +402,21 @@ CASES: tuple[Case, ...] = (
         lambda g: g.command("set_ai", team="DPRK", ai=True),
     ),
     Case(
+        "a team answers its belief questions",
+        (EventType.BELIEF_SUBMITTED,),
+        "deliberation",
+        lambda g: g.ok(
+            g.roles["team:US"].put(g.url(f"turns/{g.turn()}/beliefs/"), {"answers": {}}, "json")
+        ),
+    ),
+    Case(
+        "the debrief is released",
+        (EventType.DEBRIEF_RELEASED,),
+        "outcome",
+        lambda g: g.command("release_debrief", views=["teams", "observers"]),
+        prepare=lambda g: g.command("end"),
+    ),
+    Case(
         "a report is made",
         (EventType.REPORT_PROGRESS, EventType.REPORT_READY),
         "outcome",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
     from rest_framework.test import APIClient
 
-    from tests.api.cast import Game
+    from tests.cast import Game
 
 US_ANSWERS = {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}
 

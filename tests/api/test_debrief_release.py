@@ -10,7 +10,7 @@ import pytest
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
 
-    from tests.api.cast import Game
+    from tests.cast import Game
 
 
 @pytest.fixture(autouse=True)

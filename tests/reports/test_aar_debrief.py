@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.cast import TEAMS, Game, game_create
+from tests.cast import TEAMS, Game, game_create
 from wargame.engine.scenario import load_builtin
 from wargame.exercises.models import Exercise
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view

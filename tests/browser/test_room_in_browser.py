@@ -69,3 +69,31 @@ def test_the_japanese_team_room_has_no_untranslated_english(
     text = page.locator("body").inner_text()
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9]+", text))
     assert words - ALLOWED_LATIN == set(), sorted(words - ALLOWED_LATIN)
+
+
+def test_a_partner_sees_a_joint_proposal_arrive_and_joins_with_one_click(
+    stack: Stack, chromium: Browser
+) -> None:
+    game = game_create(facilitator_client("control"))
+    us = open_context(chromium).new_page()
+    errors = watch_errors(us)
+    player_joins(us, f"{stack.base}/join/?code={game.join_codes['US']}", "Alex")
+    japan = open_context(chromium).new_page()
+    player_joins(japan, f"{stack.base}/join/?code={game.join_codes['JPN']}", "Aoi")
+    game.command("start")
+    game.command("advance")
+    phase_is(us, "deliberation")
+
+    consult = {"action": "d.consult", "target": "US", "params": {"format": "EDSCG"}}
+    proposed = game.players["ROK"].post(game.url("turns/1/joint/"), consult, format="json")
+    assert proposed.status_code == 201, proposed.content
+    proposal = us.get_by_test_id("joint-proposal")
+    expect(proposal).to_contain_text("Proposed by ROK lead.")
+    us.get_by_test_id("joint-join").click()
+    expect(us.get_by_test_id("joint-joined")).to_be_visible()
+    draft = game.players["US"].get(game.url("turns/1/decision/")).json()
+    assert [(a["action"], a.get("target")) for a in draft["actions"]] == [("d.consult", "ROK")]
+    expect(us.locator("[data-action-rows] select").first).to_have_value("d.consult")
+    expect(japan.get_by_test_id("joint")).to_be_visible()
+    assert japan.get_by_test_id("joint-proposal").count() == 0
+    assert errors == []

@@ -8,6 +8,7 @@ from wargame.api import (
     exercise_views,
     export_views,
     facilitator_views,
+    joint_views,
     play_views,
     practice_views,
     report_views,
@@ -58,6 +59,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         TURN + "decision/submit/", play_views.DecisionSubmitView.as_view(), name="decision-submit"
     ),
+    path(TURN + "joint/", joint_views.JointListView.as_view(), name="joint"),
+    path(TURN + "joint/join/", joint_views.JointJoinView.as_view(), name="joint-join"),
     path(TURN + "adjudication/", review_views.AdjudicationView.as_view(), name="adjudication"),
     path(TURN + "adjudication/reroll/", review_views.RerollView.as_view(), name="reroll"),
     path(TURN + "adjudication/publish/", review_views.PublishView.as_view(), name="publish"),

@@ -299,6 +299,38 @@ class DecisionWrite(models.Model):
         return f"{self.client_key} on decision {self.decision_id}"
 
 
+class JointProposal(models.Model):
+    """A team's proposal that named partners take a joint action with it this turn (a
+    consultation, a combined exercise). Proposing is an explicit act, addressed to the partners:
+    what a team drafts stays its own until it proposes."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    turn = models.PositiveIntegerField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=8, blank=True, default="")
+    params = models.JSONField(default=dict)
+    partners = models.JSONField(help_text=_("Team codes."))
+    joined = models.JSONField(default=list, help_text=_("Partners that joined, in order."))
+    proposed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The proposer, its partners and control (exercises.audience.joint_audience).
+    audience = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "turn", "team", "action"], name="one_joint_proposal_per_action"
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.team} proposes {self.action} in turn {self.turn}"
+
+
 class ChannelKind(models.TextChoices):
     TEAM = "team", _("Team")
     ALLIED = "allied", _("Allied")

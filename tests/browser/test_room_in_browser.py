@@ -1,5 +1,6 @@
-"""The team room in a real browser: a reload mid-draft keeps what was typed, and the Japanese
-interface shows no untranslated English."""
+"""The team room in a real browser: a reload mid-draft keeps what was typed, the Japanese
+interface shows no untranslated English, a joint proposal arrives live and is joined with one
+click, and handing a team to the AI is confirmed and told to its players."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.flows import open_context, phase_is, player_joins, watch_errors
+from tests.browser.flows import (
+    facilitator_signs_in,
+    open_context,
+    phase_is,
+    player_joins,
+    watch_errors,
+)
 from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Dialog
 
     from tests.browser.stack import Stack
 
@@ -97,3 +104,38 @@ def test_a_partner_sees_a_joint_proposal_arrive_and_joins_with_one_click(
     expect(japan.get_by_test_id("joint")).to_be_visible()
     assert japan.get_by_test_id("joint-proposal").count() == 0
     assert errors == []
+
+
+def test_handing_a_team_to_the_ai_is_confirmed_and_its_players_are_told(
+    stack: Stack, chromium: Browser
+) -> None:
+    game = game_create(facilitator_client("control"))
+    us = open_context(chromium).new_page()
+    player_joins(us, f"{stack.base}/join/?code={game.join_codes['US']}", "Alex")
+    game.command("start")
+    phase_is(us, "briefing")
+    expect(us.get_by_test_id("ai-notice")).to_have_count(0)
+
+    console = chromium.new_context().new_page()
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        # The first time control changes its mind; the second time it means it.
+        asked.append(dialog.message)
+        if len(asked) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    console.on("dialog", answer)
+    facilitator_signs_in(console, stack.base, "control")
+    console.goto(f"{stack.base}/console/{game.exercise_id}/")
+    row = console.locator('[data-testid="team-status"][data-team="US"]')
+    row.get_by_test_id("hand-to-ai").click()
+    console.wait_for_timeout(500)
+    teams = game.control.get(game.url()).json()["teams"]
+    assert [t["ai"] for t in teams if t["code"] == "US"] == [False]
+    row.get_by_test_id("hand-to-ai").click()
+    expect(us.get_by_test_id("ai-notice")).to_be_visible()
+    assert len(asked) == 2
+    assert "AI stand-in" in asked[0]

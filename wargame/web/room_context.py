@@ -154,6 +154,8 @@ def header(room: Room) -> dict[str, Any]:
         "teams": [
             {**t, "name": room.team_names.get(t["code"], t["name"])} for t in payload["teams"]
         ],
+        # Control handed this team to a bot: its players are told so in their own room.
+        "own_ai": any(t["code"] == room.team and t["ai"] for t in payload["teams"]),
     }
 
 

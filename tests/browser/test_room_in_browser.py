@@ -139,3 +139,33 @@ def test_handing_a_team_to_the_ai_is_confirmed_and_its_players_are_told(
     expect(us.get_by_test_id("ai-notice")).to_be_visible()
     assert len(asked) == 2
     assert "AI stand-in" in asked[0]
+
+
+def test_the_room_warns_at_five_and_one_minute_and_shows_local_times(
+    stack: Stack, chromium: Browser
+) -> None:
+    """The browser's zone is Tokyo (UTC+9): times of day read in Tokyo time, UTC on hover."""
+    game = game_create(facilitator_client("control"), deliberation_minutes=6)
+    page = open_context(chromium).new_page()
+    errors = watch_errors(page)
+    page.clock.install()
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes['ROK']}", "Min-ji")
+    game.command("start")
+    game.command("advance")
+    phase_is(page, "deliberation")
+    warning = page.get_by_test_id("deadline-warning")
+    expect(warning).to_be_hidden()
+
+    page.clock.fast_forward("01:10")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text("Five minutes left to submit your decision.")
+    page.clock.fast_forward("04:00")
+    expect(warning).to_have_text("One minute left: submit your decision now.")
+    expect(warning).to_have_attribute("role", "alert")
+
+    stamp = page.get_by_test_id("inject-item").first.locator("time")
+    utc = stamp.get_attribute("title") or ""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", utc), utc
+    hour, minute = int(utc[11:13]), utc[14:16]
+    expect(stamp).to_have_text(f"{(hour + 9) % 24:02d}:{minute}")
+    assert errors == []

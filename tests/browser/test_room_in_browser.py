@@ -169,3 +169,57 @@ def test_the_room_warns_at_five_and_one_minute_and_shows_local_times(
     hour, minute = int(utc[11:13]), utc[14:16]
     expect(stamp).to_have_text(f"{(hour + 9) % 24:02d}:{minute}")
     assert errors == []
+
+
+def test_the_room_announces_injects_control_messages_and_a_published_outcome(
+    stack: Stack, chromium: Browser
+) -> None:
+    game = game_create(facilitator_client("control"))
+    page = open_context(chromium).new_page()
+    errors = watch_errors(page)
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes['ROK']}", "Min-ji")
+    game.command("start")
+    phase_is(page, "briefing")
+    # The start's own injects arrived live and were counted; a key pressed means "I have looked".
+    released = [e for e in game.events(game.players["ROK"]) if e["type"] == "inject.released"]
+    expect(page.get_by_test_id("toast")).to_have_count(len(released))
+    title = re.sub(r"^\(\d+\) ", "", page.title())
+    page.keyboard.press("Shift")
+    expect(page).to_have_title(title)
+    toasts = page.get_by_test_id("toasts")
+    assert toasts.get_attribute("aria-live") == "polite"
+
+    inject = {"title": "Typhoon closes Busan port", "body": "Shipping halts.", "audience": "all"}
+    assert game.command("release_inject", args=inject).status_code == 200
+    expect(toasts).to_contain_text("New inject: Typhoon closes Busan port")
+    expect(page).to_have_title(f"(1) {title}")
+
+    line = next(
+        c["id"]
+        for c in game.control.get(game.url("channels/")).json()["results"]
+        if c["name"] == "control-ROK"
+    )
+    said = {"body": "Please brief me on the alliance line.", "client_key": "notice-1"}
+    sent = game.control.post(game.url(f"channels/{line}/messages/"), said, format="json")
+    assert sent.status_code == 201, sent.content
+    expect(toasts).to_contain_text("Message from control: Please brief me on the alliance line.")
+    expect(page).to_have_title(f"(2) {title}")
+    page.keyboard.press("Shift")
+    expect(page).to_have_title(title)
+
+    game.command("advance")
+    game.command("advance")
+    assert game.control.get(game.url("turns/1/adjudication/")).status_code == 200
+    published = game.control.post(
+        game.url("turns/1/adjudication/publish/"), {"approve_nuclear": True}, format="json"
+    )
+    assert published.status_code == 200, published.content
+    banner = page.get_by_test_id("outcome-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_have_attribute("role", "alert")
+    expect(banner).to_contain_text("The outcome of turn 1 is published:")
+    narrative = page.locator("[data-outcome-turn='1'] .prose").inner_text()
+    first = narrative.split(". ", 1)[0]
+    expect(banner).to_contain_text(first)
+    expect(page).to_have_title(f"(1) {title}")
+    assert errors == []

@@ -20,8 +20,9 @@ from tests.browser.flows import (
 from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Dialog
+    from playwright.sync_api import Browser, Dialog, Page
 
+    from tests.api.cast import Game
     from tests.browser.stack import Stack
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,6 +36,13 @@ ALLOWED_LATIN = {
     "KMPR", "NCG", "EDSCG", "EDD", "NTM", "NC3", "MDL", "AAR", "IAEA", "UTC", "CVID",
     "English", "Seminar",
 }  # fmt: skip
+
+
+def _seated(stack: Stack, chromium: Browser, game: Game, team: str, name: str) -> Page:
+    """A player of ``team`` in the room, in a browser of their own."""
+    page = open_context(chromium).new_page()
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes[team]}", name)
+    return page
 
 
 def test_a_reload_mid_draft_keeps_what_was_typed(stack: Stack, chromium: Browser) -> None:
@@ -82,11 +90,9 @@ def test_a_partner_sees_a_joint_proposal_arrive_and_joins_with_one_click(
     stack: Stack, chromium: Browser
 ) -> None:
     game = game_create(facilitator_client("control"))
-    us = open_context(chromium).new_page()
+    us = _seated(stack, chromium, game, "US", "Alex")
     errors = watch_errors(us)
-    player_joins(us, f"{stack.base}/join/?code={game.join_codes['US']}", "Alex")
-    japan = open_context(chromium).new_page()
-    player_joins(japan, f"{stack.base}/join/?code={game.join_codes['JPN']}", "Aoi")
+    japan = _seated(stack, chromium, game, "JPN", "Aoi")
     game.command("start")
     game.command("advance")
     phase_is(us, "deliberation")
@@ -110,8 +116,7 @@ def test_handing_a_team_to_the_ai_is_confirmed_and_its_players_are_told(
     stack: Stack, chromium: Browser
 ) -> None:
     game = game_create(facilitator_client("control"))
-    us = open_context(chromium).new_page()
-    player_joins(us, f"{stack.base}/join/?code={game.join_codes['US']}", "Alex")
+    us = _seated(stack, chromium, game, "US", "Alex")
     game.command("start")
     phase_is(us, "briefing")
     expect(us.get_by_test_id("ai-notice")).to_have_count(0)
@@ -175,9 +180,8 @@ def test_the_room_announces_injects_control_messages_and_a_published_outcome(
     stack: Stack, chromium: Browser
 ) -> None:
     game = game_create(facilitator_client("control"))
-    page = open_context(chromium).new_page()
+    page = _seated(stack, chromium, game, "ROK", "Min-ji")
     errors = watch_errors(page)
-    player_joins(page, f"{stack.base}/join/?code={game.join_codes['ROK']}", "Min-ji")
     game.command("start")
     phase_is(page, "briefing")
     # The start's own injects arrived live and were counted; a key pressed means "I have looked".

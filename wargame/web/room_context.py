@@ -154,6 +154,11 @@ def header(room: Room) -> dict[str, Any]:
         "teams": [
             {**t, "name": room.team_names.get(t["code"], t["name"])} for t in payload["teams"]
         ],
+        # "deciding" only while decisions are open; after the lock a team that did not submit
+        # is named as such.
+        "decisions_open": exercise.status in ("running", "paused")
+        and exercise.phase in OPEN_PHASES
+        and (exercise.deadline is None or exercise.deadline > timezone.now()),
         # Control handed this team to a bot: its players are told so in their own room.
         "own_ai": any(t["code"] == room.team and t["ai"] for t in payload["teams"]),
     }

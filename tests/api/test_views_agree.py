@@ -132,9 +132,9 @@ def _play(observer_view: str) -> World:
     _draft(world, "DPRK", 1, [NUCLEAR_USE])
     # ROK proposes the consultation to the US in the open; the US joins.
     consult = {"action": "d.consult", "target": "US"}
-    _ok(game.players["ROK"].post(game.url("turns/1/joint/"), consult, format="json"), 201)
+    ok(game.players["ROK"].post(game.url("turns/1/joint/"), consult, format="json"), 201)
     join = {"team": "ROK", "action": "d.consult"}
-    _ok(game.players["US"].post(game.url("turns/1/joint/join/"), join, format="json"))
+    ok(game.players["US"].post(game.url("turns/1/joint/join/"), join, format="json"))
     for code in TEAMS:
         _talk(world, f"team:{code}", code, code)
         _talk(world, f"team:{code}", f"control-{code}", code)
@@ -313,7 +313,7 @@ def _check_rows(
     }
     joint_read = {
         (p["team"], p["action"]): p["joined"]
-        for p in _ok(client.get(game.url("turns/1/joint/")))["results"]
+        for p in ok(client.get(game.url("turns/1/joint/")))["results"]
     }
     if joint != joint_read:
         problems.append(f"{view}: joint actions announced {joint} but listed {joint_read}")

@@ -22,8 +22,8 @@ from tests.cast import facilitator_client, game_create
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page
 
-    from tests.api.cast import Game
     from tests.browser.stack import Stack
+    from tests.cast import Game
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -122,6 +122,8 @@ def header(ctx: Ctx) -> dict[str, Any]:
             {"label": _("Event log (JSON lines)"), "url": base + "export.jsonl"},
             {"label": _("Spreadsheet (CSV)"), "url": base + "export.csv"},
             {"label": _("Research export (de-identified)"), "url": base + "export.research.jsonl"},
+            {"label": _("Per-turn table (CSV)"), "url": base + "export.turns.csv"},
+            {"label": _("Per-turn table (Parquet)"), "url": base + "export.turns.parquet"},
         ]
     return {
         "status_label": exercise.get_status_display(),

@@ -57,6 +57,8 @@ class ExerciseRow:
     phase: str | None
     phase_label: str
     created_at: datetime
+    cohort: str = ""
+    condition: str = ""
 
 
 def console_exercises(user: User, lang: str) -> list[ExerciseRow]:
@@ -77,6 +79,8 @@ def console_exercises(user: User, lang: str) -> list[ExerciseRow]:
                 phase=exercise.phase,
                 phase_label=str(exercise.get_phase_display()) if exercise.phase else "",
                 created_at=exercise.created_at,
+                cohort=exercise.cohort,
+                condition=exercise.condition,
             )
         )
     return found

@@ -14,6 +14,8 @@ from django.utils import timezone
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import (
+    Adjudication,
+    AdjudicationStatus,
     Decision,
     DecisionStatus,
     Exercise,
@@ -59,6 +61,15 @@ class ExerciseRow:
     created_at: datetime
     cohort: str = ""
     condition: str = ""
+
+
+def published_turns(exercise: Exercise) -> list[int]:
+    """The turns whose outcome was published: where control may fork a what-if branch."""
+    return list(
+        Adjudication.objects.filter(exercise=exercise, status=AdjudicationStatus.PUBLISHED)
+        .order_by("turn")
+        .values_list("turn", flat=True)
+    )
 
 
 def console_exercises(user: User, lang: str) -> list[ExerciseRow]:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from tests.api.cast import TEAMS, facilitator_client
+from tests.cast import TEAMS, facilitator_client
 from tests.reports.play import PLANS, play
 from wargame.reports.tidy import ARROW_TYPES, codebook_columns
 

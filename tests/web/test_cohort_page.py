@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from tests.api.cast import facilitator_client
+from tests.cast import facilitator_client
 from tests.reports.play import play
 from tests.web.conftest import signed_in
 from wargame.exercises.models import Exercise
@@ -16,11 +14,6 @@ from wargame.reports.tidy import exercise_rows
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def control(db: None) -> APIClient:
-    return facilitator_client("control")
 
 
 def test_the_cohort_page_sets_the_exercises_side_by_side(control: APIClient) -> None:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.api.cast import facilitator_client
 from tests.browser.stack import chromium_launch
+from tests.cast import facilitator_client
 from tests.reports.play import play
 from tests.web.conftest import signed_in
 from wargame.exercises.models import Exercise

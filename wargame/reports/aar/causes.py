@@ -78,7 +78,8 @@ class _Say:
         return format_with_particles(str(self.t["labels"][key]), **values)
 
     def rule(self, rule_id: str) -> str:
-        return f"{rule_id} {self.t['rules'].get(rule_id, '')}".strip()
+        """A rule by what it is about: its id is the engine's, not a reader's word."""
+        return str(self.t["rules"].get(rule_id) or self.t["labels"]["other_rule"])
 
     def act(self, event: Mapping[str, Any]) -> str:
         words = self.words
@@ -145,7 +146,7 @@ def _draws(say: _Say, proposal: Mapping[str, Any], rules: list[str], a: str, b: 
         out.append(
             say(
                 "draw",
-                rule=rule,
+                rule=say.rule(rule),
                 u=f"{float(die['u']):.3f}",
                 threshold=f"{float(die['threshold']):.3f}",
                 outcome=say("hit" if die.get("hit") else "not_hit"),

@@ -81,6 +81,7 @@ class ExerciseChangedPayload(TypedDict):
         "codes_rotated",
         "auto_advance",
         "observer_view",
+        "labels",
     ]
     status: NotRequired[str]
     username: NotRequired[str]
@@ -92,6 +93,8 @@ class ExerciseChangedPayload(TypedDict):
     branch_of: NotRequired[int]
     branch_from_turn: NotRequired[int]
     seed: NotRequired[int]
+    cohort: NotRequired[str]
+    condition: NotRequired[str]
 
 
 class TurnPayload(TypedDict):

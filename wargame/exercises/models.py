@@ -28,6 +28,10 @@ class ObserverView(models.TextChoices):
     TEAMS = "teams", _("Also team channels and decisions")
 
 
+# Longest cohort or condition label.
+LABEL_LENGTH = 80
+
+
 class Exercise(models.Model):
     title = models.CharField(max_length=200)
     scenario_slug = models.SlugField(max_length=100)
@@ -68,6 +72,10 @@ class Exercise(models.Model):
     )
     branch_from_turn = models.PositiveIntegerField(null=True, blank=True)
     branch_log = models.JSONField(default=list, blank=True)
+    # Research labels control gives a run (services.exercises.exercise_labels_set): the group it
+    # belongs to ("2026 seminar") and the experimental condition it ran under ("hotline-first").
+    cohort = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
+    condition = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.log).
     last_seq = models.PositiveBigIntegerField(default=0)

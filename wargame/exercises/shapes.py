@@ -74,6 +74,8 @@ class ExerciseBody(TypedDict):
     observer_view: NotRequired[ObserverViewName]  # control only
     auto_publish: NotRequired[bool]  # control only
     deliberation_minutes: NotRequired[int | None]  # control only
+    cohort: NotRequired[str]  # control only: research labels (set_labels)
+    condition: NotRequired[str]  # control only
 
 
 class BranchBody(ExerciseBody):

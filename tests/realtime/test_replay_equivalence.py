@@ -170,6 +170,7 @@ HOTLINE_PROPOSAL = {
     "params": {"measure": "c.hotline", "parties": ["US", "DPRK"]},
 }
 NUCLEAR_USE = {"action": "m.nuclear_use", "target": "ROK"}
+JOINT_CONSULT = {"action": "d.consult", "target": "US"}
 AUTO_ADVANCE_GAP = (
     "every participant's exercise shows auto_advance, but set_auto_advance tells only control "
     "(exercise.changed goes to control only)"
@@ -348,6 +349,21 @@ CASES: tuple[Case, ...] = (
         "deliberation",
         lambda g: g.post("team:US", f"turns/{g.turn()}/decision/submit/", {}),
         prepare=lambda g: g.save("US", [{"action": "d.consult", "target": "ROK"}]),
+    ),
+    Case(
+        "a joint action proposed in the open",
+        (EventType.JOINT_PROPOSED,),
+        "briefing",
+        lambda g: g.post("team:ROK", f"turns/{g.turn()}/joint/", JOINT_CONSULT),
+    ),
+    Case(
+        "a partner joins it",
+        (EventType.JOINT_JOINED, EventType.DECISION_SAVED),
+        "deliberation",
+        lambda g: g.post(
+            "team:US", f"turns/{g.turn()}/joint/join/", {"team": "ROK", "action": "d.consult"}
+        ),
+        prepare=lambda g: g.post("team:ROK", f"turns/{g.turn()}/joint/", JOINT_CONSULT),
     ),
     Case(
         "a message between allies",

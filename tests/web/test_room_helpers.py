@@ -22,6 +22,7 @@ PARTS = (
     "decision",
     "channels",
     "statements",
+    "joint",
     "outcome",
 )
 

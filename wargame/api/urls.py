@@ -8,6 +8,7 @@ from wargame.api import (
     exercise_views,
     export_views,
     facilitator_views,
+    joint_views,
     play_views,
     practice_views,
     report_views,
@@ -59,6 +60,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         TURN + "decision/submit/", play_views.DecisionSubmitView.as_view(), name="decision-submit"
     ),
+    path(TURN + "joint/", joint_views.JointListView.as_view(), name="joint"),
+    path(TURN + "joint/join/", joint_views.JointJoinView.as_view(), name="joint-join"),
     path(TURN + "adjudication/", review_views.AdjudicationView.as_view(), name="adjudication"),
     path(TURN + "adjudication/reroll/", review_views.RerollView.as_view(), name="reroll"),
     path(TURN + "adjudication/publish/", review_views.PublishView.as_view(), name="publish"),
@@ -69,6 +72,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         export_views.ResearchExportView.as_view(),
         name="export-research",
     ),
+    path(EX + "export.turns.csv", export_views.TurnsExportView.as_view(), name="export-turns-csv"),
+    path(
+        EX + "export.turns.parquet",
+        export_views.TurnsExportView.as_view(fmt="parquet"),
+        name="export-turns-parquet",
+    ),
+    path("cohort/export.turns.csv", export_views.CohortExportView.as_view(), name="cohort-csv"),
+    path(
+        "cohort/export.turns.parquet",
+        export_views.CohortExportView.as_view(fmt="parquet"),
+        name="cohort-parquet",
+    ),
+    path("codebook.json", export_views.CodebookView.as_view(), name="codebook"),
     path(EX + "report.html", report_views.ReportHtmlView.as_view(), name="report-html"),
     path(EX + "report.pdf", report_views.ReportPdfView.as_view(), name="report-pdf"),
     path(EX + "reports/", report_views.ReportJobListView.as_view(), name="reports"),

@@ -44,6 +44,8 @@ class EventType(StrEnum):
     HOTLINE_CHANGED = "hotline.changed"
     TEAM_AI_CHANGED = "team.ai_changed"
     AGREEMENT_CHANGED = "agreement.changed"
+    JOINT_PROPOSED = "joint.proposed"
+    JOINT_JOINED = "joint.joined"
     ADJUDICATION_PROPOSED = "adjudication.proposed"
     ADJUDICATION_DECISION_POINT = "adjudication.decision_point"
     ADJUDICATION_OVERRIDDEN = "adjudication.overridden"
@@ -81,6 +83,7 @@ class ExerciseChangedPayload(TypedDict):
         "codes_rotated",
         "auto_advance",
         "observer_view",
+        "labels",
     ]
     status: NotRequired[str]
     username: NotRequired[str]
@@ -92,6 +95,8 @@ class ExerciseChangedPayload(TypedDict):
     branch_of: NotRequired[int]
     branch_from_turn: NotRequired[int]
     seed: NotRequired[int]
+    cohort: NotRequired[str]
+    condition: NotRequired[str]
 
 
 class TurnPayload(TypedDict):
@@ -215,6 +220,21 @@ class AgreementPayload(TypedDict):
     phase_turn: NotRequired[Json]
     violated_by: NotRequired[list[str]]
     detected_by: NotRequired[list[str]]  # control only
+
+
+class JointPayload(TypedDict):
+    """A joint action one team proposed to named partners for a turn. Proposals are named by
+    (turn, team, action): a team proposes each joint action at most once a turn."""
+
+    turn: int
+    team: str  # the proposer
+    action: str
+    target: str | None
+    params: dict[str, Json]
+    partners: list[str]
+    joined: list[str]  # the partners that joined so far, in order
+    by: AuthorPayload  # who proposed it
+    at: str | None
 
 
 class OverridePayload(TypedDict):
@@ -363,6 +383,7 @@ EventPayload = (
     | HotlinePayload
     | TeamAiPayload
     | AgreementPayload
+    | JointPayload
     | ProposalPayload
     | DecisionPointPayload
     | OverriddenPayload
@@ -480,6 +501,18 @@ SPECS: Mapping[EventType, EventSpec] = {
         "row",
         "its parties, each as it knows the agreement, and control (the truth)",
         open=True,
+    ),
+    EventType.JOINT_PROPOSED: EventSpec(
+        "A team proposed a joint action (a consultation, a combined exercise) to named partners.",
+        (JointPayload,),
+        "row",
+        "the proposer, the partners it names, and control",
+    ),
+    EventType.JOINT_JOINED: EventSpec(
+        "A partner joined a proposed joint action (it is now in that partner's draft).",
+        (JointPayload,),
+        "row",
+        "the proposer, the partners it names, and control",
     ),
     EventType.ADJUDICATION_PROPOSED: EventSpec(
         "The engine proposed the turn's outcome (or a reroll did).",

@@ -28,6 +28,10 @@ class ObserverView(models.TextChoices):
     TEAMS = "teams", _("Also team channels and decisions")
 
 
+# Longest cohort or condition label.
+LABEL_LENGTH = 80
+
+
 class Exercise(models.Model):
     title = models.CharField(max_length=200)
     scenario_slug = models.SlugField(max_length=100)
@@ -72,6 +76,10 @@ class Exercise(models.Model):
     )
     branch_from_turn = models.PositiveIntegerField(null=True, blank=True)
     branch_log = models.JSONField(default=list, blank=True)
+    # Research labels control gives a run (services.exercises.exercise_labels_set): the group it
+    # belongs to ("2026 seminar") and the experimental condition it ran under ("hotline-first").
+    cohort = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
+    condition = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.log).
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -301,6 +309,38 @@ class DecisionWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_key} on decision {self.decision_id}"
+
+
+class JointProposal(models.Model):
+    """A team's proposal that named partners take a joint action with it this turn (a
+    consultation, a combined exercise). Proposing is an explicit act, addressed to the partners:
+    what a team drafts stays its own until it proposes."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    turn = models.PositiveIntegerField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=8, blank=True, default="")
+    params = models.JSONField(default=dict)
+    partners = models.JSONField(help_text=_("Team codes."))
+    joined = models.JSONField(default=list, help_text=_("Partners that joined, in order."))
+    proposed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The proposer, its partners and control (exercises.audience.joint_audience).
+    audience = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "turn", "team", "action"], name="one_joint_proposal_per_action"
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.team} proposes {self.action} in turn {self.turn}"
 
 
 class ChannelKind(models.TextChoices):

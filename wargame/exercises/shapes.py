@@ -12,6 +12,7 @@ from wargame.exercises.events import (
     ActionChoice,
     AuthorPayload,
     DecisionPayload,
+    JointPayload,
     MessageAuthorPayload,
     MessagePayload,
     ParticipantPayload,
@@ -22,6 +23,7 @@ from wargame.exercises.models import (
     Adjudication,
     Decision,
     DecisionStatus,
+    JointProposal,
     Message,
     Participant,
     ParticipantRole,
@@ -74,6 +76,8 @@ class ExerciseBody(TypedDict):
     observer_view: NotRequired[ObserverViewName]  # control only
     auto_publish: NotRequired[bool]  # control only
     deliberation_minutes: NotRequired[int | None]  # control only
+    cohort: NotRequired[str]  # control only: research labels (set_labels)
+    condition: NotRequired[str]  # control only
 
 
 class BranchBody(ExerciseBody):
@@ -254,6 +258,25 @@ def statement_payload(statement: Statement) -> StatementPayload:
         ),
         body=statement.body,
         at=iso_utc(statement.at),
+    )
+
+
+def joint_payload(proposal: JointProposal) -> JointPayload:
+    author = proposal.proposed_by
+    return JointPayload(
+        turn=proposal.turn,
+        team=proposal.team.code,
+        action=proposal.action,
+        target=proposal.target or None,
+        params=proposal.params,
+        partners=list(proposal.partners),
+        joined=list(proposal.joined),
+        by=AuthorPayload(
+            participant_id=author.pk if author else None,
+            display_name=author.display_name if author else "",
+            bot=bool(author and author.bot),
+        ),
+        at=iso_utc(proposal.at),
     )
 
 

@@ -25,6 +25,7 @@ from wargame.exercises.selectors.console import (
     event_tail,
     proposal_needs_nuclear_approval,
     proposal_pending,
+    published_turns,
     scenario_injects,
     team_rows,
 )
@@ -127,6 +128,8 @@ def header(ctx: Ctx) -> dict[str, Any]:
             {"label": _("Event log (JSON lines)"), "url": base + "export.jsonl"},
             {"label": _("Spreadsheet (CSV)"), "url": base + "export.csv"},
             {"label": _("Research export (de-identified)"), "url": base + "export.research.jsonl"},
+            {"label": _("Per-turn table (CSV)"), "url": base + "export.turns.csv"},
+            {"label": _("Per-turn table (Parquet)"), "url": base + "export.turns.parquet"},
         ]
     return {
         "status_label": exercise.get_status_display(),
@@ -136,6 +139,8 @@ def header(ctx: Ctx) -> dict[str, Any]:
         "screen_url": reverse("web:screen", args=[exercise.pk]),
         "timeline_url": reverse("web:timeline", args=[exercise.pk]),
         "exports": exports,
+        # A what-if branch starts at a published turn (the fork form).
+        "fork_turns": published_turns(exercise),
         "turn_count": scenario.turn_count,
         "scenario_title": scenario.title.get(ctx.lang),
         "cut_name": cut.name.get(ctx.lang) if cut is not None else "",

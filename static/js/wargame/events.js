@@ -20,6 +20,8 @@ export const EVENT_TYPES = Object.freeze({
   HOTLINE_CHANGED: "hotline.changed",
   TEAM_AI_CHANGED: "team.ai_changed",
   AGREEMENT_CHANGED: "agreement.changed",
+  JOINT_PROPOSED: "joint.proposed",
+  JOINT_JOINED: "joint.joined",
   ADJUDICATION_PROPOSED: "adjudication.proposed",
   ADJUDICATION_DECISION_POINT: "adjudication.decision_point",
   ADJUDICATION_OVERRIDDEN: "adjudication.overridden",

@@ -71,7 +71,7 @@ def decision_submitted(
     )
 
 
-def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
+def decisions_open_check(exercise: Exercise, turn: int, now: datetime) -> None:
     """Drafts and submits are open in briefing and deliberation of the current turn, and never
     past the deadline, even before the lock has run (docs/reliability.md#r3)."""
     if exercise.status == ExerciseStatus.PAUSED:
@@ -135,7 +135,7 @@ def decision_save(
         if len(rationale) > MAX_RATIONALE:
             raise InvalidInput.on("rationale", _("At most 4000 characters."))
         own = _team_of(principal, exercise, team)
-        _check_open(exercise, turn, now)
+        decisions_open_check(exercise, turn, now)
         decision, _created = Decision.objects.select_related("team").get_or_create(
             exercise=exercise, team=own, turn=turn, defaults={"status": DecisionStatus.DRAFT}
         )
@@ -151,33 +151,43 @@ def decision_save(
             raise Locked(_("Your team has already submitted this turn."))
         if expected_version is not None and expected_version != decision.version:
             raise Conflict(_("A teammate saved a newer version (%(v)d).") % {"v": decision.version})
-        scenario = exercise_scenario(exercise)
-        try:
-            checked = validate_decision(
-                scenario.catalogue(),
-                exercise_state(exercise),
-                own.code,
-                {"actions": actions, "rationale": rationale},
-                scenario.model(),
-                complete=False,
-            )
-        except RuleViolation as exc:
-            raise _refused(exc, scenario.catalogue()) from exc
-        decision.actions = checked.to_dict()["actions"]
-        decision.rationale = rationale
-        decision.version += 1
-        decision.updated_by = principal.participant
-        decision.audience = decision_audience(exercise, own.code)
-        decision.save()
+        draft_write(exercise, decision, principal=principal, actions=actions, rationale=rationale)
         DecisionWrite.objects.create(decision=decision, client_key=client_key, body_hash=body_hash)
-        event_append(
-            exercise=exercise,
-            type=EventType.DECISION_SAVED,
-            audience=decision.audience,
-            payload=decision_payload(decision),
-            actor=principal.actor(),
-        )
     return decision
+
+
+def draft_write(
+    exercise: Exercise, decision: Decision, *, principal: Principal, actions: Any, rationale: str
+) -> None:
+    """Check a draft against the rules, store it as the decision's next version and announce it
+    to the decision's audience. The caller holds the exercise lock and has checked that the turn
+    is open and the decision not submitted."""
+    lock_held(exercise)
+    scenario = exercise_scenario(exercise)
+    try:
+        checked = validate_decision(
+            scenario.catalogue(),
+            exercise_state(exercise),
+            decision.team.code,
+            {"actions": actions, "rationale": rationale},
+            scenario.model(),
+            complete=False,
+        )
+    except RuleViolation as exc:
+        raise _refused(exc, scenario.catalogue()) from exc
+    decision.actions = checked.to_dict()["actions"]
+    decision.rationale = rationale
+    decision.version += 1
+    decision.updated_by = principal.participant
+    decision.audience = decision_audience(exercise, decision.team.code)
+    decision.save()
+    event_append(
+        exercise=exercise,
+        type=EventType.DECISION_SAVED,
+        audience=decision.audience,
+        payload=decision_payload(decision),
+        actor=principal.actor(),
+    )
 
 
 def _refused(exc: RuleViolation, catalogue: Catalogue) -> InvalidInput:
@@ -210,7 +220,7 @@ def decision_submit(
     with entry(principal, Act.DECIDE) as entered:
         exercise = entered.exercise
         own = _team_of(principal, exercise, team)
-        _check_open(exercise, turn, now)
+        decisions_open_check(exercise, turn, now)
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
         if existing is not None and existing.status == DecisionStatus.SUBMITTED:
             return existing

@@ -9,7 +9,7 @@ escalation as its view knew it, and the agreements it was party to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.scenario.belief_bots import seen_of
@@ -41,9 +41,11 @@ from wargame.reports.aar.analysis import (
     perception_rows,
     say_do_rows,
 )
+from wargame.reports.aar.causes import consultation_timeline, escalation_causes, played_by_turns
 from wargame.reports.aar.debrief import Answer, belief_teams, scorecard
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.text import Words
+from wargame.reports.players import players_by_turn
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from wargame.engine.scenario.objectives import Check
     from wargame.exercises.models import Exercise
     from wargame.exercises.selectors.turns import TurnLog
+    from wargame.reports.aar.causes import CauseRow, ConsultRow
     from wargame.reports.aar.shapes import (
         AgreementRow,
         BeliefTeam,
@@ -88,6 +91,8 @@ class ReportData:
     scorecard: list[ScoreTeam]
     learning_objectives: list[str]
     beliefs: list[BeliefTeam]
+    causes: list[CauseRow] = field(default_factory=list)
+    consultations: list[ConsultRow] = field(default_factory=list)
 
 
 def _when(moment: datetime | None, words: Words) -> str:
@@ -96,7 +101,9 @@ def _when(moment: datetime | None, words: Words) -> str:
     return iso_utc(moment).replace("T", " ")[:16] + " UTC"
 
 
-def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
+def _teams(exercise: Exercise, words: Words, turns: list[int]) -> tuple[list[TeamRow], int, int]:
+    """Each team, who played it turn by turn (people or the AI), and how many people sat in it."""
+    by_turn = players_by_turn(exercise, turns)
     humans: dict[int, int] = {}
     observers = 0
     for team_id, role in Participant.objects.filter(
@@ -109,10 +116,12 @@ def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
     rows: list[TeamRow] = []
     for team in Team.objects.filter(exercise=exercise).order_by("id"):
         people = humans.get(team.pk, 0)
-        if team.ai:
-            played_by = words.label("humans_and_ai" if people else "ai")
-        else:
-            played_by = words.label("humans")
+        turns_by_player: dict[str, list[int]] = {}
+        for turn in turns:
+            turns_by_player.setdefault(by_turn[turn][team.code], []).append(turn)
+        if not turns_by_player:  # nothing published yet: who holds the team now
+            turns_by_player = {"ai" if team.ai else "human": []}
+        played_by = played_by_turns(words, turns_by_player)
         rows.append(
             {
                 "code": team.code,
@@ -125,10 +134,10 @@ def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
 
 
 def _overview(
-    exercise: Exercise, words: Words, log: StreamLog, published: int, view: str
+    exercise: Exercise, words: Words, log: StreamLog, published: list[int], view: str
 ) -> Overview:
     scenario = words.scenario
-    teams, players, observers = _teams(exercise, words)
+    teams, players, observers = _teams(exercise, words, published)
     return {
         "title": exercise.title,
         "scenario": scenario.title.get(words.lang),
@@ -138,7 +147,7 @@ def _overview(
         "created": _when(exercise.created_at, words),
         "started": _when(log.started, words),
         "ended": _when(log.ended, words),
-        "turns_published": published,
+        "turns_published": len(published),
         "turns_total": scenario.turn_count,
         # With the seed and the engine, a reader could work out draws it was never shown.
         "seed": exercise.seed if view == CONTROL else None,
@@ -309,7 +318,7 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
         words=words,
         view=view,
         last_seq=position,
-        overview=_overview(exercise, words, log, len(published), view),
+        overview=_overview(exercise, words, log, [a.turn for a in published], view),
         turns=_turn_rows(words, log, {a.turn: a for a in adjudicated}, teams),
         charts=chart_data(history, words),
         perception=perception,
@@ -325,4 +334,6 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
             points=points,
             overrides=overrides,
         ),
+        causes=escalation_causes(adjudicated, words),
+        consultations=consultation_timeline(adjudicated, words),
     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0007_exercise_cut'),
+        ('exercises', '0009_exercise_cut'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0006_report_job_view'),
+        ('exercises', '0008_joint_proposal'),
     ]
 
     operations = [

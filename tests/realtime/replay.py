@@ -342,6 +342,11 @@ def _outcome_published(snapshot: Snapshot, payload: JSON) -> None:
         proposal["status"] = "published"
 
 
+def _state_changed(snapshot: Snapshot, payload: JSON) -> None:
+    state = snapshot["state"]
+    snapshot["state"] = {**payload["state"], "turn": state["turn"], "phase": state["phase"]}
+
+
 def _no_change(snapshot: Snapshot, payload: JSON) -> None:
     del snapshot, payload
 
@@ -368,6 +373,7 @@ REDUCERS: dict[EventType, Callable[[Snapshot, JSON], None]] = {
     EventType.ADJUDICATION_PROPOSED: _adjudication_proposed,
     EventType.ADJUDICATION_OVERRIDDEN: _adjudication_overridden,
     EventType.OUTCOME_PUBLISHED: _outcome_published,
+    EventType.STATE_CHANGED: _state_changed,
     **dict.fromkeys(NO_SNAPSHOT_CHANGE, _no_change),
 }
 

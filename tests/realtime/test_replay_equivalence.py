@@ -252,8 +252,8 @@ CASES: tuple[Case, ...] = (
         prepare=_extra_us_player,
     ),
     Case(
-        "start",
-        (EventType.EXERCISE_STARTED, EventType.PHASE_CHANGED),
+        "start (the first move's injects change the state)",
+        (EventType.EXERCISE_STARTED, EventType.PHASE_CHANGED, EventType.STATE_CHANGED),
         "lobby",
         lambda g: g.command("start"),
     ),

@@ -50,6 +50,7 @@ class EventType(StrEnum):
     ADJUDICATION_DECISION_POINT = "adjudication.decision_point"
     ADJUDICATION_OVERRIDDEN = "adjudication.overridden"
     OUTCOME_PUBLISHED = "outcome.published"
+    STATE_CHANGED = "state.changed"
     BELIEF_SUBMITTED = "belief.submitted"
     DEBRIEF_RELEASED = "debrief.released"
     REPORT_PROGRESS = "report.progress"
@@ -298,6 +299,13 @@ class OverriddenPayload(TypedDict):
     overrides: list[OverridePayload]
 
 
+class StateChangedPayload(TypedDict):
+    """The state as the view may read it (``GET state/``), after something other than an
+    outcome changed it: a scenario inject's effects."""
+
+    state: EngineRecord
+
+
 class OutcomePayload(TypedDict):
     """A view's outcome: a team what it perceived, observers the public events, control the
     whole proposal (the keys marked control only)."""
@@ -388,6 +396,7 @@ EventPayload = (
     | DecisionPointPayload
     | OverriddenPayload
     | OutcomePayload
+    | StateChangedPayload
     | BeliefPayload
     | DebriefPayload
     | ReportProgressPayload
@@ -540,6 +549,12 @@ SPECS: Mapping[EventType, EventSpec] = {
         "all",
         "every view: control the truth, each team what it perceived, observers the public events",
         open=True,
+    ),
+    EventType.STATE_CHANGED: EventSpec(
+        "An inject's effects changed the state between outcomes, one payload per view.",
+        (StateChangedPayload,),
+        "all",
+        "every view, each the state as it may read it",
     ),
     EventType.BELIEF_SUBMITTED: EventSpec(
         "A team saved its answers to the belief questionnaire.",

@@ -64,7 +64,9 @@ REFRESH: dict[str, str] = {
     "header": refresh_on(*CLOCK_EVENTS, EventType.DECISION_SUBMITTED, EventType.TEAM_AI_CHANGED),
     "briefing": refresh_on(),
     "injects": refresh_on(EventType.INJECT_RELEASED),
-    "situation": refresh_on(EventType.OUTCOME_PUBLISHED, EventType.HOTLINE_CHANGED),
+    "situation": refresh_on(
+        EventType.OUTCOME_PUBLISHED, EventType.STATE_CHANGED, EventType.HOTLINE_CHANGED
+    ),
     "agreements": refresh_on(EventType.AGREEMENT_CHANGED, EventType.OUTCOME_PUBLISHED),
     "decision": refresh_on(
         EventType.DECISION_SAVED,

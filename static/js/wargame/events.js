@@ -26,6 +26,7 @@ export const EVENT_TYPES = Object.freeze({
   ADJUDICATION_DECISION_POINT: "adjudication.decision_point",
   ADJUDICATION_OVERRIDDEN: "adjudication.overridden",
   OUTCOME_PUBLISHED: "outcome.published",
+  STATE_CHANGED: "state.changed",
   BELIEF_SUBMITTED: "belief.submitted",
   DEBRIEF_RELEASED: "debrief.released",
   REPORT_PROGRESS: "report.progress",

@@ -10,14 +10,15 @@ from wargame.engine.scenario.injects import audience_views
 from wargame.engine.scenario.reading import Taken, taken_from_dicts
 from wargame.engine.scenario.release import branch_open, releases_due, state_after
 from wargame.engine.state import State
-from wargame.exercises.audience import inject_audience
+from wargame.engine.views import view_state
+from wargame.exercises.audience import all_views, inject_audience
 from wargame.exercises.errors import InvalidInput
-from wargame.exercises.events import EventType, InjectPayload
+from wargame.exercises.events import EventType, InjectPayload, StateChangedPayload
 from wargame.exercises.models import Adjudication, AdjudicationStatus, Exercise, InjectRelease
 from wargame.exercises.services.game import exercise_state
 from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.log import event_append
-from wargame.exercises.views_of import is_view
+from wargame.exercises.views_of import CONTROL, is_view
 from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
@@ -91,13 +92,14 @@ def decision_log(exercise: Exercise) -> list[Taken]:
 
 
 def _effects_apply(exercise: Exercise, scenario: Scenario, inject: Inject) -> None:
-    """What the inject does to the game: the state changes, a hotline it cuts or restores is
-    announced, and a proposal under review carries the change (as control's own hotline
-    command does)."""
+    """What the inject does to the game: the state changes (each view is told what it may now
+    read), a hotline it cuts or restores is announced, and a proposal under review carries the
+    change (as control's own hotline command does)."""
     before = exercise_state(exercise)
     after = state_after(scenario, before, inject)
     exercise.state = after.to_dict()
     exercise.save(update_fields=["state"])
+    _state_changed(exercise, scenario, after)
     pending = Adjudication.objects.filter(
         exercise=exercise, turn=exercise.turn or 0, status=AdjudicationStatus.PROPOSED
     ).first()
@@ -109,6 +111,22 @@ def _effects_apply(exercise: Exercise, scenario: Scenario, inject: Inject) -> No
     for key in sorted(new):
         if old.get(key) != new[key]:
             hotline_changed(exercise, key=key, state=new[key], new_state=after)
+
+
+def _state_changed(exercise: Exercise, scenario: Scenario, state: State) -> None:
+    model = scenario.model()
+
+    def payload(view: str) -> StateChangedPayload:
+        return {"state": view_state(state, view, model)}
+
+    views = all_views(exercise)
+    event_append(
+        exercise=exercise,
+        type=EventType.STATE_CHANGED,
+        audience=views,
+        payload=payload(CONTROL),
+        view_payloads={view: payload(view) for view in views if view != CONTROL},
+    )
 
 
 def _languages(text: Text) -> dict[str, str]:

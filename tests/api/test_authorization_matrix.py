@@ -297,6 +297,7 @@ def _fill(value: Any, obj: str, world: World) -> Any:
     filled: dict[str, Callable[[], Any]] = {
         "client_key": client_key,
         "password": lambda: PASSWORD,
+        "exercise_id": lambda: str(side.game.exercise_id),
         "username": lambda: arg,
         "join_code": lambda: side.game.join_codes[arg],
         "slug": lambda: {"own_upload": OWN_UPLOAD, "other_upload": OTHER_UPLOAD}[arg],

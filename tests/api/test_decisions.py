@@ -3,6 +3,7 @@ of it (docs/interface.md#shapes, #idempotency, #what-each-write-logs)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from tests.answers import error_of
 from tests.cast import TEAMS, Game, client_key, game_create
+from wargame.exercises.models import Adjudication
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -101,7 +103,6 @@ def test_a_saved_draft_is_shared_by_the_team_and_names_who_saved_it(briefing: Ga
             "actions.0.target",
             id="self-target",
         ),
-        pytest.param("US", [{"action": "d.consult"}], "actions.0.target", id="missing-target"),
         pytest.param(
             "US",
             [{"action": "d.trilateral", "target": "ROK"}],
@@ -119,12 +120,6 @@ def test_a_saved_draft_is_shared_by_the_team_and_names_who_saved_it(briefing: Ga
             [{"action": "s.missile_test", "target": "ROK", "params": {"class": "XRBM"}}],
             "actions.0.params.class",
             id="bad-param-value",
-        ),
-        pytest.param(
-            "DPRK",
-            [{"action": "s.missile_test", "target": "ROK", "params": {}}],
-            "actions.0.params",
-            id="missing-param",
         ),
         pytest.param(
             "US",
@@ -146,13 +141,108 @@ def test_a_draft_the_engine_refuses_is_invalid_naming_the_field(
     assert briefing.players[code].get(_decision(briefing)).json()["status"] == "none"
 
 
+def test_an_incomplete_draft_saves_and_only_its_submit_is_refused(briefing: Game) -> None:
+    """A team fills in its rows one field at a time: the draft saves with a target or a required
+    parameter still missing, and what is missing is named when the team submits."""
+    halfway: list[dict[str, Any]] = [
+        *CONSULT,
+        {"action": "d.talks_offer"},
+        {"action": "m.killchain", "params": {}},
+    ]
+    saved = _put(briefing, halfway)
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["actions"] == [
+        *CONSULT,
+        {"action": "d.talks_offer"},
+        {"action": "m.killchain"},
+    ]
+    refused = _submit(briefing)
+    assert refused.status_code == 400, refused.content
+    assert list(error_of(refused)["fields"]) == ["actions.1.target"]
+    assert briefing.players["US"].get(_decision(briefing)).json()["status"] == "draft"
+    assert (
+        _put(
+            briefing, [*CONSULT, *TALKS, {"action": "m.killchain", "params": {"level": 1}}]
+        ).status_code
+        == 200
+    )
+    assert _submit(briefing).status_code == 200
+
+
+def test_the_lock_takes_a_draft_less_its_incomplete_actions(briefing: Game) -> None:
+    assert _put(briefing, [{"action": "d.talks_offer"}, *CONSULT]).status_code == 200
+    assert (
+        briefing.command("advance", expected_turn=1, expected_phase="briefing").status_code == 200
+    )
+    lock = briefing.command("advance", expected_turn=1, expected_phase="deliberation")
+    assert lock.status_code == 200, lock.content
+    taken = Adjudication.objects.get(exercise_id=briefing.exercise_id, turn=1).decisions
+    assert taken["US"]["actions"] == CONSULT
+
+
 def test_a_self_targeted_action_says_so(briefing: Game) -> None:
     response = _put(
         briefing,
         [{"action": "s.missile_test", "target": "DPRK", "params": {"class": "SRBM"}}],
         code="DPRK",
     )
-    assert response.json()["error"]["fields"]["actions.0.target"] == ["DPRK cannot target itself."]
+    reasons = response.json()["error"]["fields"]["actions.0.target"]
+    assert reasons == ["A team cannot aim an action at itself."]
+
+
+ENGINE_WORDS = re.compile(r"\b[a-z]\.[a-z_]+\b|required property|/state/|\b(?:US|ROK|JPN|DPRK)\b")
+
+
+@pytest.mark.parametrize(
+    ("lang", "target", "level", "budget"),
+    [
+        (
+            "en",
+            "Choose a target for “Extended-deterrence consultation”.",
+            "Choose “Level” for “Set Kill Chain readiness”.",
+            "At most 3 actions a turn",
+        ),
+        (
+            "ja",
+            "「拡大抑止協議」の対象を選んでください。",
+            "「キルチェーン態勢の変更」の「レベル」を選んでください。",
+            "1ターンの行動は3つまでです",
+        ),
+        (
+            "ko",
+            "“확장억제 협의”의 대상을 선택하세요.",
+            "“킬체인 대비태세 설정”의 “단계” 항목을 선택하세요.",
+            "한 턴에 행동은 3개까지입니다",
+        ),
+    ],
+)
+def test_a_refusal_is_told_in_the_players_language_naming_the_field_in_words(
+    briefing: Game, lang: str, target: str, level: str, budget: str
+) -> None:
+    """No engine id or schema message reaches a player: the action by its title, the parameter
+    by its label, in the language the player reads."""
+    us = briefing.players["US"]
+    reasons: list[str] = []
+    for actions, field, expected in (
+        ([{"action": "d.consult"}], "actions.0.target", target),
+        ([{"action": "m.killchain", "params": {}}], "actions.0.params", level),
+    ):
+        saved = _put(briefing, actions)
+        assert saved.status_code == 200, saved.content
+        refused = us.post(
+            briefing.url("turns/1/decision/submit/"), {}, format="json", HTTP_ACCEPT_LANGUAGE=lang
+        )
+        assert refused.status_code == 400, refused.content
+        assert error_of(refused)["fields"] == {field: [expected]}
+        assert error_of(refused)["message"] == expected
+        reasons.append(expected)
+    over = [*CONSULT, *TALKS, {"action": "d.trilateral"}, {"action": "e.sanctions_up"}]
+    body = {"actions": over, "rationale": "", "client_key": client_key()}
+    refused = us.put(_decision(briefing), body, format="json", HTTP_ACCEPT_LANGUAGE=lang)
+    (reason,) = error_of(refused)["fields"]["actions.3"]
+    assert reason.startswith(budget)
+    for text in (*reasons, reason):
+        assert not ENGINE_WORDS.search(text), text
 
 
 def test_three_budgeted_actions_and_free_ones_fit_the_budget(briefing: Game) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from tests.cast import TEAMS, Game, client_key
+from tests.scenarios.helpers import shorten_scenario_text
 from wargame.exercises.models import Event, Exercise
 from wargame.tasks import exercise_timers
 
@@ -161,19 +162,6 @@ def _three_turns(game: Game) -> dict[str, Any]:
     """The built-in scenario has ten turns; this test plays three and ends by advancing past
     the last one, so it shortens the scenario text it stored."""
     exercise = Exercise.objects.get(pk=game.exercise_id)
-    exercise.scenario_text = exercise.scenario_text.replace("  turns: 10\n", "  turns: 3\n", 1)
-    exercise.scenario_text = _drop_turns_beyond(exercise.scenario_text, 3)
+    exercise.scenario_text = shorten_scenario_text(exercise.scenario_text, 3)
     exercise.save(update_fields=["scenario_text"])
     return dict(exercise.state)
-
-
-def _drop_turns_beyond(text: str, last: int) -> str:
-    import yaml
-
-    data = yaml.safe_load(text)
-    data["duration"]["turns"] = last
-    data["turns"] = [t for t in data.get("turns", []) if t["n"] <= last]
-    data["injects"] = [
-        i for i in data.get("injects", []) if "when" in i or i.get("at", {}).get("turn", 0) <= last
-    ]
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

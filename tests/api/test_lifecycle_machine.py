@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from django.db import transaction
 from django.db.models import Count, Max
 from hypothesis import HealthCheck, settings
@@ -57,6 +56,7 @@ from tests.api.lifecycle_model import (
     team_view,
 )
 from tests.cast import TEAMS, client_key, facilitator_client, game_create, participant_client
+from tests.scenarios.helpers import shorten_scenario_text
 from wargame.exercises.models import Event, EventView, Exercise
 
 if TYPE_CHECKING:
@@ -95,13 +95,7 @@ class Tally:
 def _shorten(exercise_id: int, turns: int) -> None:
     """The built-in scenario has ten turns; keep the stored copy's first few."""
     exercise = Exercise.objects.get(pk=exercise_id)
-    data = yaml.safe_load(exercise.scenario_text)
-    data["duration"]["turns"] = turns
-    data["turns"] = [t for t in data.get("turns", []) if t["n"] <= turns]
-    data["injects"] = [
-        i for i in data.get("injects", []) if "when" in i or i.get("at", {}).get("turn", 0) <= turns
-    ]
-    exercise.scenario_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    exercise.scenario_text = shorten_scenario_text(exercise.scenario_text, turns)
     exercise.save(update_fields=["scenario_text"])
 
 

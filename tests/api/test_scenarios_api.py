@@ -22,7 +22,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 MINIMAL = (SCENARIOS / "valid" / "minimal.yaml").read_text(encoding="utf-8")
 # slug_mismatch breaks the file-name rule, which only files have: an upload has no file name.
 BROKEN = sorted(p for p in (SCENARIOS / "broken").glob("*.yaml") if p.stem != "slug_mismatch")
-SHAPE = {"slug", "title", "summary", "teams", "turns", "languages"}
+SHAPE = {"slug", "title", "summary", "teams", "turns", "languages", "cuts"}
 YAML = "application/yaml"
 
 
@@ -58,14 +58,20 @@ def _expectation(path: Path) -> tuple[int, str, str]:
 
 
 @pytest.mark.django_db
-def test_anyone_lists_the_three_built_in_scenarios() -> None:
+def test_anyone_lists_the_built_in_scenarios() -> None:
     response = APIClient().get("/api/v1/scenarios/")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["next"] is None
     slugs = [s["slug"] for s in body["results"]]
     assert slugs == builtin_slugs()
-    assert set(slugs) == {"arms_control_opening", "border_clash", "exercise_season"}
+    assert set(slugs) == {
+        "after_first_use",
+        "arms_control_opening",
+        "border_clash",
+        "exercise_season",
+        "summits_2018",
+    }
     for scenario in body["results"]:
         assert set(scenario) == SHAPE
         assert scenario["title"]

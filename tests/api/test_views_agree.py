@@ -131,6 +131,11 @@ def _play(observer_view: str) -> World:
     _draft(world, "ROK", 1, [{"action": "d.consult", "target": "US"}])
     _draft(world, "JPN", 1, [{"action": "d.trilateral"}])
     _draft(world, "DPRK", 1, [NUCLEAR_USE])
+    # ROK proposes the consultation to the US in the open; the US joins.
+    consult = {"action": "d.consult", "target": "US"}
+    ok(game.players["ROK"].post(game.url("turns/1/joint/"), consult, format="json"), 201)
+    join = {"team": "ROK", "action": "d.consult"}
+    ok(game.players["US"].post(game.url("turns/1/joint/join/"), join, format="json"))
     for code in TEAMS:
         _talk(world, f"team:{code}", code, code)
         _talk(world, f"team:{code}", f"control-{code}", code)
@@ -330,6 +335,17 @@ def _check_rows(
             answer.status_code != 200 or answer.json()["rationale"] != shown["rationale"]
         ):
             problems.append(f"{view}: {team}'s turn-{turn} decision is in its stream, not in REST")
+    joint = {
+        (e["payload"]["team"], e["payload"]["action"]): e["payload"]["joined"]
+        for e in stream
+        if e["type"] in (EventType.JOINT_PROPOSED, EventType.JOINT_JOINED)
+    }
+    joint_read = {
+        (p["team"], p["action"]): p["joined"]
+        for p in ok(client.get(game.url("turns/1/joint/")))["results"]
+    }
+    if joint != joint_read:
+        problems.append(f"{view}: joint actions announced {joint} but listed {joint_read}")
     latest = {
         e["payload"]["id"]: e["payload"]["status"]
         for e in stream

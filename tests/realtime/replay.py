@@ -4,7 +4,8 @@ equal what it reads afterwards.
 
 A snapshot holds every read an event can change: the exercise, ``state/``, ``channels/``, each
 listed channel's messages, ``statements/``, ``agreements/``, the decisions of one turn the role may
-read, and (control) that turn's proposal. What it leaves out, and why:
+read, that turn's joint actions (``turns/{turn}/joint/``) and (control) that turn's proposal. What
+it leaves out, and why:
 
 - ``remaining_seconds`` while a deadline runs: the server computes it from its clock at read time,
   so no event can carry it; the deadline itself is compared. While paused it is a stored number,
@@ -48,6 +49,12 @@ NO_SNAPSHOT_CHANGE: dict[EventType, str] = {
     EventType.ADJUDICATION_DECISION_POINT: (
         "repeats an item of the proposal's decision_points, which adjudication.proposed carried"
     ),
+    EventType.BELIEF_SUBMITTED: (
+        "a team's answers are read from its event stream; no REST read lists them"
+    ),
+    EventType.DEBRIEF_RELEASED: (
+        "the debrief is read from the event stream and the report; no REST read changes"
+    ),
     EventType.REPORT_PROGRESS: REPORT_JOB,
     EventType.REPORT_READY: REPORT_JOB,
     EventType.REPORT_FAILED: REPORT_JOB,
@@ -63,6 +70,7 @@ class Snapshot(TypedDict):
     statements: list[JSON]
     agreements: list[JSON]
     decisions: dict[str, JSON]  # team code -> its decision for the snapshot's turn
+    joint: dict[str, list[JSON]]  # turn -> the joint actions proposed in it, as listed
     proposals: dict[str, JSON | None]  # turn -> control's proposal (None: not made yet)
 
 
@@ -116,7 +124,9 @@ def snapshot_take(client: APIClient, base: str, *, turn: int | None) -> Snapshot
     }
     decisions: dict[str, JSON] = {}
     proposals: dict[str, JSON | None] = {}
+    joint: dict[str, list[JSON]] = {}
     if turn is not None:
+        joint[str(turn)] = _get(client, f"{base}turns/{turn}/joint/")["results"]
         for team in _decision_teams(exercise, state):
             query = f"?team={team}" if state["view"] == "control" else ""
             decisions[team] = _get(client, f"{base}turns/{turn}/decision/{query}")
@@ -134,6 +144,7 @@ def snapshot_take(client: APIClient, base: str, *, turn: int | None) -> Snapshot
         statements=_all_pages(client, f"{base}statements/", "after"),
         agreements=_get(client, f"{base}agreements/")["results"],
         decisions=decisions,
+        joint=joint,
         proposals=proposals,
     )
 
@@ -275,6 +286,18 @@ def _agreement_changed(snapshot: Snapshot, payload: JSON) -> None:
         rows[index] = payload
 
 
+def _joint_changed(snapshot: Snapshot, payload: JSON) -> None:
+    rows = snapshot["joint"].get(str(payload["turn"]))
+    if rows is None:
+        return
+    key = (payload["team"], payload["action"])
+    index = next((i for i, row in enumerate(rows) if (row["team"], row["action"]) == key), None)
+    if index is None:
+        rows.append(payload)
+    else:
+        rows[index] = payload
+
+
 def _proposal_slot(snapshot: Snapshot, turn: int) -> str | None:
     return str(turn) if str(turn) in snapshot["proposals"] else None
 
@@ -319,6 +342,11 @@ def _outcome_published(snapshot: Snapshot, payload: JSON) -> None:
         proposal["status"] = "published"
 
 
+def _state_changed(snapshot: Snapshot, payload: JSON) -> None:
+    state = snapshot["state"]
+    snapshot["state"] = {**payload["state"], "turn": state["turn"], "phase": state["phase"]}
+
+
 def _no_change(snapshot: Snapshot, payload: JSON) -> None:
     del snapshot, payload
 
@@ -340,9 +368,12 @@ REDUCERS: dict[EventType, Callable[[Snapshot, JSON], None]] = {
     EventType.HOTLINE_CHANGED: _hotline_changed,
     EventType.TEAM_AI_CHANGED: _team_ai_changed,
     EventType.AGREEMENT_CHANGED: _agreement_changed,
+    EventType.JOINT_PROPOSED: _joint_changed,
+    EventType.JOINT_JOINED: _joint_changed,
     EventType.ADJUDICATION_PROPOSED: _adjudication_proposed,
     EventType.ADJUDICATION_OVERRIDDEN: _adjudication_overridden,
     EventType.OUTCOME_PUBLISHED: _outcome_published,
+    EventType.STATE_CHANGED: _state_changed,
     **dict.fromkeys(NO_SNAPSHOT_CHANGE, _no_change),
 }
 

@@ -420,3 +420,45 @@ def test_presence_follows_connections_and_a_removed_participant_is_cut_off_at_on
             await control.stop()
 
         asyncio.run(scenario())
+
+
+def test_a_joint_proposal_reaches_only_the_proposer_its_partners_and_control(
+    postgres_server: PostgresServer, redis_server: RedisServer
+) -> None:
+    """Proposing a joint action is its own event to the partners it names: a team not named (and
+    the observers) never receive it on their sockets, nor the proposer's draft."""
+    with asgi_server(postgres_server, redis_server) as server:
+        base = server.base
+        game = live_game(base)
+
+        async def scenario() -> None:
+            recorders = await _connect_all(game)
+            game.as_control("POST", "commands/", {"command": "start"})
+            consult = {"action": "d.consult", "target": "US", "params": {"format": "EDSCG"}}
+            game.as_player(
+                "ROK",
+                "PUT",
+                "turns/1/decision/",
+                {"actions": [consult], "rationale": "rok-joint-secret", "client_key": _key()},
+            )
+            game.as_player("ROK", "POST", "turns/1/joint/", consult)
+            game.as_player(
+                "US", "POST", "turns/1/joint/join/", {"team": "ROK", "action": "d.consult"}
+            )
+            for who, recorder in recorders.items():
+                expected = stream(base, game.exercise_id, game.header(who))
+                await recorder.wait_for(len(expected))
+                await asyncio.sleep(0.3)  # nothing more may arrive
+                assert _comparable(recorder.events) == _comparable(expected), who
+                kinds = [e["type"] for e in recorder.events if e["type"].startswith("joint.")]
+                if who in ("control", "ROK", "US"):
+                    assert kinds == ["joint.proposed", "joint.joined"], who
+                else:
+                    assert kinds == [], who
+                    assert "d.consult" not in json.dumps(recorder.events), who
+                if who not in ("control", "ROK"):
+                    assert "rok-joint-secret" not in json.dumps(recorder.events), who
+            for recorder in recorders.values():
+                await recorder.stop()
+
+        asyncio.run(scenario())

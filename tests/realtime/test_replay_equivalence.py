@@ -170,6 +170,7 @@ HOTLINE_PROPOSAL = {
     "params": {"measure": "c.hotline", "parties": ["US", "DPRK"]},
 }
 NUCLEAR_USE = {"action": "m.nuclear_use", "target": "ROK"}
+JOINT_CONSULT = {"action": "d.consult", "target": "US"}
 AUTO_ADVANCE_GAP = (
     "every participant's exercise shows auto_advance, but set_auto_advance tells only control "
     "(exercise.changed goes to control only)"
@@ -251,8 +252,8 @@ CASES: tuple[Case, ...] = (
         prepare=_extra_us_player,
     ),
     Case(
-        "start",
-        (EventType.EXERCISE_STARTED, EventType.PHASE_CHANGED),
+        "start (the first move's injects change the state)",
+        (EventType.EXERCISE_STARTED, EventType.PHASE_CHANGED, EventType.STATE_CHANGED),
         "lobby",
         lambda g: g.command("start"),
     ),
@@ -350,6 +351,21 @@ CASES: tuple[Case, ...] = (
         prepare=lambda g: g.save("US", [{"action": "d.consult", "target": "ROK"}]),
     ),
     Case(
+        "a joint action proposed in the open",
+        (EventType.JOINT_PROPOSED,),
+        "briefing",
+        lambda g: g.post("team:ROK", f"turns/{g.turn()}/joint/", JOINT_CONSULT),
+    ),
+    Case(
+        "a partner joins it",
+        (EventType.JOINT_JOINED, EventType.DECISION_SAVED),
+        "deliberation",
+        lambda g: g.post(
+            "team:US", f"turns/{g.turn()}/joint/join/", {"team": "ROK", "action": "d.consult"}
+        ),
+        prepare=lambda g: g.post("team:ROK", f"turns/{g.turn()}/joint/", JOINT_CONSULT),
+    ),
+    Case(
         "a message between allies",
         (EventType.MESSAGE_POSTED,),
         "briefing",
@@ -400,6 +416,21 @@ CASES: tuple[Case, ...] = (
         (EventType.TEAM_AI_CHANGED,),
         "lobby",
         lambda g: g.command("set_ai", team="DPRK", ai=True),
+    ),
+    Case(
+        "a team answers its belief questions",
+        (EventType.BELIEF_SUBMITTED,),
+        "deliberation",
+        lambda g: g.ok(
+            g.roles["team:US"].put(g.url(f"turns/{g.turn()}/beliefs/"), {"answers": {}}, "json")
+        ),
+    ),
+    Case(
+        "the debrief is released",
+        (EventType.DEBRIEF_RELEASED,),
+        "outcome",
+        lambda g: g.command("release_debrief", views=["teams", "observers"]),
+        prepare=lambda g: g.command("end"),
     ),
     Case(
         "a report is made",

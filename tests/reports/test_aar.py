@@ -9,12 +9,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 from fontTools.ttLib import TTFont
 from rest_framework.test import APIClient
 
 from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
 from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
+from tests.scenarios.helpers import shorten_scenario_text
 from wargame.exercises.models import Exercise
 from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
@@ -59,13 +59,7 @@ def three_turn_game(control: APIClient) -> Game:
     """The built-in scenario cut to three turns, everyone a person, nothing yet played."""
     game = game_create(control, deliberation_minutes=None)
     exercise = Exercise.objects.get(pk=game.exercise_id)
-    data = yaml.safe_load(exercise.scenario_text)
-    data["duration"]["turns"] = 3
-    data["turns"] = [t for t in data.get("turns", []) if t["n"] <= 3]
-    data["injects"] = [
-        i for i in data.get("injects", []) if "when" in i or i.get("at", {}).get("turn", 0) <= 3
-    ]
-    exercise.scenario_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    exercise.scenario_text = shorten_scenario_text(exercise.scenario_text, 3)
     exercise.save(update_fields=["scenario_text"])
     assert game.command("start").status_code == 200
     return game

@@ -54,7 +54,7 @@ def test_it_falls_back_to_english_for_a_missing_language() -> None:
 
 def test_it_summarises_in_the_contract_shape() -> None:
     summary = load_scenario_file(MINIMAL).summary_dict()
-    assert set(summary) == {"slug", "title", "summary", "teams", "turns", "languages"}
+    assert set(summary) == {"slug", "title", "summary", "teams", "turns", "languages", "cuts"}
     assert [t["code"] for t in summary["teams"]] == ["US", "ROK", "JPN", "DPRK"]
     assert summary["teams"][2]["name"]["ja"] == "日本"
     assert summary["turns"] == 2

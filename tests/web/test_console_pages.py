@@ -79,6 +79,26 @@ def test_the_setup_form_prefills_the_scenarios_own_deliberation_time(web_cast: W
     assert f'value="{scenario.deliberation_minutes}" data-minutes-input' in html
 
 
+def test_the_setup_form_offers_the_chosen_scenario_s_cuts(web_cast: WebCast) -> None:
+    html = web_cast.control.get("/console/new/?scenario=exercise_season").content.decode()
+    assert 'name="cut" data-testid="cut-select"' in html
+    options = re.findall(r'<option value="([a-z_]*)" data-scenario="([a-z_0-9]+)"([^>]*)>', html)
+    mine = [(value, rest) for value, scenario, rest in options if scenario == "exercise_season"]
+    assert [value for value, _ in mine] == ["short", "half_day", "full_day"]
+    assert [value for value, rest in mine if rest.endswith(" selected")] == ["full_day"]
+    others = [rest for _value, scenario, rest in options if scenario != "exercise_season"]
+    assert others
+    assert all("hidden disabled" in rest for rest in others)
+    assert "90 minutes: three moves (3 turns, about 90 minutes)" in html
+
+
+def test_the_console_shows_control_the_cut_and_its_learning_objectives(web_cast: WebCast) -> None:
+    html = web_cast.control.get(f"/console/{web_cast.exercise_id}/part/header/").content.decode()
+    assert 'data-testid="cut-name">A full day: ten moves<' in html
+    assert 'data-testid="learning-objectives"' in html
+    assert "Trace, in play, the two misperception paths" in html
+
+
 def test_the_setup_form_needs_a_signed_in_facilitator() -> None:
     answer = Client().get("/console/new/")
     assert answer.status_code == 302

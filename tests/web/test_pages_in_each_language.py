@@ -4,8 +4,9 @@ the glossary. What people typed is written in the language too, so any English w
 interface's: an untranslated string, an English scenario text, a raw state value or "(bot)". The
 Korean pages also carry no particle placeholder such as "와(과)".
 
-Engine ids and team codes (action ids, audiences, channel names, dyads such as "US → DPRK") are
-not checked here: the pages will name them in words in a later change."""
+No page and no narrative, in English, Japanese or Korean, shows an action or measure id
+(`s.missile_test`, `c.swap`), a rule id (`R11`) or a state path (`/state/...`). Team codes,
+audiences and channel names (dyads such as "US → DPRK") are not checked here yet."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.cast import TEAMS, Game, client_key, facilitator_client, participant_
 from tests.web.conftest import browser_with_seat, signed_in
 from tests.web.test_review_support import ok, publish
 from tests.web.test_room_helpers import PARTS, channel_id, post_message, room_url
+from wargame.exercises.models import Adjudication
 from wargame.exercises.services.bots import bot_replies_run
 from wargame.tasks import bot_moves
 
@@ -41,6 +43,7 @@ CONSOLE_PARTS = (
 SCREEN_PARTS = ("status", "feed", "chart")
 # What a reader of each language types: titles, names, messages, rationales.
 TYPED = {
+    "en": {"title": "Seminar 3", "name": "{team} lead", "say": "We want talks", "why": "Carefully"},
     "ko": {"title": "세미나 3반", "name": "{team} 대표", "say": "대화를 원한다", "why": "신중하게"},
     "ja": {"title": "第3回ゼミ", "name": "{team}代表", "say": "対話を望む", "why": "慎重に"},
 }
@@ -59,6 +62,7 @@ LATER = re.compile(
     r"|(?<=[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3])[(\uff08][A-Za-z ]+[)\uff09]|\{[a-z_]+\}"
 )
 ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
+ENGINE_ID = re.compile(r"\b[a-z]\.[a-z_]{2,}\b|\bR\d\d\b|/state/")
 PLACEHOLDER = re.compile(r"\((?:이|가|은|는|을|를|와|과|으|으로|이나|이라)\)")
 
 
@@ -234,3 +238,23 @@ def test_every_page_of_a_played_game_reads_in_the_players_language(lang: str) ->
         assert "핫라인 · 정상" in shown["room US channels"]  # the channel list
         assert "'자유의 방패 27' 발표: 역대 최대 규모" in shown["room ROK injects"]
         assert "약 4일" in shown["room JPN header"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
+def test_no_page_or_narrative_shows_an_engine_id_a_state_path_or_a_placeholder(lang: str) -> None:
+    game, browsers = _play(lang)
+    pages = _every_page(game, browsers, lang)
+    texts = {
+        name: [line for line in visible(page, lang) if "://" not in line]
+        for name, page in pages.items()
+    }
+    for row in Adjudication.objects.filter(exercise_id=game.exercise_id).order_by("turn"):
+        texts[f"narrative {row.turn}"] = [row.proposal["narrative"][lang]]
+    found = {
+        f"{name}: {line[:100]!r}": ENGINE_ID.findall(line) + PLACEHOLDER.findall(line)
+        for name, lines in texts.items()
+        for line in lines
+        if ENGINE_ID.search(line) or PLACEHOLDER.search(line)
+    }
+    assert not found, "\n".join(f"{where} {ids}" for where, ids in found.items())
+    assert any("narrative" in name for name in texts)

@@ -211,3 +211,13 @@ def test_a_practice_game_opens_in_its_room_with_a_pacing_bar() -> None:
     eid = int(created["Location"].strip("/").split("/")[1])
     bar = html(browser, room_url(eid, "practice"))
     assert f'data-api="/api/v1/exercises/{eid}/commands/"' in bar
+
+
+def test_after_the_lock_a_team_that_did_not_submit_is_not_deciding(web_cast: WebCast) -> None:
+    header = room_url(web_cast.exercise_id, "header")
+    to_deliberation(web_cast)
+    assert ">deciding<" in html(web_cast.players["ROK"], header)
+    assert web_cast.game.command("advance").status_code == 200
+    locked = html(web_cast.players["ROK"], header)
+    assert ">deciding<" not in locked
+    assert 'data-testid="not-submitted"' in locked

@@ -23,6 +23,7 @@ PARTS = (
     "channels",
     "channel",
     "statements",
+    "joint",
     "outcome",
 )
 

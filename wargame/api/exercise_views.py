@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.shapes import ErrorShape, ExerciseShape, JoinShape, TokenShape, page_of
-from wargame.exercises.models import Exercise, Participant
+from wargame.exercises.models import LABEL_LENGTH, Exercise, Participant
 from wargame.exercises.principals import Principal, principal_for
 from wargame.exercises.selectors.reads import exercise_payload, exercises_for_user
 from wargame.exercises.services.accounts import facilitator_token
@@ -40,6 +40,13 @@ class ExerciseListView(APIView):
         )
         ai_teams = serializers.ListField(
             child=serializers.CharField(max_length=8), required=False, default=list
+        )
+        cut = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        cohort = serializers.CharField(
+            max_length=LABEL_LENGTH, required=False, allow_blank=True, default=""
+        )
+        condition = serializers.CharField(
+            max_length=LABEL_LENGTH, required=False, allow_blank=True, default=""
         )
 
     @extend_schema(request=ExerciseCreateInput, responses={201: ExerciseShape, **ERRORS})

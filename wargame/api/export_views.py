@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wargame.api.auth import request_principal
+from wargame.api.auth import facilitator_user, request_principal
 from wargame.api.shapes import ErrorShape
+from wargame.engine.research import resolved_codebook
 from wargame.exercises.models import Exercise
+from wargame.exercises.selectors.cohorts import cohort_exercises
 from wargame.reports.exports import export_csv, export_jsonl
 from wargame.reports.research import TEXT_MODES, export_research
+from wargame.reports.tidy import cohort_rows, exercise_rows, tidy_csv, tidy_parquet
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 ERRORS = {400: ErrorShape, 401: ErrorShape, 403: ErrorShape, 404: ErrorShape}
 NDJSON = "application/x-ndjson"
 CSV = "text/csv; charset=utf-8"
+PARQUET = "application/vnd.apache.parquet"
 
 
 def control_exercise(request: Request, exercise_id: int) -> Exercise:
@@ -102,3 +107,80 @@ class ResearchExportView(ExportView):
             content_type=NDJSON,
             filename=f"exercise-{exercise.pk}-research-{text}.jsonl",
         )
+
+
+def parquet(body: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=PARQUET)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+TABLE_FORMATS = ("csv", "parquet")
+
+
+class TurnsExportView(ExportView):
+    """The tidy per-turn table of one exercise (codebook table ``exercise_turns``)."""
+
+    fmt = "csv"
+
+    @extend_schema(
+        operation_id="exercises_export_turns",
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, PARQUET): OpenApiTypes.BINARY,
+            **ERRORS,
+        },
+        description="One row per published turn and team, typed columns (codebook exercise_turns), "
+        "de-identified; export.turns.csv or export.turns.parquet.",
+    )
+    def get(self, request: Request, exercise_id: int) -> HttpResponse | StreamingHttpResponse:
+        exercise = control_exercise(request, exercise_id)
+        name = f"exercise-{exercise.pk}-turns.{self.fmt}"
+        if self.fmt == "parquet":
+            return parquet(tidy_parquet(exercise_rows(exercise)), filename=name)
+        return streamed(tidy_csv(exercise_rows(exercise)), content_type=CSV, filename=name)
+
+
+class CohortExportView(ExportView):
+    """The tidy per-turn table of several exercises of one scenario, one file."""
+
+    fmt = "csv"
+
+    @extend_schema(
+        operation_id="cohort_export_turns",
+        parameters=[
+            OpenApiParameter("exercises", str, description="Exercise ids, '3,5,8'"),
+            OpenApiParameter("cohort", str, description="Or: every exercise with this cohort"),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, PARQUET): OpenApiTypes.BINARY,
+            **ERRORS,
+        },
+        description="The exercises' tidy per-turn tables in one (codebook exercise_turns), for "
+        "their facilitator; all must share one scenario.",
+    )
+    def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+        user = facilitator_user(request)
+        exercises = cohort_exercises(
+            user,
+            exercises=request.query_params.get("exercises"),
+            cohort=request.query_params.get("cohort"),
+        )
+        name = f"cohort-{exercises[0].scenario_slug}-turns.{self.fmt}"
+        if self.fmt == "parquet":
+            return parquet(tidy_parquet(cohort_rows(exercises)), filename=name)
+        return streamed(tidy_csv(cohort_rows(exercises)), content_type=CSV, filename=name)
+
+
+class CodebookView(ExportView):
+    @extend_schema(
+        operation_id="codebook",
+        responses={200: OpenApiTypes.OBJECT, 401: ErrorShape, 403: ErrorShape},
+        description="The codebook of every research table, with each action, rule and inject "
+        "linked to its essay points and public sources.",
+    )
+    def get(self, request: Request) -> Any:
+        facilitator_user(request)
+        return Response(resolved_codebook())

@@ -35,6 +35,7 @@ from wargame.exercises.selectors.reads import (
     state_for,
     statements_for,
 )
+from wargame.exercises.services.beliefs import belief_payload, beliefs_save
 from wargame.exercises.services.decisions import decision_save, decision_submit
 from wargame.exercises.services.messages import message_post, statement_post
 from wargame.exercises.shapes import EventBody, decision_payload, message_payload, statement_payload
@@ -121,6 +122,25 @@ class DecisionSubmitView(APIView):
             team=request.query_params.get("team"),
         )
         return Response(decision_payload(decision))
+
+
+class BeliefsView(APIView):
+    class BeliefsInput(serializers.Serializer[Any]):
+        answers = serializers.DictField(help_text="Question id to answer (null leaves it out).")
+
+    @extend_schema(request=BeliefsInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    def put(self, request: Request, exercise_id: int, turn: int) -> Response:
+        """A team member's answers to the scenario's belief questionnaire for the current turn,
+        during deliberation; they replace the team's earlier answers."""
+        principal = request_principal(request, exercise_id)
+        self.BeliefsInput(data=request.data).is_valid(raise_exception=True)
+        row = beliefs_save(
+            principal=principal,
+            turn=turn,
+            answers=request.data.get("answers"),
+            now=timezone.now(),
+        )
+        return Response(belief_payload(row))
 
 
 class EventListView(APIView):

@@ -17,6 +17,7 @@ from wargame.exercises import shapes
 from wargame.exercises.events import (
     AgreementPayload,
     DecisionPayload,
+    JointPayload,
     MessagePayload,
     ProposalPayload,
     StatementPayload,
@@ -128,6 +129,7 @@ DecisionShape = shape_serializer(DecisionPayload)
 MessageShape = shape_serializer(MessagePayload)
 StatementShape = shape_serializer(StatementPayload)
 AgreementShape = shape_serializer(AgreementPayload)
+JointShape = shape_serializer(JointPayload)
 ProposalShape = shape_serializer(ProposalPayload)
 PendingShape = shape_serializer(shapes.PendingBody)
 ScenarioShape = shape_serializer(shapes.ScenarioBody)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
+from . import joint
+from .background import add_background_acts
 from .cbm import false_accusations, hotlines, lifecycle, transitions, violations
 from .crisis import crisis_instability
 from .doctrine import respond
@@ -73,16 +75,15 @@ def _collect(ctx: Ctx, decisions: Mapping[str, Decision]) -> None:
     for act in ctx.acts:
         by_actor.setdefault(act.actor, set()).add((act.action, act.target))
     for act in ctx.acts:
+        missing: tuple[str, ...] = ()
         if act.adef.joint:
-            partners = act.param("with") or ([act.target] if act.action == "d.consult" else [])
-            for partner in partners:
-                taken = by_actor.get(partner, set())
-                if act.action == "d.consult":
-                    ok = (act.action, act.actor) in taken
-                else:
-                    ok = any(a == act.action for a, _ in taken)
-                if not ok:
-                    act.effective = False
+            missing = tuple(
+                partner
+                for partner in joint.partners(act.adef, act.actor, act.target, act.params)
+                if not joint.joined(act.adef, act.actor, partner, by_actor.get(partner, set()))
+            )
+            if missing:
+                act.effective = False
             if act.effective and act.action == "d.consult" and act.target is not None:
                 pair = (
                     ("US", act.target)
@@ -115,7 +116,7 @@ def _collect(ctx: Ctx, decisions: Mapping[str, Decision]) -> None:
                 action=act.action,
                 params=tuple(sorted(act.params.items())),
                 vis=vis,
-                data=(("key", act.key),),
+                data=(("key", act.key), ("missing", missing)) if missing else (("key", act.key),),
             )
         )
 
@@ -233,6 +234,7 @@ def adjudicate(
     dice = Dice(seed, state.turn)
     ctx = build_context(model, catalogue, state, seed, dice)
     _collect(ctx, decisions)
+    add_background_acts(ctx)
     transitions(ctx)
     ctx.ci = crisis_instability(state, model)
     for act in ctx.acts:

@@ -269,8 +269,18 @@ def actions_for(
     return out
 
 
-def _fail(field_name: str, reason: str) -> RuleViolation:
-    return RuleViolation(field_name, reason)
+def _fail(field_name: str, reason: str, code: str, **detail: Any) -> RuleViolation:
+    return RuleViolation(field_name, reason, code, detail)
+
+
+def _param_problem(adef: ActionDef, error: Any) -> tuple[str, str]:
+    """The code of a parameter's JSON Schema error and the parameter it is about ("" if none)."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        instance = error.instance if isinstance(error.instance, Mapping) else {}
+        missing = [str(name) for name in error.validator_value if name not in instance]
+        return "param_missing", (missing[0] if missing else "")
+    return "param_invalid", (path[0] if path else "")
 
 
 def validate_decision(
@@ -279,50 +289,79 @@ def validate_decision(
     team: str,
     raw: Mapping[str, Any],
     model: Model | None = None,
+    *,
+    complete: bool = True,
 ) -> Decision:
-    """Check a raw decision {actions, rationale}; the first problem raises RuleViolation."""
+    """Check a raw decision {actions, rationale}; the first problem raises RuleViolation. A draft
+    (``complete=False``) may still lack an action's target or a required parameter: a team fills
+    in its rows one field at a time, and only what it submits must be whole."""
     from .model import load_model
 
     model = model or load_model()
     if team not in state.teams:
-        raise _fail("team", f"'{team}' is not a team in this game.")
+        raise _fail("team", f"'{team}' is not a team in this game.", "team_unknown", team=team)
     budget = model.data["budget"]
     rationale = raw.get("rationale") or ""
     if not isinstance(rationale, str):
-        raise _fail("rationale", "The rationale must be text.")
+        raise _fail("rationale", "The rationale must be text.", "rationale_text")
     if len(rationale) > budget["rationale_max"]:
         raise _fail(
-            "rationale", f"The rationale is limited to {budget['rationale_max']:,} characters."
+            "rationale",
+            f"The rationale is limited to {budget['rationale_max']:,} characters.",
+            "rationale_long",
+            limit=budget["rationale_max"],
         )
     items = raw.get("actions") or []
     if not isinstance(items, list | tuple):
-        raise _fail("actions", "actions must be a list.")
+        raise _fail("actions", "actions must be a list.", "actions_shape")
     choices: list[ActionChoice] = []
     budgeted = free = 0
     for n, item in enumerate(items):
         where = f"actions.{n}"
         if not isinstance(item, Mapping):
-            raise _fail(where, "Each action is an object {action, target?, params?}.")
+            raise _fail(
+                where, "Each action is an object {action, target?, params?}.", "actions_shape"
+            )
         extra = set(item) - {"action", "target", "params"}
         if extra:
-            raise _fail(where, f"Unknown field '{sorted(extra)[0]}'.")
+            raise _fail(where, f"Unknown field '{sorted(extra)[0]}'.", "actions_shape")
         action_id = item.get("action")
         adef = catalogue.actions.get(action_id) if isinstance(action_id, str) else None
         if adef is None:
-            raise _fail(f"{where}.action", f"Unknown action {action_id!r}.")
+            raise _fail(f"{where}.action", f"Unknown action {action_id!r}.", "action_unknown")
         if team not in adef.actors:
-            raise _fail(f"{where}.action", f"{team} cannot take {adef.id}.")
+            raise _fail(
+                f"{where}.action",
+                f"{team} cannot take {adef.id}.",
+                "action_not_yours",
+                team=team,
+                action=adef.id,
+            )
         target = item.get("target")
-        _check_target(model, adef, state, team, target, f"{where}.target")
+        if complete or target is not None:
+            _check_target(model, adef, state, team, target, f"{where}.target")
         params = item.get("params") or {}
         if not isinstance(params, Mapping):
-            raise _fail(f"{where}.params", "params must be an object.")
-        error = next(iter(sorted(adef.validator.iter_errors(params), key=str)), None)
+            raise _fail(
+                f"{where}.params",
+                "params must be an object.",
+                "param_invalid",
+                action=adef.id,
+                param="",
+            )
+        errors = adef.validator.iter_errors(params)
+        error = next(
+            iter(sorted((e for e in errors if complete or e.validator != "required"), key=str)),
+            None,
+        )
         if error is not None:
             path = ".".join(str(p) for p in error.absolute_path)
             field_name = f"{where}.params" + (f".{path}" if path else "")
-            raise _fail(field_name, f"{adef.id}: {error.message}")
-        _check_agreement(model, adef, state, team, params, f"{where}.params")
+            code, param = _param_problem(adef, error)
+            reason = f"{adef.id}: {error.message}"
+            raise _fail(field_name, reason, code, action=adef.id, param=param)
+        if complete or _agreement_key(adef) in (None, *params):
+            _check_agreement(model, adef, state, team, params, f"{where}.params")
         if adef.budgeted:
             budgeted += 1
             if budgeted > budget["actions_per_turn"]:
@@ -330,11 +369,18 @@ def validate_decision(
                     where,
                     f"At most {budget['actions_per_turn']} budgeted actions a turn "
                     f"(c.accept and c.reject are free).",
+                    "over_budget",
+                    limit=budget["actions_per_turn"],
                 )
         else:
             free += 1
             if free > budget["free_per_turn"]:
-                raise _fail(where, f"At most {budget['free_per_turn']} free actions a turn.")
+                raise _fail(
+                    where,
+                    f"At most {budget['free_per_turn']} free actions a turn.",
+                    "over_free_budget",
+                    limit=budget["free_per_turn"],
+                )
         choices.append(ActionChoice(adef.id, target, freeze_params(params)))
     return Decision(team=team, actions=tuple(choices), rationale=rationale)
 
@@ -344,16 +390,52 @@ def _check_target(
 ) -> None:
     if target is None:
         if adef.targets in NEEDS_TARGET:
-            raise _fail(where, f"{adef.id} needs a target.")
+            raise _fail(where, f"{adef.id} needs a target.", "target_missing", action=adef.id)
         return
     if adef.targets == "none":
-        raise _fail(where, f"{adef.id} takes no target.")
+        raise _fail(where, f"{adef.id} takes no target.", "target_none", action=adef.id)
     if target == team:
-        raise _fail(where, f"{team} cannot target itself.")
+        raise _fail(where, f"{team} cannot target itself.", "target_self", team=team)
     if target not in state.teams:
-        raise _fail(where, f"'{target}' is not a team in this game.")
+        raise _fail(where, f"'{target}' is not a team in this game.", "team_unknown", team=target)
     if target not in valid_targets(model, adef, state, team):
-        raise _fail(where, f"{team} cannot target {target} with {adef.id}.")
+        raise _fail(
+            where,
+            f"{team} cannot target {target} with {adef.id}.",
+            "target_wrong",
+            action=adef.id,
+            target=target,
+        )
+
+
+def _agreement_key(adef: ActionDef) -> str | None:
+    """The parameter naming what the action acts on, checked against the state."""
+    if adef.id in ("d.line", "c.propose"):
+        return "line" if adef.id == "d.line" else "parties"
+    return AGREEMENT_PARAM.get(adef.id) or ("agreement" if adef.id in STEP_ACTIONS else None)
+
+
+def decision_taken(
+    catalogue: Catalogue, state: State, team: str, raw: Mapping[str, Any], model: Model
+) -> Decision:
+    """What the engine takes of a saved draft at the lock: the decision, less any action still
+    incomplete or no longer legal (each dropped in turn, so the rest keep their order)."""
+    actions = list(raw.get("actions") or [])
+    while True:
+        try:
+            return validate_decision(catalogue, state, team, {**raw, "actions": actions}, model)
+        except RuleViolation as exc:
+            index = _action_index(exc.field)
+            if index is None or index >= len(actions):
+                raise
+            del actions[index]
+
+
+def _action_index(field_name: str | None) -> int | None:
+    parts = (field_name or "").split(".")
+    if len(parts) > 1 and parts[0] == "actions" and parts[1].isdigit():
+        return int(parts[1])
+    return None
 
 
 def _check_agreement(
@@ -362,15 +444,27 @@ def _check_agreement(
     if adef.id == "d.line":
         line = params["line"]
         if team not in model.data["hotline"]["links"].get(line, ()):
-            raise _fail(f"{where}.line", f"{team} is not a party to the {line} line.")
+            raise _fail(
+                f"{where}.line",
+                f"{team} is not a party to the {line} line.",
+                "line_not_party",
+                team=team,
+            )
         return
     if adef.id == "c.propose":
         parties = params["parties"]
         if team not in parties:
-            raise _fail(f"{where}.parties", f"The proposer ({team}) must be a party.")
+            raise _fail(
+                f"{where}.parties", f"The proposer ({team}) must be a party.", "proposer_not_party"
+            )
         for party in parties:
             if party not in state.teams:
-                raise _fail(f"{where}.parties", f"'{party}' is not a team in this game.")
+                raise _fail(
+                    f"{where}.parties",
+                    f"'{party}' is not a team in this game.",
+                    "team_unknown",
+                    team=party,
+                )
         return
     key = AGREEMENT_PARAM.get(adef.id) or ("agreement" if adef.id in STEP_ACTIONS else None)
     if key is None:
@@ -378,14 +472,29 @@ def _check_agreement(
     wanted = params[key]
     found = next((a for a in state.agreements if a.id == wanted), None)
     if found is None:
-        raise _fail(f"{where}.{key}", f"No agreement {wanted}.")
+        raise _fail(f"{where}.{key}", f"No agreement {wanted}.", "agreement_unknown")
     if team not in found.parties:
-        raise _fail(f"{where}.{key}", f"{team} is not a party to agreement {wanted}.")
+        raise _fail(
+            f"{where}.{key}",
+            f"{team} is not a party to agreement {wanted}.",
+            "agreement_not_party",
+            team=team,
+        )
     if adef.id in AGREEMENT_PARAM:
         if found.status != "proposed":
-            raise _fail(f"{where}.{key}", f"Agreement {wanted} is {found.status}, not proposed.")
+            raise _fail(
+                f"{where}.{key}",
+                f"Agreement {wanted} is {found.status}, not proposed.",
+                "agreement_not_proposed",
+                status=found.status,
+            )
         return
     # A party believes an undetected violation leaves the measure in force (§6).
     live = set(model.data["cbm"]["in_force"]) | {"violated"}
     if found.status not in live:
-        raise _fail(f"{where}.{key}", f"Agreement {wanted} is {found.status}.")
+        raise _fail(
+            f"{where}.{key}",
+            f"Agreement {wanted} is {found.status}.",
+            "agreement_not_in_force",
+            status=found.status,
+        )

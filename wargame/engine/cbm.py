@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .clock import DAYS_PER_YEAR, chance, days_per_turn
+from .effects import hazard_factor
 from .perception import detection_p
 from .proposal import OutcomeEvent
 from .rules.context import Act, Ctx, forbids
@@ -349,6 +350,7 @@ def hotlines(ctx: Ctx) -> None:
         if current == "down":
             continue
         rate = h["fail_per_year_tested"] if tested else h["fail_per_year"]
+        rate *= hazard_factor(ctx.state.effects, ctx.turn, "hotline_failure")
         p = chance(rate, days_per_turn(ctx.m))
         if ctx.dice.roll("hotline:fail", p, "", name, ""):
             ctx.hotline_set[name] = "degraded" if current == "up" else "down"

@@ -35,11 +35,24 @@ def _team(lang: str, code: str | None) -> str:
     return _pick(texts()["teams"], lang, code or "")
 
 
+def _teams(lang: str, codes: Sequence[str]) -> str:
+    """Teams named in a sentence: "Japan and South Korea", 日本・韓国, 일본·한국."""
+    names = [_team(lang, code) for code in codes]
+    if lang != "en":
+        return "・".join(names) if lang == "ja" else "·".join(names)
+    return names[0] if len(names) < 2 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _title(catalogue: Catalogue, lang: str, action: str | None) -> str:
     adef = catalogue.actions.get(action or "")
     if adef is not None:
         return adef.text("title", lang)
     return _pick(texts()["labels"], lang, action or "")
+
+
+def _measure(lang: str, measure: str | None) -> str:
+    """An agreement's measure by its name (`c.swap` is the engine's id, never a reader's word)."""
+    return _pick(texts()["measures"], lang, measure or "")
 
 
 def _line(lang: str, key: str, **values: Any) -> str:
@@ -58,11 +71,13 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
             title=_title(catalogue, lang, e.action),
         )
     if e.kind == "joint_failed":
+        missing = data.get("missing") or ()
         return _line(
             lang,
-            "joint_failed",
+            "joint_missing" if missing else "joint_failed",
             actor=_team(lang, e.actor),
             title=_title(catalogue, lang, e.action),
+            missing=_teams(lang, missing),
         )
     if e.kind == "doctrinal":
         return _line(lang, "doctrinal", actor=_team(lang, e.actor), target=_team(lang, e.target))
@@ -76,19 +91,21 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
         return _line(
             lang,
             "agreement",
-            measure=_title(catalogue, lang, e.action) or e.action,
+            measure=_measure(lang, e.action),
             agreement=data.get("agreement"),
             status=_pick(texts()["statuses"], lang, str(data.get("status"))),
         )
     if e.kind == "violation":
-        return _line(lang, "violation", actor=_team(lang, e.actor), measure=e.action)
+        return _line(
+            lang, "violation", actor=_team(lang, e.actor), measure=_measure(lang, e.action)
+        )
     if e.kind == "accusation":
         return _line(
             lang,
             "accusation",
             actor=_team(lang, e.actor),
             target=_team(lang, e.target),
-            measure=e.action,
+            measure=_measure(lang, e.action),
         )
     if e.kind == "inject":
         return _line(lang, "inject_debate" if e.action == "R11.debate" else "inject_base_use")

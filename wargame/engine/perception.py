@@ -4,6 +4,7 @@ threat (Richardson), trust and belief deltas they cause."""
 from __future__ import annotations
 
 from .clock import chance, days_per_turn
+from .effects import hazard_factor
 from .rules.context import Act, Ctx, Perception, forbids
 from .state import Belief
 
@@ -56,6 +57,7 @@ def bias(ctx: Ctx, observer: str, actor: str) -> float:
 def misread_p(ctx: Ctx, amb: float, m: float, b: float) -> float:
     p = ctx.m["perception"]
     raw = p["misread_base"] * amb * (p["ci_floor"] + p["ci_slope"] * ctx.ci) * m * b
+    raw *= hazard_factor(ctx.state.effects, ctx.turn, "misperception")
     return float(min(p["misread_cap"], raw))
 
 
@@ -189,9 +191,8 @@ def false_alarms(ctx: Ctx) -> None:
         )
         if not on_alert:
             continue
-        prob = chance(fa["per_year"], days_per_turn(ctx.m)) * (
-            p["ci_floor"] + p["ci_slope"] * ctx.ci
-        )
+        rate = fa["per_year"] * hazard_factor(ctx.state.effects, ctx.turn, "false_alarm")
+        prob = chance(rate, days_per_turn(ctx.m)) * (p["ci_floor"] + p["ci_slope"] * ctx.ci)
         line = hotline_between(ctx, observer, source)
         if line == "up":
             prob *= fa["hotline"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .effects import Effect
 from .errors import StateError
 
 if TYPE_CHECKING:
@@ -213,6 +214,8 @@ class State:
     # Alliance driver stocks (ally, driver, stock in [0, 1]); a missing one is 0.
     alliance: tuple[tuple[str, str, float], ...] = ()
     advice: tuple[Advice, ...] = ()
+    # Standing effects a scenario's injects set going (wargame.engine.effects).
+    effects: tuple[Effect, ...] = ()
 
     # Accessors build small dicts; hot paths build them once per turn (see adjudicate.Tables).
     def rung_map(self) -> dict[Pair, int]:
@@ -237,7 +240,7 @@ class State:
         return {(a, d): v for a, d, v in self.alliance}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema_version": self.schema_version,
             "turn": self.turn,
             "teams": list(self.teams),
@@ -258,6 +261,10 @@ class State:
             "alliance": nest3(self.alliance),
             "advice": [a.to_dict() for a in self.advice],
         }
+        # Written only when there are some, so states of games without them read as before.
+        if self.effects:
+            out["effects"] = [e.to_dict() for e in self.effects]
+        return out
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> State:
@@ -285,6 +292,7 @@ class State:
                 policy=_flat3(raw.get("policy", {}), str),
                 alliance=_flat3(raw.get("alliance", {}), float),
                 advice=tuple(Advice.from_dict(a) for a in raw.get("advice", ())),
+                effects=tuple(Effect.from_dict(e) for e in raw.get("effects", ())),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StateError(None, f"malformed state: {exc!r}") from exc

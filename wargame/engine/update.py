@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .alliance import assurance_after, next_stocks
 from .cbm import package_relief
 from .clock import DAYS_PER_YEAR, days_per_turn, remaining
+from .effects import carried
 from .proposal import OutcomeEvent
 from .rules.capability import effective_sanctions
 from .rules.diplomacy import r17_active
@@ -147,6 +148,7 @@ def update(ctx: Ctx) -> tuple[State, tuple[DecisionPoint, ...], bool]:
         policy=tuple(sorted((t, n, v) for (t, n), v in policy.items())),
         alliance=next_stocks(ctx.model, st, ctx.alliance_push, ctx.alliance_relief),
         advice=_advice(ctx, policy),
+        effects=carried(st.effects, st.turn + 1),
     )
     assurance = assurance_after(ctx.model, st, new_state, dict(st.assurance))
     new_state = replace(new_state, assurance=tuple(sorted(assurance.items())))

@@ -91,6 +91,12 @@ def agreement_audience(parties: Iterable[str]) -> list[str]:
     return [CONTROL, *(team_view(code) for code in parties)]
 
 
+def joint_audience(team: str, partners: Iterable[str]) -> list[str]:
+    """A proposed joint action: the proposing team, the partners it names, and control. Nobody
+    else learns of it before the outcome (a combined exercise is public once it happens)."""
+    return [CONTROL, team_view(team), *(team_view(code) for code in partners)]
+
+
 def presence_member_visible(view: str, member_team: str | None) -> bool:
     """A seat in the presence roster: control sees every seat, a team its own members, observers
     none (they see only the counts per team)."""

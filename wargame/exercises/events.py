@@ -44,10 +44,15 @@ class EventType(StrEnum):
     HOTLINE_CHANGED = "hotline.changed"
     TEAM_AI_CHANGED = "team.ai_changed"
     AGREEMENT_CHANGED = "agreement.changed"
+    JOINT_PROPOSED = "joint.proposed"
+    JOINT_JOINED = "joint.joined"
     ADJUDICATION_PROPOSED = "adjudication.proposed"
     ADJUDICATION_DECISION_POINT = "adjudication.decision_point"
     ADJUDICATION_OVERRIDDEN = "adjudication.overridden"
     OUTCOME_PUBLISHED = "outcome.published"
+    STATE_CHANGED = "state.changed"
+    BELIEF_SUBMITTED = "belief.submitted"
+    DEBRIEF_RELEASED = "debrief.released"
     REPORT_PROGRESS = "report.progress"
     REPORT_READY = "report.ready"
     REPORT_FAILED = "report.failed"
@@ -79,6 +84,7 @@ class ExerciseChangedPayload(TypedDict):
         "codes_rotated",
         "auto_advance",
         "observer_view",
+        "labels",
     ]
     status: NotRequired[str]
     username: NotRequired[str]
@@ -90,6 +96,8 @@ class ExerciseChangedPayload(TypedDict):
     branch_of: NotRequired[int]
     branch_from_turn: NotRequired[int]
     seed: NotRequired[int]
+    cohort: NotRequired[str]
+    condition: NotRequired[str]
 
 
 class TurnPayload(TypedDict):
@@ -215,6 +223,21 @@ class AgreementPayload(TypedDict):
     detected_by: NotRequired[list[str]]  # control only
 
 
+class JointPayload(TypedDict):
+    """A joint action one team proposed to named partners for a turn. Proposals are named by
+    (turn, team, action): a team proposes each joint action at most once a turn."""
+
+    turn: int
+    team: str  # the proposer
+    action: str
+    target: str | None
+    params: dict[str, Json]
+    partners: list[str]
+    joined: list[str]  # the partners that joined so far, in order
+    by: AuthorPayload  # who proposed it
+    at: str | None
+
+
 class OverridePayload(TypedDict):
     path: str
     value: Json
@@ -276,6 +299,13 @@ class OverriddenPayload(TypedDict):
     overrides: list[OverridePayload]
 
 
+class StateChangedPayload(TypedDict):
+    """The state as the view may read it (``GET state/``), after something other than an
+    outcome changed it: a scenario inject's effects."""
+
+    state: EngineRecord
+
+
 class OutcomePayload(TypedDict):
     """A view's outcome: a team what it perceived, observers the public events, control the
     whole proposal (the keys marked control only)."""
@@ -293,6 +323,38 @@ class OutcomePayload(TypedDict):
     rules_fired: NotRequired[list[RuleFired]]
     decision_points: NotRequired[list[DecisionPoint]]
     view_narratives: NotRequired[dict[str, dict[str, str]]]
+
+
+class BeliefPayload(TypedDict):
+    """A team's answers to the belief questionnaire (never the truth: that waits for the
+    debrief)."""
+
+    turn: int
+    team: str
+    version: int
+    answers: dict[str, Json]
+    answered: int
+    asked: int
+    updated_by: AuthorPayload | None
+
+
+class BeliefTruthRow(TypedDict):
+    turn: int
+    team: str
+    question: str
+    answer: Json
+    truth: Json
+
+
+class DebriefPayload(TypedDict):
+    """What a view may read once control releases the debrief: the end-of-game truth and the
+    beliefs it may set against it (a team its own, observers the teams' under the teaching
+    view, control all); control's copy adds the views released to."""
+
+    turn: int | None
+    state: EngineRecord
+    beliefs: list[BeliefTruthRow]
+    views: NotRequired[list[str]]
 
 
 class ReportProgressPayload(TypedDict):
@@ -329,10 +391,14 @@ EventPayload = (
     | HotlinePayload
     | TeamAiPayload
     | AgreementPayload
+    | JointPayload
     | ProposalPayload
     | DecisionPointPayload
     | OverriddenPayload
     | OutcomePayload
+    | StateChangedPayload
+    | BeliefPayload
+    | DebriefPayload
     | ReportProgressPayload
     | ReportReadyPayload
     | ReportFailedPayload
@@ -445,6 +511,18 @@ SPECS: Mapping[EventType, EventSpec] = {
         "its parties, each as it knows the agreement, and control (the truth)",
         open=True,
     ),
+    EventType.JOINT_PROPOSED: EventSpec(
+        "A team proposed a joint action (a consultation, a combined exercise) to named partners.",
+        (JointPayload,),
+        "row",
+        "the proposer, the partners it names, and control",
+    ),
+    EventType.JOINT_JOINED: EventSpec(
+        "A partner joined a proposed joint action (it is now in that partner's draft).",
+        (JointPayload,),
+        "row",
+        "the proposer, the partners it names, and control",
+    ),
     EventType.ADJUDICATION_PROPOSED: EventSpec(
         "The engine proposed the turn's outcome (or a reroll did).",
         (ProposalPayload,),
@@ -471,6 +549,24 @@ SPECS: Mapping[EventType, EventSpec] = {
         "all",
         "every view: control the truth, each team what it perceived, observers the public events",
         open=True,
+    ),
+    EventType.STATE_CHANGED: EventSpec(
+        "An inject's effects changed the state between outcomes, one payload per view.",
+        (StateChangedPayload,),
+        "all",
+        "every view, each the state as it may read it",
+    ),
+    EventType.BELIEF_SUBMITTED: EventSpec(
+        "A team saved its answers to the belief questionnaire.",
+        (BeliefPayload,),
+        "row",
+        "the team and control",
+    ),
+    EventType.DEBRIEF_RELEASED: EventSpec(
+        "Control opened the debrief: the end-of-game truth, and the beliefs set against it.",
+        (DebriefPayload,),
+        "row",
+        "the views control chose (each its own payload), and control",
     ),
     EventType.REPORT_PROGRESS: EventSpec(
         "An after-action report job moved on.", (ReportProgressPayload,), "row", REPORT_READERS

@@ -28,12 +28,19 @@ class ObserverView(models.TextChoices):
     TEAMS = "teams", _("Also team channels and decisions")
 
 
+# Longest cohort or condition label.
+LABEL_LENGTH = 80
+
+
 class Exercise(models.Model):
     title = models.CharField(max_length=200)
     scenario_slug = models.SlugField(max_length=100)
     # The scenario as it was when the exercise was created: later edits to the file or upload
     # must not change a running game or a replay of a finished one.
     scenario_text = models.TextField()
+    # The scenario's cut the exercise plays ("short", "half_day", "full_day"); "" for a scenario
+    # without cuts. Chosen at creation, fixed for the game.
+    cut = models.CharField(max_length=60, blank=True, default="")
     language = models.CharField(max_length=8, default="en")
     seed = models.BigIntegerField()
     status = models.CharField(
@@ -51,7 +58,8 @@ class Exercise(models.Model):
     # Clocks of the current phase, shifted forward by pauses: briefing auto-advance and the
     # time-offset injects of a deliberation are due relative to them.
     phase_started_at = models.DateTimeField(null=True, blank=True)
-    # null: no clock (practice); otherwise the default for every turn unless the scenario says
+    # null: no clock (practice); otherwise every turn's deliberation. Left at the scenario's
+    # default, each move keeps the minutes its cut gives it.
     deliberation_minutes = models.PositiveIntegerField(null=True, blank=True)
     auto_advance = models.BooleanField(default=False)
     auto_publish = models.BooleanField(default=False)
@@ -68,6 +76,10 @@ class Exercise(models.Model):
     )
     branch_from_turn = models.PositiveIntegerField(null=True, blank=True)
     branch_log = models.JSONField(default=list, blank=True)
+    # Research labels control gives a run (services.exercises.exercise_labels_set): the group it
+    # belongs to ("2026 seminar") and the experimental condition it ran under ("hotline-first").
+    cohort = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
+    condition = models.CharField(max_length=LABEL_LENGTH, blank=True, default="")
     state = models.JSONField(help_text=_("The engine state at the start of the current turn."))
     # Counters of the event log, advanced only under this row's lock (services.log).
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -299,6 +311,38 @@ class DecisionWrite(models.Model):
         return f"{self.client_key} on decision {self.decision_id}"
 
 
+class JointProposal(models.Model):
+    """A team's proposal that named partners take a joint action with it this turn (a
+    consultation, a combined exercise). Proposing is an explicit act, addressed to the partners:
+    what a team drafts stays its own until it proposes."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    turn = models.PositiveIntegerField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=8, blank=True, default="")
+    params = models.JSONField(default=dict)
+    partners = models.JSONField(help_text=_("Team codes."))
+    joined = models.JSONField(default=list, help_text=_("Partners that joined, in order."))
+    proposed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The proposer, its partners and control (exercises.audience.joint_audience).
+    audience = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "turn", "team", "action"], name="one_joint_proposal_per_action"
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.team} proposes {self.action} in turn {self.turn}"
+
+
 class ChannelKind(models.TextChoices):
     TEAM = "team", _("Team")
     ALLIED = "allied", _("Allied")
@@ -497,3 +541,30 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"report {self.pk} of exercise {self.exercise_id} ({self.format}, {self.status})"
+
+
+class BeliefAnswer(models.Model):
+    """A team's answers to the scenario's belief questionnaire for one turn, and beside each the
+    engine's truth: filled at the lock from the state (a question about what happens later once
+    its window has closed), never shown to the team before control releases the debrief."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="beliefs")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="beliefs")
+    turn = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)  # question id -> the team's answer
+    truths = models.JSONField(default=dict)  # question id -> the engine's truth (control only)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "turn"], name="one_belief_answer_per_team_turn"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} beliefs turn {self.turn}"

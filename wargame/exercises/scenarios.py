@@ -24,11 +24,20 @@ def _parsed(text_hash: str, text: str, source_name: str) -> Scenario:
     return load_scenario_text(text, source_name=source_name)
 
 
-def scenario_from_text(text: str, *, source_name: str) -> Scenario:
+@lru_cache(maxsize=128)
+def _in_cut(text_hash: str, text: str, source_name: str, cut: str) -> Scenario:
+    return _parsed(text_hash, text, source_name).for_cut(cut or None)
+
+
+def scenario_from_text(text: str, *, source_name: str, cut: str = "") -> Scenario:
+    """The scenario a text holds, played in `cut` ("": its default cut, if it has cuts)."""
+    text_hash = hashlib.sha256(text.encode()).hexdigest()
     try:
-        return _parsed(hashlib.sha256(text.encode()).hexdigest(), text, source_name)
+        return _in_cut(text_hash, text, source_name, cut)
     except ScenarioError as exc:
         raise InvalidScenario(str(exc), details=list(exc.details)) from exc
+    except KeyError as exc:
+        raise InvalidInput.on("cut", _("This scenario has no such cut.")) from exc
 
 
 def builtin_text(slug: str) -> str:

@@ -12,6 +12,7 @@ from wargame.exercises.events import (
     ActionChoice,
     AuthorPayload,
     DecisionPayload,
+    JointPayload,
     MessageAuthorPayload,
     MessagePayload,
     ParticipantPayload,
@@ -22,6 +23,7 @@ from wargame.exercises.models import (
     Adjudication,
     Decision,
     DecisionStatus,
+    JointProposal,
     Message,
     Participant,
     ParticipantRole,
@@ -59,6 +61,8 @@ class ExerciseBody(TypedDict):
     id: int
     title: str
     scenario: str
+    cut: str | None  # the scenario's cut this exercise plays; null for a scenario without cuts
+    turns: int  # how many turns (moves) that cut has
     status: ExerciseStatusName
     turn: int | None
     phase: PhaseName | None
@@ -72,6 +76,8 @@ class ExerciseBody(TypedDict):
     observer_view: NotRequired[ObserverViewName]  # control only
     auto_publish: NotRequired[bool]  # control only
     deliberation_minutes: NotRequired[int | None]  # control only
+    cohort: NotRequired[str]  # control only: research labels (set_labels)
+    condition: NotRequired[str]  # control only
 
 
 class BranchBody(ExerciseBody):
@@ -106,13 +112,25 @@ class ScenarioTeamBody(TypedDict):
     name: str
 
 
+class ScenarioCutBody(TypedDict):
+    """One version of a scenario: its moves, the class it is made for, its usual minutes."""
+
+    id: str
+    name: str
+    session_minutes: int
+    turns: int
+    deliberation_minutes: int
+    default: bool
+
+
 class ScenarioBody(TypedDict):
     slug: str
     title: str
     summary: str
     teams: list[ScenarioTeamBody]
-    turns: int
+    turns: int  # of its default cut
     languages: list[str]
+    cuts: list[ScenarioCutBody]  # empty for a scenario in one version only
 
 
 class ScenarioCheckedBody(TypedDict):
@@ -240,6 +258,25 @@ def statement_payload(statement: Statement) -> StatementPayload:
         ),
         body=statement.body,
         at=iso_utc(statement.at),
+    )
+
+
+def joint_payload(proposal: JointProposal) -> JointPayload:
+    author = proposal.proposed_by
+    return JointPayload(
+        turn=proposal.turn,
+        team=proposal.team.code,
+        action=proposal.action,
+        target=proposal.target or None,
+        params=proposal.params,
+        partners=list(proposal.partners),
+        joined=list(proposal.joined),
+        by=AuthorPayload(
+            participant_id=author.pk if author else None,
+            display_name=author.display_name if author else "",
+            bot=bool(author and author.bot),
+        ),
+        at=iso_utc(proposal.at),
     )
 
 

@@ -116,7 +116,7 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _csv_text(row: Iterable[object]) -> str:
+def csv_text(row: Iterable[object]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(spreadsheet_safe(v) for v in row)
     return buffer.getvalue()
@@ -178,9 +178,9 @@ def channel_names(exercise: Exercise) -> dict[int, str]:
 
 
 def csv_lines(rows: Iterable[dict[str, object]]) -> Iterator[str]:
-    yield UTF8_BOM + _csv_text(CSV_COLUMNS)
+    yield UTF8_BOM + csv_text(CSV_COLUMNS)
     for row in rows:
-        yield _csv_text(row[column] for column in CSV_COLUMNS)
+        yield csv_text(row[column] for column in CSV_COLUMNS)
 
 
 def export_csv(exercise: Exercise, *, up_to: int | None = None) -> Iterator[str]:

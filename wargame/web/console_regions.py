@@ -20,10 +20,12 @@ from wargame.engine.narrative import advice_text
 from wargame.exercises.errors import NotFound
 from wargame.exercises.events import EventType
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
+from wargame.exercises.selectors.beliefs import belief_progress
 from wargame.exercises.selectors.console import (
     event_tail,
     proposal_needs_nuclear_approval,
     proposal_pending,
+    published_turns,
     scenario_injects,
     team_rows,
 )
@@ -81,6 +83,8 @@ EVENT_LABELS: dict[EventType, _StrPromise] = {
     EventType.OUTCOME_PUBLISHED: gettext_lazy("Outcome published"),
     EventType.REPORT_PROGRESS: gettext_lazy("Report in progress"),
     EventType.REPORT_READY: gettext_lazy("Report ready"),
+    EventType.BELIEF_SUBMITTED: gettext_lazy("Beliefs answered"),
+    EventType.DEBRIEF_RELEASED: gettext_lazy("Debrief released"),
 }
 
 HOTLINE_LABELS: dict[str, _StrPromise] = {
@@ -105,6 +109,8 @@ def _phase_label(exercise: Exercise) -> str:
 
 def header(ctx: Reader) -> dict[str, Any]:
     exercise = ctx.exercise
+    scenario = exercise_scenario(exercise)
+    cut = scenario.current_cut()
     ended = exercise.status == ExerciseStatus.ENDED
     exports = []
     if ended:
@@ -113,6 +119,8 @@ def header(ctx: Reader) -> dict[str, Any]:
             {"label": _("Event log (JSON lines)"), "url": base + "export.jsonl"},
             {"label": _("Spreadsheet (CSV)"), "url": base + "export.csv"},
             {"label": _("Research export (de-identified)"), "url": base + "export.research.jsonl"},
+            {"label": _("Per-turn table (CSV)"), "url": base + "export.turns.csv"},
+            {"label": _("Per-turn table (Parquet)"), "url": base + "export.turns.parquet"},
         ]
     return {
         "status_label": exercise.get_status_display(),
@@ -122,8 +130,12 @@ def header(ctx: Reader) -> dict[str, Any]:
         "screen_url": reverse("web:screen", args=[exercise.pk]),
         "timeline_url": reverse("web:timeline", args=[exercise.pk]),
         "exports": exports,
-        "turn_count": exercise_scenario(exercise).turn_count,
-        "scenario_title": exercise_scenario(exercise).title.get(ctx.lang),
+        # A what-if branch starts at a published turn (the fork form).
+        "fork_turns": published_turns(exercise),
+        "turn_count": scenario.turn_count,
+        "scenario_title": scenario.title.get(ctx.lang),
+        "cut_name": cut.name.get(ctx.lang) if cut is not None else "",
+        "learning_objectives": [o.get(ctx.lang) for o in scenario.learning_objectives],
     }
 
 
@@ -228,8 +240,16 @@ def teams(ctx: Reader) -> dict[str, Any]:
     for item in state_for(ctx.principal).get("advice") or ():
         text = advice_text(item["rule"], item.get("recommends") or (), ctx.lang)
         advice.setdefault(item["team"], []).append(text)
+    turn = ctx.exercise.turn
+    answered = belief_progress(ctx.principal, turn) if turn is not None else {}
+    scenario = exercise_scenario(ctx.exercise)
     rows = [
-        {**row, "advice": advice.get(row["code"], [])}
+        {
+            **row,
+            "advice": advice.get(row["code"], []),
+            "beliefs_answered": answered.get(row["code"], 0),
+            "beliefs_asked": sum(1 for q in scenario.beliefs if row["code"] in q.teams),
+        }
         for row in team_rows(ctx.principal, ctx.lang, timezone.now())
     ]
     return {
@@ -346,6 +366,7 @@ def _event_summary(event_type: EventType, payload: Any, lang: str) -> str:
         EventType.DECISION_SUBMITTED,
         EventType.DECISION_SAVED,
         EventType.TEAM_AI_CHANGED,
+        EventType.BELIEF_SUBMITTED,
     ):
         return str(payload.get("team") or "")
     if event_type == EventType.HOTLINE_CHANGED:

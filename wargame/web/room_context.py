@@ -10,9 +10,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import pgettext
 
+from wargame.engine import joint as joint_rules
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.events import EventType
+from wargame.exercises.selectors.beliefs import belief_answers_for
+from wargame.exercises.selectors.joint import joint_proposals_for
 from wargame.exercises.selectors.reads import (
     actions_available,
     agreements_visible,
@@ -34,6 +38,7 @@ from wargame.labels import (
     CHANNEL_KIND_NAMES,
     PLACE_NAMES,
     measure_name,
+    params_text,
     phase_name,
     value_label,
 )
@@ -91,6 +96,13 @@ def header(room: Reader) -> dict[str, Any]:
         "teams": [
             {**t, "name": room.team_names.get(t["code"], t["name"])} for t in payload["teams"]
         ],
+        # "deciding" only while decisions are open; after the lock a team that did not submit
+        # is named as such.
+        "decisions_open": exercise.status in ("running", "paused")
+        and exercise.phase in OPEN_PHASES
+        and (exercise.deadline is None or exercise.deadline > timezone.now()),
+        # Control handed this team to a bot: its players are told so in their own room.
+        "own_ai": any(t["code"] == room.team and t["ai"] for t in payload["teams"]),
     }
 
 
@@ -207,6 +219,109 @@ def decision(room: Reader) -> dict[str, Any]:
     }
 
 
+def beliefs(room: Reader) -> dict[str, Any]:
+    """The scenario's questions put to the team, in the room's language, with its saved answers;
+    open during deliberation only (the questionnaire closes at the lock)."""
+    exercise = room.exercise
+    turn = exercise.turn
+    asked = [q for q in room.scenario.beliefs if room.team in q.teams]
+    saved = belief_answers_for(room.principal, turn) if turn is not None else {}
+    questions = [
+        {
+            "id": q.id,
+            "ask": q.ask.get(room.lang),
+            "answer": q.answer,
+            "saved": saved.get(q.id),
+            "saved_json": json.dumps(saved.get(q.id)),
+            "options": [
+                {"value": json.dumps(o.value), "text": o.text.get(room.lang)} for o in q.options
+            ],
+        }
+        for q in asked
+    ]
+    open_now = (
+        exercise.status == "running"
+        and exercise.phase == "deliberation"
+        and (exercise.deadline is None or exercise.deadline > timezone.now())
+    )
+    return {"questions": questions, "open": open_now, "turn": turn, "answered": len(saved)}
+
+
+def joint(room: Reader) -> dict[str, Any]:
+    """Joint actions of the current turn in the open: those proposed to the team (with who
+    proposed them and a one-click join), the team's own proposals with who has joined, and the
+    joint actions in the team's draft it has not proposed yet (proposing is an explicit act)."""
+    turn = room.exercise.turn
+    if turn is None:
+        return {"turn": None}
+    catalogue = room.scenario.catalogue()
+    names = room.team_names
+    current = decision_for(room.principal, turn=turn, team=None)
+    status, _reason = _decision_status(room.exercise, current)
+    open_ = status in ("none", "draft")
+
+    def title(action: str) -> str:
+        adef = catalogue.actions.get(action)
+        return adef.text("title", room.lang) if adef is not None else action
+
+    def details(params: Mapping[str, Any]) -> str:
+        # The partners are listed by name; the rest of the parameters in words.
+        return params_text({k: v for k, v in params.items() if k != joint_rules.WITH})
+
+    def team_list(codes: list[str]) -> str:
+        return pgettext("list separator", ", ").join(names.get(c, c) for c in codes)
+
+    to_us, ours = [], []
+    proposed = set()
+    for p in joint_proposals_for(room.principal, turn=turn):
+        row = {
+            **p,
+            "title": title(p["action"]),
+            "details": details(p["params"]),
+            "team_name": names.get(p["team"], p["team"]),
+            "partner_teams": team_list(p["partners"]),
+            "waiting": team_list([c for c in p["partners"] if c not in p["joined"]]),
+            "joined_teams": team_list(p["joined"]),
+            "join_body": json.dumps({"team": p["team"], "action": p["action"]}),
+        }
+        if p["team"] == room.team:
+            ours.append(row)
+            proposed.add(p["action"])
+        elif room.team in p["partners"]:
+            to_us.append({**row, "joined_us": room.team in p["joined"]})
+    unproposed = []
+    for choice in current["actions"]:
+        adef = catalogue.actions.get(choice["action"])
+        if adef is None or choice["action"] in proposed:
+            continue
+        partners = joint_rules.partners(
+            adef, room.team, choice.get("target"), choice.get("params") or {}
+        )
+        if partners:
+            unproposed.append(
+                {
+                    "title": title(choice["action"]),
+                    "details": details(choice.get("params") or {}),
+                    "partner_teams": team_list(list(partners)),
+                    "body": json.dumps(
+                        {
+                            "action": choice["action"],
+                            "target": choice.get("target"),
+                            "params": choice.get("params") or {},
+                        }
+                    ),
+                }
+            )
+    return {
+        "turn": turn,
+        "open": open_,
+        "to_us": to_us,
+        "ours": ours,
+        "unproposed": unproposed,
+        "api": f"/api/v1/exercises/{room.exercise.pk}/turns/{turn}/joint/",
+    }
+
+
 def _with_state_name(channel: Mapping[str, Any]) -> dict[str, Any]:
     """A hotline's state ("up", "down") in the reader's words beside the state itself."""
     return {**channel, "state_name": value_label(channel["state"]) if "state" in channel else ""}
@@ -276,7 +391,8 @@ def outcome(room: Reader) -> dict[str, Any]:
 
     def title(action: str) -> str:
         adef = catalogue.actions.get(action)
-        return adef.text("title", room.lang) if adef is not None else action
+        # An outcome's agreement events carry the measure (`c.swap`), not an action.
+        return adef.text("title", room.lang) if adef is not None else measure_name(action)
 
     published = []
     for event in view_events_of(room.principal, [EventType.OUTCOME_PUBLISHED]):

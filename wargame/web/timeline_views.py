@@ -18,7 +18,7 @@ from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.turns import turns_of, view_stream
 from wargame.exercises.services.game import exercise_scenario
-from wargame.labels import params_text, status_name
+from wargame.labels import measure_name, params_text, status_name
 from wargame.languages import active_language, in_language
 from wargame.web.access import page_principal, view_position
 from wargame.web.review_dashboard import escalation_figure
@@ -55,7 +55,8 @@ class _Titles:
         if not action:
             return ""
         found = self.catalogue.actions.get(action)
-        return in_language(found.title, self.lang) if found is not None else action
+        # An outcome's agreement events carry the measure (`c.swap`), not an action.
+        return in_language(found.title, self.lang) if found is not None else measure_name(action)
 
 
 def _team_name(scenario: Scenario, code: str | None, lang: str) -> str:

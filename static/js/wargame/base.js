@@ -4,6 +4,7 @@ import { startClocks } from "./clock.js";
 import { startForms } from "./forms.js";
 import { fillJoinCode } from "./join.js";
 import { startLive } from "./live.js";
+import { startLocalTimes } from "./localtime.js";
 
 function start() {
   document.documentElement.classList.add("js");
@@ -12,6 +13,7 @@ function start() {
   const live = document.querySelector("[data-live-ws]");
   if (live) startLive(live);
   startClocks(document.querySelector("[data-server-now]"));
+  startLocalTimes();
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.submit());
   }

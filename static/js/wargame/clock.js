@@ -2,6 +2,43 @@
 // time when it was rendered, so a laptop whose clock is off still shows the right time left.
 
 let offsetMs = 0;
+// Warnings already given, by deadline: a region swapped in live must not warn twice.
+const warned = new Map();
+const WARNINGS = [
+  { seconds: 60, level: "1" },
+  { seconds: 300, level: "5" },
+];
+
+function warningBox() {
+  let box = document.querySelector("[data-deadline-warning]");
+  if (!box) {
+    box = document.createElement("p");
+    box.className = "deadline-warning";
+    box.dataset.deadlineWarning = "";
+    box.setAttribute("data-testid", "deadline-warning");
+    box.setAttribute("role", "alert");
+    box.hidden = true;
+    document.body.append(box);
+  }
+  return box;
+}
+
+function warn(el, left) {
+  // Clocks that carry warning texts (the team room's) warn once at 5 and once at 1 minute left.
+  if (!el.dataset.labelWarn5 || left <= 0) return;
+  const due = WARNINGS.find((w) => left <= w.seconds);
+  if (!due || warned.get(el.dataset.deadline) === due.level) return;
+  if (due.level === "5" && warned.get(el.dataset.deadline) === "1") return;
+  warned.set(el.dataset.deadline, due.level);
+  const box = warningBox();
+  box.textContent = due.level === "1" ? el.dataset.labelWarn1 : el.dataset.labelWarn5;
+  box.dataset.level = due.level;
+  box.hidden = false;
+  clearTimeout(box.hideTimer);
+  box.hideTimer = setTimeout(() => {
+    box.hidden = true;
+  }, 15_000);
+}
 
 function format(totalSeconds) {
   const s = Math.max(0, Math.floor(totalSeconds));
@@ -21,6 +58,8 @@ function tick() {
     }
     const left = (Date.parse(el.dataset.deadline) - now) / 1000;
     el.dataset.urgent = String(left <= 60);
+    el.dataset.warning = String(left <= 300);
+    warn(el, left);
     out.textContent = left > 0 ? format(left) : el.dataset.labelOver || "0:00";
   }
 }

@@ -45,10 +45,27 @@ function showScenario(select) {
     const owner = block.dataset.scenarioInfo ?? block.dataset.scenarioTeams;
     block.hidden = owner !== slug;
   }
-  const minutes = select.selectedOptions[0]?.dataset.deliberation;
+  const cuts = form.querySelector("[data-cut-select]");
+  if (cuts) {
+    // Only the chosen scenario's cuts can be picked; its default is picked for the facilitator.
+    for (const option of cuts.options) {
+      const mine = option.dataset.scenario === slug;
+      option.hidden = !mine;
+      option.disabled = !mine;
+      if (mine && "default" in option.dataset) option.selected = true;
+    }
+  }
+  showCut(form);
+  syncAiTeams(form);
+}
+
+function showCut(form) {
+  // A cut has its own usual minutes: the form offers them until the facilitator changes them.
+  const cuts = form.querySelector("[data-cut-select]");
+  const scenario = form.querySelector("[data-scenario-select]")?.selectedOptions[0];
+  const minutes = cuts?.selectedOptions[0]?.dataset.deliberation || scenario?.dataset.deliberation;
   const input = form.querySelector("[data-minutes-input]");
   if (input && minutes) input.value = minutes;
-  syncAiTeams(form);
 }
 
 // --- scenario upload: YAML goes as text, not JSON, so it needs its own request
@@ -179,6 +196,7 @@ function start() {
   document.addEventListener("change", (event) => {
     const target = event.target;
     if (target.matches?.("[data-scenario-select]")) showScenario(target);
+    else if (target.matches?.("[data-cut-select]")) showCut(target.form);
     else if (target.matches?.("[data-ai-team]")) syncAiTeams(target.form);
     else if (target.matches?.("[data-audience-option]")) onAudienceChange(target);
   });

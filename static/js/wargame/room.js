@@ -2,6 +2,7 @@
 // Regions, API forms and clocks are started by base.js; this adds what only the room needs.
 import { startDecision } from "./room/decision.js";
 import { startFeeds } from "./room/feeds.js";
+import { startNotices } from "./room/notices.js";
 import { startPractice } from "./room/practice.js";
 
 function confirmPlainForms() {
@@ -32,6 +33,7 @@ function start() {
   startDecision();
   startFeeds();
   startPractice();
+  startNotices();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

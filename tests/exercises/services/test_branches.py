@@ -5,12 +5,14 @@ decision changes its turn."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.utils.timezone import now
 
 from tests.answers import ok
-from tests.cast import TEAMS, Game, client_key, control_of
+from tests.cast import TEAMS, Game, client_key, control_of, game_create
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.models import (
     Adjudication,
@@ -18,10 +20,15 @@ from wargame.exercises.models import (
     Event,
     Exercise,
     FacilitatorMembership,
+    InjectRelease,
 )
 from wargame.exercises.principals import Principal
 from wargame.exercises.selectors.branches import compare_branches
 from wargame.exercises.services.branches import branch_fork
+from wargame.exercises.services.timers import timers_run
+
+if TYPE_CHECKING:
+    from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +54,18 @@ def play(
     *,
     overrides: dict[int, dict[str, Any]] | None = None,
     actions: dict[tuple[str, int], list[dict[str, Any]]] | None = None,
+    timers_at: int | None = None,
 ) -> None:
     """Play ``turns`` turns through the API: every team decides (its plan, or the actions given
-    for it and the turn) and submits, control publishes (after the given override, if any)."""
+    for it and the turn) and submits, control publishes (after the given override, if any).
+    With ``timers_at``, the timers run that many minutes into each deliberation (the time-offset
+    injects due by then are released)."""
     overrides, actions = overrides or {}, actions or {}
     ok(game.command("start"))
     for turn in range(1, turns + 1):
         ok(game.command("advance", expected_turn=turn, expected_phase="briefing"))
+        if timers_at is not None:
+            timers_run(exercise_id=game.exercise_id, now=now() + timedelta(minutes=timers_at))
         for code in TEAMS:
             chosen = actions.get((code, turn), PLANS[code])
             body = {"actions": chosen, "rationale": f"{code} {turn}", "client_key": client_key()}
@@ -97,6 +109,29 @@ def test_it_reproduces_an_unmodified_exercise_turn_by_turn(game: Game) -> None:
     assert branch.branch_log == []
     comparison = compare_branches(control_of(game.exercise_id), game.exercise_id, branch.pk)
     assert comparison["first_difference"] is None
+
+
+def released(exercise_id: int) -> list[tuple[int | None, str]]:
+    rows = InjectRelease.objects.filter(exercise_id=exercise_id).order_by("id")
+    return list(rows.values_list("turn", "key"))
+
+
+@pytest.mark.parametrize("from_turn", [1, 3])
+def test_it_replays_the_injects_with_their_effects_once(control: APIClient, from_turn: int) -> None:
+    """Border Clash's crab season, timed five minutes into move 2, makes an incident likelier for
+    a month: the branch releases what the original did, in the same turns, and the hazard stands
+    once, whether the turn is re-adjudicated or copied (its state already holding it)."""
+    game = game_create(control, scenario="border_clash")
+    play(game, 3, timers_at=7)
+    assert (2, "crab_season_nll") in released(game.exercise_id)
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=from_turn)
+    assert released(branch.pk) == released(game.exercise_id)
+    original, forked = published(game.exercise_id), published(branch.pk)
+    for turn in original:
+        assert engine_part(forked[turn]) == engine_part(original[turn]), turn
+    (hazard,) = [e for e in forked[2]["state"]["effects"] if e["name"] == "incident"]
+    assert hazard["factor"] == 2.0
+    assert branch.branch_log == []
 
 
 def test_it_drops_an_override_and_differs_only_from_that_turn(game: Game) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wargame.engine.clock import chance, days_per_turn
+from wargame.engine.effects import hazard_factor
 from wargame.engine.proposal import OutcomeEvent
 
 from .stability import request_strike
@@ -36,6 +37,7 @@ def incident_p(ctx: Ctx) -> float:
     rate *= p["phase_factor"] ** phases
     if ctx.policy_of("ROK", "retaliation") == "restraint":
         rate *= p["restraint_factor"]
+    rate *= hazard_factor(ctx.state.effects, ctx.turn, "incident")
     quiet = 1.0 - chance(rate, days_per_turn(ctx.m))
     provocations = sum(
         1

@@ -2,8 +2,12 @@
 
 A condition is `{var: <pointer>, <op>: value}` with op one of eq, ne, gt, gte, lt, lte, in, or
 `{all: [...]}`, `{any: [...]}`, `{not: {...}}`. Variables are read through the engine's
-`state_get`, so a condition sees exactly the pointers the state defines, plus `ci` and
-`agreement/<measure>`.
+`state_get`, so a condition sees exactly the pointers the state defines, plus `ci`,
+`agreement/<measure>` and the derived values of `wargame.engine.scenario.reading`.
+
+`{decided: {team, action, target?, params?, within?}}` asks about the teams' decisions instead of
+the state: whether the team chose the action in the last `within` moves (1, the move just played,
+when not given; `all` for any earlier move). The caller supplies the decisions (`decided=`).
 """
 
 from __future__ import annotations
@@ -55,7 +59,21 @@ class Not:
     item: Condition
 
 
-Condition = Compare | AllOf | AnyOf | Not
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision a team took: `action` (optionally on `target`, with `params`) in the last
+    `within` moves (None: any earlier move). `target: self` names the team asking (a belief)."""
+
+    team: str
+    action: str
+    target: str | None = None
+    params: tuple[tuple[str, Scalar], ...] = ()
+    within: int | None = 1
+    path: Path = ()
+
+
+Condition = Compare | AllOf | AnyOf | Not | Decided
+DECIDED_KEYS = ("team", "action", "target", "params", "within")
 
 
 class ConditionShapeError(ValueError):
@@ -86,6 +104,8 @@ def parse_condition(raw: Any, path: Path) -> Condition:
             raise ConditionShapeError((*path, key), f"'{key}' takes a non-empty list of conditions")
         items = tuple(parse_condition(item, (*path, key, i)) for i, item in enumerate(raw[key]))
         return AllOf(items) if key == "all" else AnyOf(items)
+    if "decided" in raw:
+        return _parse_decided(raw, path)
     if "var" not in raw:
         raise ConditionShapeError(
             path, "a condition needs 'var' and one operator, or 'all', 'any' or 'not'"
@@ -106,24 +126,83 @@ def parse_condition(raw: Any, path: Path) -> Condition:
     )
 
 
-def comparisons(condition: Condition) -> Iterator[Compare]:
-    if isinstance(condition, Compare):
+def _parse_decided(raw: dict[str, Any], path: Path) -> Decided:
+    extra = [key for key in raw if key != "decided"]
+    if extra:
+        raise ConditionShapeError(
+            (*path, extra[0]),
+            f"'decided' stands alone in its condition; move '{extra[0]}' into a condition of "
+            "its own",
+        )
+    spec = raw["decided"]
+    where = (*path, "decided")
+    if not isinstance(spec, dict):
+        raise ConditionShapeError(
+            where, "'decided' takes {team, action}, with target, params or within if needed"
+        )
+    for key in spec:
+        if key not in DECIDED_KEYS:
+            raise ConditionShapeError(
+                (*where, key),
+                f"unknown key '{key}' in 'decided' (expected {', '.join(DECIDED_KEYS)})",
+            )
+    for key in ("team", "action"):
+        if not isinstance(spec.get(key), str) or not spec[key]:
+            raise ConditionShapeError(where, f"'decided' needs '{key}'")
+    within = spec.get("within", 1)
+    if within == "all":
+        within = None
+    elif isinstance(within, bool) or not isinstance(within, int) or within < 1:
+        raise ConditionShapeError(
+            (*where, "within"), "'within' is a number of moves (1 or more) or 'all'"
+        )
+    params = spec.get("params") or {}
+    if not isinstance(params, dict):
+        raise ConditionShapeError((*where, "params"), "'params' is a mapping of parameter values")
+    target = spec.get("target")
+    return Decided(
+        team=str(spec["team"]),
+        action=str(spec["action"]),
+        target=None if target is None else str(target),
+        params=tuple(sorted((str(k), v) for k, v in params.items())),
+        within=within,
+        path=where,
+    )
+
+
+def _leaves(condition: Condition) -> Iterator[Compare | Decided]:
+    if isinstance(condition, Compare | Decided):
         yield condition
     elif isinstance(condition, Not):
-        yield from comparisons(condition.item)
+        yield from _leaves(condition.item)
     else:
         for item in condition.items:
-            yield from comparisons(item)
+            yield from _leaves(item)
 
 
-def evaluate(condition: Condition, read: Callable[[str], Any]) -> bool:
-    """True when the condition holds for the variables `read` returns."""
+def comparisons(condition: Condition) -> Iterator[Compare]:
+    return (leaf for leaf in _leaves(condition) if isinstance(leaf, Compare))
+
+
+def decisions_named(condition: Condition) -> Iterator[Decided]:
+    return (leaf for leaf in _leaves(condition) if isinstance(leaf, Decided))
+
+
+def evaluate(
+    condition: Condition,
+    read: Callable[[str], Any],
+    decided: Callable[[Decided], bool] | None = None,
+) -> bool:
+    """True when the condition holds for the variables `read` returns and, for a `decided`
+    condition, the decisions `decided` answers for (none taken when it is not given)."""
     if isinstance(condition, AllOf):
-        return all(evaluate(item, read) for item in condition.items)
+        return all(evaluate(item, read, decided) for item in condition.items)
     if isinstance(condition, AnyOf):
-        return any(evaluate(item, read) for item in condition.items)
+        return any(evaluate(item, read, decided) for item in condition.items)
     if isinstance(condition, Not):
-        return not evaluate(condition.item, read)
+        return not evaluate(condition.item, read, decided)
+    if isinstance(condition, Decided):
+        return decided is not None and decided(condition)
     current = read(condition.var)
     if condition.op == "in":
         options = condition.value if isinstance(condition.value, tuple) else (condition.value,)

@@ -4,18 +4,14 @@ extensions and condition variables; its errors are mapped back to the lines they
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.errors import EngineError
 from wargame.engine.scenario.clock import clocked_overrides, hours_of
-from wargame.engine.scenario.conditions import (
-    ConditionShapeError,
-    comparisons,
-    parse_condition,
-    type_mismatch,
-)
+from wargame.engine.scenario.content_checks import content_engine_findings
+from wargame.engine.scenario.period import model_data, period_findings, state_data
 from wargame.engine.scenario.schema import closest
 from wargame.engine.scenario.semantic import Finding, scenario_teams
 
@@ -85,7 +81,7 @@ def _reason(exc: EngineError) -> str:
 def _check_model(data: Mapping[str, Any], result: EngineResult) -> Model | None:
     from wargame.engine.model import load_model
 
-    overrides = clocked_overrides(data.get("model") or {}, hours_of(data))
+    overrides = clocked_overrides(model_data(data), hours_of(data))
     # One key at a time, so each mistake is reported, not only the first the engine meets.
     for key in overrides:
         try:
@@ -136,7 +132,7 @@ def _check_state(data: Mapping[str, Any], model: Model, result: EngineResult) ->
     from wargame.engine.state import initial_state
 
     teams = scenario_teams(data)
-    overrides = data.get("initial_state") or {}
+    overrides = state_data(data)
     known = state_pointers(initial_state(model, teams=teams), model)
     failed = False
     for key in overrides:
@@ -228,41 +224,16 @@ def _check_catalogue(
     return None
 
 
-def _check_conditions(data: Mapping[str, Any], model: Model, state: State) -> Iterator[Finding]:
-    from wargame.engine.pointers import state_pointers, state_value
-
-    known = state_pointers(state, model)
-
-    for i, inject in enumerate(data.get("injects") or ()):
-        if not isinstance(inject, Mapping) or "when" not in inject:
-            continue
-        try:
-            condition = parse_condition(inject["when"], ("injects", i, "when"))
-        except ConditionShapeError:
-            continue  # reported by the structural checks
-        for compare in comparisons(condition):
-            try:
-                current = state_value(state, compare.var, model)
-            except EngineError:
-                guess = closest(compare.var, sorted(known))
-                hint = f"; did you mean '{guess}'?" if guess else ""
-                yield (
-                    (*compare.path, "var"),
-                    False,
-                    (
-                        f"unknown variable '{compare.var}'{hint} (a state pointer, 'ci' or "
-                        "'agreement/<measure>')"
-                    ),
-                )
-                continue
-            problem = type_mismatch(compare, current)
-            if problem:
-                yield (*compare.path, compare.op), False, problem
-
-
-def engine_findings(data: Mapping[str, Any], *, skip: frozenset[str]) -> EngineResult:
-    """Run the engine over the sections that passed the schema (`skip` names the others)."""
-    result = EngineResult(findings=[])
+def engine_findings(
+    data: Mapping[str, Any],
+    *,
+    skip: frozenset[str],
+    builtin: bool = False,
+    cuts_readable: bool = True,
+) -> EngineResult:
+    """Run the engine over the sections that passed the schema (`skip` names the others);
+    `cuts_readable`: the cuts passed the schema, whatever else is wrong with them."""
+    result = EngineResult(findings=list(period_findings(data)))
     model = None if "model" in skip else _check_model(data, result)
     if model is None:
         return result
@@ -271,6 +242,15 @@ def engine_findings(data: Mapping[str, Any], *, skip: frozenset[str]) -> EngineR
         result.state = _check_state(data, model, result)
     if "actions" not in skip:
         result.catalogue = _check_catalogue(data, model, result)
-    if result.state is not None and "injects" not in skip:
-        result.findings.extend(_check_conditions(data, model, result.state))
+    if result.state is not None and not {"injects", "beliefs", "teams"} & skip:
+        result.findings.extend(
+            content_engine_findings(
+                data,
+                model,
+                result.state,
+                result.catalogue,
+                builtin=builtin,
+                cuts_checked=cuts_readable,
+            )
+        )
     return result

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from wargame.engine.pointers import state_value
 from wargame.engine.scenario.conditions import Condition, evaluate
+from wargame.engine.scenario.reading import variable_value
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from wargame.engine.model import Model
+    from wargame.engine.scenario.effects import EffectSpec
     from wargame.engine.scenario.texts import Text, TextDict
     from wargame.engine.state import State
 
@@ -37,6 +38,11 @@ class Inject:
     phase: str | None = None
     offset_minutes: int | None = None
     when: Condition | None = None
+    # A branch (`if:`): released only when this holds at its time, else never.
+    branch: Condition | None = None
+    # What its release does to the state (`effects:`), and the actions it puts to its audience.
+    effects: tuple[EffectSpec, ...] = ()
+    asks: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -75,6 +81,6 @@ def audience_views(raw: str | Sequence[str], teams: Iterable[str]) -> tuple[str,
 
 def condition_holds(condition: Condition, state: State, model: Model | None = None) -> bool:
     def read(pointer: str) -> Any:
-        return state_value(state, pointer, model)
+        return variable_value(state, pointer, model)
 
     return evaluate(condition, read)

@@ -8,10 +8,16 @@ from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any, NamedTuple
 
+from wargame.engine.scenario.content_checks import content_shape_findings
+from wargame.engine.scenario.cuts import cut_findings
 from wargame.engine.scenario.errors import ErrorDetail, ScenarioError, detail
 from wargame.engine.scenario.scenario import Scenario, build_scenario
 from wargame.engine.scenario.schema import scenarios_dir, schema_errors
-from wargame.engine.scenario.semantic import language_warnings, structural_findings
+from wargame.engine.scenario.semantic import (
+    check_languages,
+    language_warnings,
+    structural_findings,
+)
 from wargame.engine.scenario.yaml_reader import MAX_BYTES, format_path, read_yaml
 
 
@@ -28,6 +34,15 @@ def _sorted_unique(details: list[ErrorDetail]) -> list[ErrorDetail]:
             seen.add(key)
             unique.append(item)
     return unique
+
+
+def _condition_root(path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The path of the condition a finding lies in (an inject's `when` or `if`, a belief's truth,
+    an objective's check), if it lies in one."""
+    for size, key in ((3, "when"), (3, "if"), (4, "truth"), (5, "check")):
+        if len(path) >= size and key in path[:size]:
+            return path[:size]
+    return None
 
 
 class Checked(NamedTuple):
@@ -77,17 +92,24 @@ def _validate(
             f"slug '{slug}' must equal the file name '{expected_slug}'",
         )
     schema_paths = [d["path"] for d in details]
-    for path, at_key, message in structural_findings(data, builtin=builtin):
-        if "when" in path[:3]:
-            condition = format_path(path[:3])
-            if any(_within(p, condition) for p in schema_paths):
-                continue  # the schema already named what is wrong in this condition
+    cuts_readable = not any(_within(p, "cuts") for p in schema_paths)
+    structural = [
+        *structural_findings(data),
+        *cut_findings(data, builtin=builtin),
+        *content_shape_findings(data),
+    ]
+    for path, at_key, message in structural:
+        root = _condition_root(path)
+        if root is not None and any(_within(p, format_path(root)) for p in schema_paths):
+            continue  # the schema already named what is wrong in this condition
         add(path, at_key, message)
-    # The engine only judges sections the schema passed, so one mistake is reported once.
+    # The engine only judges sections the schema passed, so one mistake is reported once; a
+    # missing translation breaks nothing the engine reads.
     broken = frozenset(str(d["path"]).split(".")[0].split("[")[0] for d in details)
+    details.extend(at(*finding) for finding in check_languages(data, builtin=builtin))
     if "" in broken:
         return Checked(_sorted_unique(details), warnings, None)
-    checked = engine_findings(data, skip=broken)
+    checked = engine_findings(data, skip=broken, builtin=builtin, cuts_readable=cuts_readable)
     for path, at_key, message in checked.findings:
         add(path, at_key, message)
     if details:
@@ -99,7 +121,8 @@ def _validate(
         engine_state=checked.state,
         engine_catalogue=checked.catalogue,
     )
-    return Checked([], warnings, scenario)
+    # A scenario with cuts comes played in its default cut.
+    return Checked([], warnings, scenario.for_cut(None))
 
 
 def check_text(

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from wargame.engine.scenario.beliefs import Question, parse_questions
+from wargame.engine.scenario.bot_orders import BotOrder, parse_orders
 from wargame.engine.scenario.clock import clocked_overrides
 from wargame.engine.scenario.conditions import parse_condition
+from wargame.engine.scenario.cuts import DEFAULT_DELIBERATION_MINUTES, Cut, parse_cuts
+from wargame.engine.scenario.effects import parse_effect
 from wargame.engine.scenario.injects import Inject, audience_views
+from wargame.engine.scenario.objectives import Check, parse_check
+from wargame.engine.scenario.period import model_data, state_data
 from wargame.engine.scenario.texts import Text, TextDict
 
 if TYPE_CHECKING:
@@ -19,12 +26,18 @@ if TYPE_CHECKING:
     from wargame.engine.model import Model
     from wargame.engine.state import State
 
-DEFAULT_DELIBERATION_MINUTES = 20
-
 
 class TeamSummary(TypedDict):
     code: str
     name: TextDict
+
+
+class CutSummary(TypedDict):
+    id: str
+    name: TextDict
+    session_minutes: int
+    moves: int
+    default: bool
 
 
 class ScenarioSummary(TypedDict):
@@ -36,6 +49,7 @@ class ScenarioSummary(TypedDict):
     teams: list[TeamSummary]
     turns: int
     languages: list[str]
+    cuts: list[CutSummary]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +59,9 @@ class TeamBrief:
     briefing: Text
     objectives: tuple[Text, ...]
     red_lines: tuple[Text, ...]
+    # The machine-checkable condition of each objective (`objectives[].check`), None where the
+    # objective is prose only; in the order of `objectives`.
+    checks: tuple[Check | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +100,43 @@ class Scenario:
     engine_model: Model | None = field(default=None, repr=False, compare=False)
     engine_state: State | None = field(default=None, repr=False, compare=False)
     engine_catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
+    # Every inject as written (a cut places some of them; `injects` are the placed ones), every
+    # learning objective (a cut may teach some), the cuts, and the cut this scenario is played in.
+    inject_pool: tuple[Inject, ...] = ()
+    all_learning_objectives: tuple[Text, ...] = ()
+    cuts: tuple[Cut, ...] = ()
+    cut: str | None = None
+    beliefs: tuple[Question, ...] = ()
+    bots: Mapping[str, tuple[BotOrder, ...]] = field(default_factory=dict)
+
+    def bot_orders(self) -> dict[str, list[dict[str, Any]]]:
+        """Each team's scenario orders, as the engine's bots take standing orders."""
+        return {team: [o.entry() for o in orders] for team, orders in self.bots.items()}
 
     @property
     def team_codes(self) -> tuple[str, ...]:
         return tuple(self.teams)
+
+    def for_cut(self, cut_id: str | None) -> Scenario:
+        """The scenario played in the cut `cut_id` (None: the default cut); KeyError for a cut
+        it does not offer. A scenario without cuts is its own only version."""
+        if not self.cuts:
+            if cut_id is not None:
+                raise KeyError(cut_id)
+            return self
+        wanted = cut_id or self.default_cut().id
+        if wanted == self.cut:
+            return self
+        for cut in self.cuts:
+            if cut.id == wanted:
+                return project(self, cut)
+        raise KeyError(cut_id)
+
+    def default_cut(self) -> Cut:
+        return next(c for c in self.cuts if c.default)
+
+    def current_cut(self) -> Cut | None:
+        return next((c for c in self.cuts if c.id == self.cut), None)
 
     def model(self, hours_per_turn: float | None = None) -> Model:
         """The engine model with this scenario's `model:` overrides and its time per turn merged
@@ -114,10 +164,12 @@ class Scenario:
         return load_catalogue(self.model(), self.action_extensions())
 
     def model_overrides(self) -> dict[str, Any]:
-        return copy.deepcopy(dict(self.raw.get("model") or {}))
+        """The `model:` overrides, on top of the period baseline's where it names one."""
+        return model_data(self.raw)
 
     def state_overrides(self) -> dict[str, Any]:
-        return copy.deepcopy(dict(self.raw.get("initial_state") or {}))
+        """The `initial_state`, on top of the period baseline's where it names one."""
+        return state_data(self.raw)
 
     def action_extensions(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.raw.get("actions") or {}))
@@ -151,7 +203,54 @@ class Scenario:
             "teams": [{"code": c, "name": t.name.to_dict()} for c, t in self.teams.items()],
             "turns": self.turn_count,
             "languages": list(self.languages),
+            "cuts": [
+                {
+                    "id": c.id,
+                    "name": c.name.to_dict(),
+                    "session_minutes": c.session_minutes,
+                    "moves": len(c.moves),
+                    "default": c.default,
+                }
+                for c in self.cuts
+            ],
         }
+
+
+def project(scenario: Scenario, cut: Cut) -> Scenario:
+    """The scenario as played in `cut`: its moves become the turns, its placements the injects'
+    times; injects the cut does not place are left out, condition injects kept."""
+    placed = cut.placed()
+    injects = []
+    for inject in scenario.inject_pool:
+        if inject.when is not None:
+            injects.append(inject)
+        elif inject.id in placed:
+            n, where = placed[inject.id]
+            injects.append(
+                dataclasses.replace(
+                    inject, turn=n, phase=where.phase, offset_minutes=where.offset_minutes
+                )
+            )
+    turns = tuple(TurnPlan(m.n, m.represents, m.deliberation_minutes) for m in cut.moves)
+    objectives = tuple(
+        scenario.all_learning_objectives[i]
+        for i in cut.learning_objectives
+        if i < len(scenario.all_learning_objectives)
+    )
+    model = scenario.engine_model
+    if cut.hours_per_turn != scenario.hours_per_turn:
+        model = scenario.model(cut.hours_per_turn)
+    return dataclasses.replace(
+        scenario,
+        turn_count=len(cut.moves),
+        deliberation_minutes=cut.usual_minutes,
+        turns=turns,
+        hours_per_turn=cut.hours_per_turn,
+        injects=tuple(injects),
+        learning_objectives=objectives,
+        cut=cut.id,
+        engine_model=model,
+    )
 
 
 TEAM_ORDER = ("US", "ROK", "JPN", "DPRK", "PRC", "RUS")
@@ -169,8 +268,18 @@ def _optional_hours(raw: Any) -> float | None:
     return None if raw is None else float(raw)
 
 
+def _checks(code: str, objectives: Any) -> tuple[Check | None, ...]:
+    return tuple(
+        parse_check(item["check"], ("teams", code, "objectives", i, "check"))
+        if isinstance(item, Mapping) and "check" in item
+        else None
+        for i, item in enumerate(objectives or ())
+    )
+
+
 def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
-    """Turn checked data into a Scenario (call only after validation found no errors)."""
+    """Turn checked data into a Scenario (call only after validation found no errors), not yet
+    projected onto a cut (`Scenario.for_cut`)."""
     duration = data["duration"]
     default_minutes = int(duration.get("deliberation_minutes") or DEFAULT_DELIBERATION_MINUTES)
     codes = [code for code in TEAM_ORDER if code in data["teams"]]
@@ -181,6 +290,7 @@ def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
             briefing=Text.from_raw(raw["briefing"]),
             objectives=_texts(raw["objectives"]),
             red_lines=_texts(raw.get("red_lines")),
+            checks=_checks(code, raw["objectives"]),
         )
         for code, raw in ((c, data["teams"][c]) for c in codes)
     }
@@ -196,25 +306,31 @@ def build_scenario(data: Mapping[str, Any], *, source_name: str) -> Scenario:
         _inject(raw, index, codes) for index, raw in enumerate(data.get("injects") or ())
     )
     channels = data.get("channels") or {}
+    learning = _texts(data.get("learning_objectives"))
     return Scenario(
         slug=str(data["slug"]),
         title=Text.from_raw(data["title"]),
         summary=Text.from_raw(data["summary"]),
         languages=tuple(data["languages"]),
         teams=MappingProxyType(teams),
-        turn_count=int(duration["turns"]),
+        turn_count=int(duration.get("turns") or 0),
         deliberation_minutes=default_minutes,
         briefing_seconds=duration.get("briefing_seconds"),
         turn_represents=_optional_text(duration.get("turn_represents")),
         start_date=dt.date.fromisoformat(str(data["start_date"])),
         hours_per_turn=_optional_hours(duration.get("hours_per_turn")),
-        learning_objectives=_texts(data.get("learning_objectives")),
+        learning_objectives=learning,
         sources=tuple(data["sources"]),
         turns=turns,
         injects=injects,
         channels=ChannelsConfig(tuple(channels.get("closed_at_start") or ())),
         raw=MappingProxyType(dict(data)),
         source_name=source_name,
+        inject_pool=injects,
+        all_learning_objectives=learning,
+        cuts=parse_cuts(data),
+        beliefs=parse_questions(data.get("beliefs"), codes),
+        bots=MappingProxyType(parse_orders(data.get("bots"))),
     )
 
 
@@ -222,6 +338,7 @@ def _inject(raw: Mapping[str, Any], index: int, codes: list[str]) -> Inject:
     at = raw.get("at") or {}
     offset = at.get("offset_minutes")
     when = raw.get("when")
+    branch = raw.get("if")
     return Inject(
         id=str(raw["id"]),
         title=Text.from_raw(raw["title"]),
@@ -232,4 +349,7 @@ def _inject(raw: Mapping[str, Any], index: int, codes: list[str]) -> Inject:
         phase=None if (offset is not None or when is not None) else at.get("phase", "briefing"),
         offset_minutes=offset,
         when=None if when is None else parse_condition(when, ("injects", index, "when")),
+        branch=None if branch is None else parse_condition(branch, ("injects", index, "if")),
+        effects=tuple(parse_effect(e) for e in raw.get("effects") or ()),
+        asks=tuple(str(a) for a in raw.get("asks") or ()),
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from wargame.engine.scenario.conditions import ConditionShapeError, parse_condition
+from wargame.engine.scenario.cuts import DEFAULT_DELIBERATION_MINUTES
 from wargame.engine.scenario.schema import closest
 from wargame.engine.scenario.yaml_reader import Path
 
@@ -17,7 +18,6 @@ CORE_TEAMS = ("US", "ROK", "JPN", "DPRK")
 ALL_TEAMS = ("US", "ROK", "JPN", "DPRK", "PRC", "RUS")
 # Hotlines open and close with the state (`hotline/ik`, `hotline/us`), never by channel config.
 HOTLINES = {frozenset({"ROK", "DPRK"}): "hotline/ik", frozenset({"US", "DPRK"}): "hotline/us"}
-DEFAULT_DELIBERATION_MINUTES = 20
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -52,6 +52,17 @@ def text_paths(data: Mapping[str, Any]) -> Iterator[tuple[Path, Any]]:
     for i, inject in enumerate(_list(data.get("injects"))):
         for key in ("title", "body"):
             yield ("injects", i, key), _mapping(inject).get(key)
+    for c, cut in enumerate(_list(data.get("cuts"))):
+        yield ("cuts", c, "name"), _mapping(cut).get("name")
+        for m, move in enumerate(_list(_mapping(cut).get("moves"))):
+            yield ("cuts", c, "moves", m, "represents"), _mapping(move).get("represents")
+    for team, orders in _mapping(data.get("bots")).items():
+        for i, order in enumerate(_list(orders)):
+            yield ("bots", team, i, "reason"), _mapping(order).get("reason")
+    for q, question in enumerate(_list(data.get("beliefs"))):
+        yield ("beliefs", q, "ask"), _mapping(question).get("ask")
+        for o, option in enumerate(_list(_mapping(question).get("options"))):
+            yield ("beliefs", q, "options", o, "text"), _mapping(option).get("text")
 
 
 BUILTIN_LANGUAGES = ("en", "ja", "ko")
@@ -199,7 +210,9 @@ def check_injects(data: Mapping[str, Any]) -> Iterator[Finding]:
         if "audience" in inject:
             yield from check_audience(inject["audience"], (*base, "audience"), teams)
         has_at, has_when = "at" in inject, "when" in inject
-        if has_at == has_when:
+        if "cuts" in data:
+            pass  # the cuts place injects (cuts.cut_findings)
+        elif has_at == has_when:
             where: Path = (*base, "when") if has_when else base
             yield (
                 where,
@@ -281,10 +294,9 @@ def check_agreement_parties(data: Mapping[str, Any]) -> Iterator[Finding]:
                 )
 
 
-def structural_findings(data: Mapping[str, Any], *, builtin: bool = False) -> list[Finding]:
-    """Checks needing nothing but the file."""
+def structural_findings(data: Mapping[str, Any]) -> list[Finding]:
+    """Checks needing nothing but the file (languages apart: `check_languages`)."""
     return [
-        *check_languages(data, builtin=builtin),
         *check_dates_and_turns(data),
         *check_injects(data),
         *check_channels(data),

@@ -14,6 +14,8 @@ from django.utils import timezone
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import (
+    Adjudication,
+    AdjudicationStatus,
     Decision,
     DecisionStatus,
     Exercise,
@@ -57,6 +59,17 @@ class ExerciseRow:
     phase: str | None
     phase_label: str
     created_at: datetime
+    cohort: str = ""
+    condition: str = ""
+
+
+def published_turns(exercise: Exercise) -> list[int]:
+    """The turns whose outcome was published: where control may fork a what-if branch."""
+    return list(
+        Adjudication.objects.filter(exercise=exercise, status=AdjudicationStatus.PUBLISHED)
+        .order_by("turn")
+        .values_list("turn", flat=True)
+    )
 
 
 def console_exercises(user: User, lang: str) -> list[ExerciseRow]:
@@ -77,6 +90,8 @@ def console_exercises(user: User, lang: str) -> list[ExerciseRow]:
                 phase=exercise.phase,
                 phase_label=str(exercise.get_phase_display()) if exercise.phase else "",
                 created_at=exercise.created_at,
+                cohort=exercise.cohort,
+                condition=exercise.condition,
             )
         )
     return found

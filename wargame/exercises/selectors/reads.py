@@ -81,6 +81,8 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> ExerciseBody:
         id=exercise.pk,
         title=exercise.title,
         scenario=exercise.scenario_slug,
+        cut=scenario.cut,
+        turns=scenario.turn_count,
         status=cast("ExerciseStatusName", exercise.status),
         turn=turn,
         phase=cast("PhaseName | None", exercise.phase),
@@ -108,6 +110,8 @@ def exercise_payload(exercise: Exercise, principal: Principal) -> ExerciseBody:
         body["observer_view"] = cast("ObserverViewName", exercise.observer_view)
         body["auto_publish"] = exercise.auto_publish
         body["deliberation_minutes"] = exercise.deliberation_minutes
+        body["cohort"] = exercise.cohort
+        body["condition"] = exercise.condition
     return body
 
 

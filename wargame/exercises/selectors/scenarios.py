@@ -10,7 +10,7 @@ from wargame.engine.scenario import builtin_slugs
 from wargame.exercises.errors import NotFound
 from wargame.exercises.models import ScenarioUpload
 from wargame.exercises.scenarios import builtin_text, scenario_from_text
-from wargame.exercises.shapes import ScenarioBody, ScenarioTeamBody
+from wargame.exercises.shapes import ScenarioBody, ScenarioCutBody, ScenarioTeamBody
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -31,6 +31,17 @@ def scenario_summary(scenario: Scenario, lang: str) -> ScenarioBody:
         ],
         turns=scenario.turn_count,
         languages=list(scenario.languages),
+        cuts=[
+            ScenarioCutBody(
+                id=cut.id,
+                name=cut.name.get(lang),
+                session_minutes=cut.session_minutes,
+                turns=len(cut.moves),
+                deliberation_minutes=cut.usual_minutes,
+                default=cut.default,
+            )
+            for cut in scenario.cuts
+        ],
     )
 
 

@@ -15,20 +15,17 @@ from typing import TYPE_CHECKING, Any, cast
 from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
-from wargame.engine.catalogue import validate_decision
-from wargame.engine.crisis import crisis_instability
+from wargame.engine.catalogue import decision_taken
 from wargame.engine.errors import EngineError
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
 from wargame.engine.views import agreements_for, outcome_for
-from wargame.exercises.audience import agreement_audience, all_views, channel_state_audience
+from wargame.exercises.audience import agreement_audience, all_views
 from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
 from wargame.exercises.events import (
     AgreementPayload,
-    ChannelStatePayload,
     DecisionPointPayload,
     EventType,
-    HotlinePayload,
     OutcomePayload,
     OverridePayload,
     PhaseChangedPayload,
@@ -37,14 +34,14 @@ from wargame.exercises.events import (
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
-    Channel,
-    ChannelKind,
     Decision,
     Exercise,
     ExerciseStatus,
     Phase,
 )
+from wargame.exercises.services.beliefs import belief_truths_fill
 from wargame.exercises.services.game import exercise_scenario, exercise_state, turn_seed
+from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.injects import scenario_injects_release
 from wargame.exercises.services.log import event_append, lock_held
 from wargame.exercises.services.scheduling import schedule_phase_timers
@@ -79,15 +76,16 @@ def phase_changed(exercise: Exercise, *, reason: str | None = None) -> None:
 
 
 def _deliberation_minutes(exercise: Exercise) -> int | None:
-    """The turn's deliberation time: none without a clock, else the scenario's time for this turn
-    where it sets one, else the exercise's."""
+    """The turn's deliberation time: none without a clock; the facilitator's minutes where they
+    differ from the cut's usual ones (set at creation, they hold for every turn); else the
+    minutes the cut gives this move."""
     if exercise.deliberation_minutes is None:
         return None
     scenario = exercise_scenario(exercise)
+    if exercise.deliberation_minutes != scenario.deliberation_minutes:
+        return exercise.deliberation_minutes  # the facilitator's choice holds for every turn
     plan = next((p for p in scenario.turns if p.n == exercise.turn), None)
-    if plan is not None and plan.deliberation_minutes != scenario.deliberation_minutes:
-        return plan.deliberation_minutes
-    return exercise.deliberation_minutes
+    return plan.deliberation_minutes if plan is not None else exercise.deliberation_minutes
 
 
 def phase_enter(exercise: Exercise, phase: str, now: datetime) -> None:
@@ -139,8 +137,9 @@ def phase_advance(exercise: Exercise, *, now: datetime, reason: str = "advance")
 
 
 def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> dict[str, Any]:
-    """Each team's saved decision as the engine takes it; at the lock a saved draft counts, and a
-    team with nothing saved takes no action (docs/model.md#8-a-turn)."""
+    """Each team's saved decision as the engine takes it; at the lock a saved draft counts (less
+    any action still incomplete), and a team with nothing saved takes no action
+    (docs/model.md#8-a-turn)."""
     catalogue = scenario.catalogue()
     decisions: dict[str, Any] = {}
     rows = Decision.objects.filter(exercise=exercise, turn=exercise.turn or 0).select_related(
@@ -149,11 +148,11 @@ def _engine_decisions(exercise: Exercise, scenario: Scenario, state: State) -> d
     for row in rows:
         raw = {"actions": row.actions, "rationale": row.rationale}
         try:
-            decisions[row.team.code] = validate_decision(
+            decisions[row.team.code] = decision_taken(
                 catalogue, state, row.team.code, raw, scenario.model()
             )
         except EngineError:
-            # Validated when saved against this same state, so this is a model change mid-game:
+            # Checked when saved against this same state, so this is a model change mid-game:
             # the team takes no action rather than the turn failing.
             logger.warning(
                 "exercise %s turn %s: %s decision no longer valid",
@@ -220,6 +219,8 @@ def turn_lock(exercise: Exercise, *, now: datetime, reason: str) -> Adjudication
     exercise.phase_started_at = now
     exercise.save(update_fields=["phase", "deadline", "phase_started_at"])
     phase_changed(exercise, reason=reason)
+    # The questionnaire closes with the lock: the truths the state answers are stored now.
+    belief_truths_fill(exercise)
     adjudication = _propose(exercise, attempt=0)
     if exercise.auto_publish and not adjudication.proposal["requires_nuclear_approval"]:
         outcome_publish(exercise, approve_nuclear=False, now=now)
@@ -365,6 +366,7 @@ def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime)
     adjudication.published_at = now
     adjudication.save(update_fields=["status", "approved_nuclear", "published_at"])
     scenario_injects_release(exercise, scenario, phase=Phase.OUTCOME, before=before, after=after)
+    belief_truths_fill(exercise)  # the questions whose window this outcome closes
     exercise.phase = Phase.OUTCOME
     exercise.phase_started_at = now
     exercise.save(update_fields=["state", "phase", "phase_started_at"])
@@ -392,41 +394,4 @@ def _agreements_changed(exercise: Exercise, before: State, after: State) -> None
             audience=views,
             payload=payloads[CONTROL],
             view_payloads={v: p for v, p in payloads.items() if v != CONTROL},
-        )
-
-
-def hotline_changed(
-    exercise: Exercise, *, key: str, state: str, new_state: State | None = None
-) -> None:
-    """Announce a hotline's new state and open or close its channel.
-
-    ``new_state`` is the game state with the change (default: the exercise's saved state).
-    Control's payload also carries the crisis instability it implies, which a hotline moves:
-    without it control's ``ci`` could not follow the stream (docs/reliability.md#r10)."""
-    lock_held(exercise)
-    public = HotlinePayload(hotline=key, state=state)
-    views = all_views(exercise)
-    model = exercise_scenario(exercise).model()
-    ci = crisis_instability(new_state or exercise_state(exercise), model)
-    event_append(
-        exercise=exercise,
-        type=EventType.HOTLINE_CHANGED,
-        audience=views,
-        payload=HotlinePayload(hotline=key, state=state, ci=ci),
-        view_payloads={view: public for view in views if view != CONTROL},
-    )
-    channel = Channel.objects.filter(
-        exercise=exercise, kind=ChannelKind.HOTLINE, hotline=key
-    ).first()
-    if channel is None:
-        return
-    should_be_open = state != "down"
-    if channel.open != should_be_open:
-        channel.open = should_be_open
-        channel.save(update_fields=["open"])
-        event_append(
-            exercise=exercise,
-            type=EventType.CHANNEL_OPENED if should_be_open else EventType.CHANNEL_CLOSED,
-            audience=channel_state_audience(channel),
-            payload=ChannelStatePayload(id=channel.pk, name=channel.name, state=state),
         )

@@ -24,10 +24,12 @@ from django.db import transaction
 from wargame.engine.bots import bot_decide
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import EngineError
+from wargame.engine.scenario.belief_bots import bot_answers
 from wargame.engine.simulate import bot_view
 from wargame.exercises.bot_words import bot_sentence, bot_texts
 from wargame.exercises.errors import WargameError
 from wargame.exercises.models import (
+    BeliefAnswer,
     Channel,
     ChannelKind,
     Decision,
@@ -41,6 +43,7 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.principals import Principal, token_hash
+from wargame.exercises.services.beliefs import belief_answers_write, questions_for
 from wargame.exercises.services.decisions import MAX_RATIONALE, decision_save, decision_submit
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.log import exercise_lock
@@ -146,10 +149,25 @@ def bot_decision(exercise: Exercise, team: str) -> tuple[list[dict[str, Any]], s
         seed=bot_seed(exercise.seed, turn),
         catalogue=scenario.catalogue(),
         model=model,
+        standing_orders=scenario.bot_orders().get(team, ()),
         teams=tuple(scenario.teams),
     )
     actions = _valid_actions(exercise, team, decision.to_dict()["actions"])
     return actions, decision.rationale[:MAX_RATIONALE]
+
+
+def bot_beliefs(exercise: Exercise, team: Team, principal: Principal) -> None:
+    """The bot answers the questionnaire from its team's view: its perception, not the truth."""
+    scenario = exercise_scenario(exercise)
+    questions = questions_for(scenario, team.code)
+    if not questions:
+        return
+    turn = exercise.turn or 0
+    view = bot_view(exercise_state(exercise), team.code, scenario.model())
+    answers = bot_answers(
+        questions, view, team=team.code, turn=turn, seed=bot_seed(exercise.seed, turn)
+    )
+    belief_answers_write(exercise, team, turn, answers, principal=principal)
 
 
 def _open_for_bots(exercise: Exercise, turn: int, now: datetime) -> bool:
@@ -171,6 +189,9 @@ def _statement_text(exercise: Exercise, team: str, action: Mapping[str, Any]) ->
 def _bot_move(exercise_id: int, team: Team, turn: int, now: datetime) -> None:
     exercise = exercise_lock(exercise_id=exercise_id)
     principal = bot_principal(team)
+    if not BeliefAnswer.objects.filter(team=team, turn=turn).exists():
+        # First, while this exercise row is the fresh one (the writes below lock it again).
+        bot_beliefs(exercise, team, principal)
     draft = Decision.objects.filter(team=team, turn=turn).first()
     if draft is None:
         # A draft control wrote for the team (PUT ?team=) is the team's: the bot submits it as is.

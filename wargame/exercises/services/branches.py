@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import validate_decision
-from wargame.engine.errors import EngineError
+from wargame.engine.errors import EngineError, RuleViolation
 from wargame.engine.state import State, state_with
 from wargame.exercises.audience import all_views
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +41,7 @@ from wargame.exercises.models import (
     Exercise,
     ExerciseStatus,
     FacilitatorMembership,
+    InjectRelease,
     Phase,
     Team,
 )
@@ -55,10 +56,15 @@ from wargame.exercises.services.bots import bot_decision
 from wargame.exercises.services.decisions import decision_submitted
 from wargame.exercises.services.exercises import _channels_create
 from wargame.exercises.services.game import exercise_scenario, turn_seed
-from wargame.exercises.services.injects import scenario_injects_release
+from wargame.exercises.services.injects import (
+    effects_replayed,
+    offset_inject_release,
+    scenario_injects_release,
+)
 from wargame.exercises.services.log import event_append, exercise_lock
 from wargame.exercises.times import iso_utc
 from wargame.exercises.views_of import CONTROL
+from wargame.exercises.violations import violation_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -188,6 +194,7 @@ def _branch_create(plan: _Plan, principal: Principal, now: datetime) -> Exercise
         title=title[:MAX_TITLE],
         scenario_slug=original.scenario_slug,
         scenario_text=original.scenario_text,
+        cut=original.cut,
         language=original.language,
         seed=plan.seed if plan.seed is not None else original.seed,
         status=ExerciseStatus.RUNNING,
@@ -237,8 +244,18 @@ def _branch_create(plan: _Plan, principal: Principal, now: datetime) -> Exercise
     return branch
 
 
-def _enter(branch: Exercise, phase: str, now: datetime, *, reason: str | None = None) -> None:
-    """A phase of the branch, as lifecycle enters it, without clocks or bots: nobody plays it."""
+def _enter(
+    branch: Exercise,
+    phase: str,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    effects: bool = True,
+    timed: Sequence[str] = (),
+) -> None:
+    """A phase of the branch, as lifecycle enters it, without clocks or bots: nobody plays it.
+    Its injects come with their effects, unless the turn starts from the original's state, which
+    already holds them; the timed ones the original released come as deliberation opens."""
     branch.phase = phase
     branch.phase_started_at = now
     branch.deadline = None
@@ -246,9 +263,13 @@ def _enter(branch: Exercise, phase: str, now: datetime, *, reason: str | None = 
     phase_changed(branch, reason=reason)
     if phase in (Phase.BRIEFING, Phase.DELIBERATION):
         state = State.from_dict(branch.state)
+        scenario = exercise_scenario(branch)
         scenario_injects_release(
-            branch, exercise_scenario(branch), phase=phase, before=state, after=state
+            branch, scenario, phase=phase, before=state, after=state, effects=effects
         )
+        if phase == Phase.DELIBERATION:
+            for inject_id in timed:
+                offset_inject_release(branch, scenario, inject_id=inject_id, effects=effects)
 
 
 def _decision_record(branch: Exercise, team: Team, turn: int, raw: Mapping[str, Any]) -> None:
@@ -317,9 +338,9 @@ def _turn_decisions(
             raw = {"actions": list(replacement.actions), "rationale": ""}
             try:
                 chosen[code] = validate_decision(catalogue, state, code, raw, model)
-            except EngineError as exc:
+            except RuleViolation as exc:
                 field = f"replace.{index}.{exc.field}" if exc.field else f"replace.{index}"
-                raise InvalidInput.on(field, exc.reason) from exc
+                raise InvalidInput.on(field, violation_reason(exc, catalogue)) from exc
             log.append({"turn": turn, "kind": "decision_replaced", "team": code, **raw})
             continue
         if code not in recorded:
@@ -420,6 +441,36 @@ def _pointer_value(state: Mapping[str, Any], pointer: str) -> Any:
     return node
 
 
+def _released(plan: _Plan, turn: int) -> list[str]:
+    return list(
+        InjectRelease.objects.filter(exercise=plan.original, turn=turn)
+        .order_by("id")
+        .values_list("key", flat=True)
+    )
+
+
+def _timed(plan: _Plan, turn: int) -> list[str]:
+    """The time-offset injects the original released during this turn's deliberation."""
+    timed = {i.id for i in plan.scenario.injects if i.kind == "offset" and i.turn == turn}
+    return [key for key in _released(plan, turn) if key in timed]
+
+
+def _expected_base(plan: _Plan, turn: int) -> dict[str, Any]:
+    """Where the original's turn would have started had control changed nothing: the last
+    outcome, with the effects of the injects released since (those its publish set off, then this
+    turn's own before the lock)."""
+    by_id = {i.id: i for i in plan.scenario.injects}
+
+    def after_publish(key: str) -> bool:
+        inject = by_id.get(key)
+        return inject is not None and (inject.when is not None or inject.phase == Phase.OUTCOME)
+
+    since = [k for k in _released(plan, turn - 1) if after_publish(k)]
+    since += [k for k in _released(plan, turn) if not after_publish(k)]
+    last = State.from_dict(plan.published[turn - 1].proposal["state"])
+    return effects_replayed(plan.scenario, last, since).to_dict()
+
+
 def _readjudicated_turn(
     plan: _Plan,
     branch: Exercise,
@@ -429,7 +480,7 @@ def _readjudicated_turn(
     log: list[dict[str, Any]],
 ) -> None:
     source = plan.published[turn]
-    if turn > plan.from_turn and source.base_state != plan.published[turn - 1].proposal["state"]:
+    if turn > plan.from_turn and source.base_state != _expected_base(plan, turn):
         # Control changed the state between turns (e.g. set_hotline): part of the original's
         # path, not of the branch's.
         log.append({"turn": turn, "kind": "state_change_dropped"})
@@ -510,8 +561,9 @@ def branch_fork(
                 # The turn starts where the original's did (its state, with anything control set
                 # before the lock); later turns start from the branch's own outcome.
                 branch.state = plan.published[turn].base_state
-            _enter(branch, Phase.BRIEFING, now)
-            _enter(branch, Phase.DELIBERATION, now)
+            copied = turn <= plan.from_turn
+            _enter(branch, Phase.BRIEFING, now, effects=not copied)
+            _enter(branch, Phase.DELIBERATION, now, effects=not copied, timed=_timed(plan, turn))
             if turn < plan.from_turn:
                 _copied_turn(branch, teams, plan.published[turn], now)
             else:

@@ -37,11 +37,13 @@ from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.log import event_append, lock_held
 from wargame.exercises.shapes import decision_payload
+from wargame.exercises.violations import violation_reason
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from wargame.engine.catalogue import Catalogue
     from wargame.exercises.principals import Principal
 
 MAX_RATIONALE = 4000
@@ -69,7 +71,7 @@ def decision_submitted(
     )
 
 
-def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
+def decisions_open_check(exercise: Exercise, turn: int, now: datetime) -> None:
     """Drafts and submits are open in briefing and deliberation of the current turn, and never
     past the deadline, even before the lock has run (docs/reliability.md#r3)."""
     if exercise.status == ExerciseStatus.PAUSED:
@@ -133,7 +135,7 @@ def decision_save(
         if len(rationale) > MAX_RATIONALE:
             raise InvalidInput.on("rationale", _("At most 4000 characters."))
         own = _team_of(principal, exercise, team)
-        _check_open(exercise, turn, now)
+        decisions_open_check(exercise, turn, now)
         decision, _created = Decision.objects.select_related("team").get_or_create(
             exercise=exercise, team=own, turn=turn, defaults={"status": DecisionStatus.DRAFT}
         )
@@ -149,32 +151,65 @@ def decision_save(
             raise Locked(_("Your team has already submitted this turn."))
         if expected_version is not None and expected_version != decision.version:
             raise Conflict(_("A teammate saved a newer version (%(v)d).") % {"v": decision.version})
-        scenario = exercise_scenario(exercise)
-        try:
-            checked = validate_decision(
-                scenario.catalogue(),
-                exercise_state(exercise),
-                own.code,
-                {"actions": actions, "rationale": rationale},
-                scenario.model(),
-            )
-        except RuleViolation as exc:
-            raise InvalidInput.on(exc.field or "actions", exc.reason) from exc
-        decision.actions = checked.to_dict()["actions"]
-        decision.rationale = rationale
-        decision.version += 1
-        decision.updated_by = principal.participant
-        decision.audience = decision_audience(exercise, own.code)
-        decision.save()
+        draft_write(exercise, decision, principal=principal, actions=actions, rationale=rationale)
         DecisionWrite.objects.create(decision=decision, client_key=client_key, body_hash=body_hash)
-        event_append(
-            exercise=exercise,
-            type=EventType.DECISION_SAVED,
-            audience=decision.audience,
-            payload=decision_payload(decision),
-            actor=principal.actor(),
-        )
     return decision
+
+
+def draft_write(
+    exercise: Exercise, decision: Decision, *, principal: Principal, actions: Any, rationale: str
+) -> None:
+    """Check a draft against the rules, store it as the decision's next version and announce it
+    to the decision's audience. The caller holds the exercise lock and has checked that the turn
+    is open and the decision not submitted."""
+    lock_held(exercise)
+    scenario = exercise_scenario(exercise)
+    try:
+        checked = validate_decision(
+            scenario.catalogue(),
+            exercise_state(exercise),
+            decision.team.code,
+            {"actions": actions, "rationale": rationale},
+            scenario.model(),
+            complete=False,
+        )
+    except RuleViolation as exc:
+        raise _refused(exc, scenario.catalogue()) from exc
+    decision.actions = checked.to_dict()["actions"]
+    decision.rationale = rationale
+    decision.version += 1
+    decision.updated_by = principal.participant
+    decision.audience = decision_audience(exercise, decision.team.code)
+    decision.save()
+    event_append(
+        exercise=exercise,
+        type=EventType.DECISION_SAVED,
+        audience=decision.audience,
+        payload=decision_payload(decision),
+        actor=principal.actor(),
+    )
+
+
+def _refused(exc: RuleViolation, catalogue: Catalogue) -> InvalidInput:
+    """The engine's refusal as the player reads it: in words, without the field's path (the
+    room puts it by the field itself)."""
+    reason = violation_reason(exc, catalogue)
+    return InvalidInput(reason, fields={exc.field or "actions": [reason]})
+
+
+def _check_complete(exercise: Exercise, draft: Decision) -> None:
+    """A draft may be saved half filled in; what a team submits must be whole."""
+    scenario = exercise_scenario(exercise)
+    try:
+        validate_decision(
+            scenario.catalogue(),
+            exercise_state(exercise),
+            draft.team.code,
+            {"actions": draft.actions, "rationale": draft.rationale},
+            scenario.model(),
+        )
+    except RuleViolation as exc:
+        raise _refused(exc, scenario.catalogue()) from exc
 
 
 def decision_submit(
@@ -185,10 +220,12 @@ def decision_submit(
     with entry(principal, Act.DECIDE) as entered:
         exercise = entered.exercise
         own = _team_of(principal, exercise, team)
-        _check_open(exercise, turn, now)
+        decisions_open_check(exercise, turn, now)
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
         if existing is not None and existing.status == DecisionStatus.SUBMITTED:
             return existing
+        if existing is not None:
+            _check_complete(exercise, existing)
         decision = existing or Decision(exercise=exercise, team=own, turn=turn)
         decision.status = DecisionStatus.SUBMITTED
         decision.submitted_at = now

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wargame.exercises.errors import InvalidInput
 from wargame.exercises.events import EventType, ExerciseChangedPayload
 from wargame.exercises.models import (
+    LABEL_LENGTH,
     Channel,
     ChannelKind,
     Exercise,
@@ -27,7 +28,7 @@ from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from django.contrib.auth.models import User
 
@@ -43,6 +44,7 @@ ALLIED_CHANNELS: tuple[tuple[str, ...], ...] = (
     ("ROK", "JPN"),
     ("US", "ROK", "JPN"),
 )
+LABEL_FIELDS = ("cohort", "condition")
 HOTLINES: dict[str, tuple[str, str]] = {"ik": ("ROK", "DPRK"), "us": ("US", "DPRK")}
 
 
@@ -107,18 +109,38 @@ def exercise_create(
     seed: int | None = None,
     deliberation_minutes: int | object | None = ...,
     ai_teams: Sequence[str] = (),
+    cut: str = "",
+    cohort: str = "",
+    condition: str = "",
 ) -> Exercise:
     """A new exercise in ``draft`` from a scenario the user may use, with codes and channels.
 
-    ``deliberation_minutes`` left out takes the scenario's; ``None`` means no clock (practice).
-    ``ai_teams`` are played by control (decisions written with ``?team=``) until a person joins.
+    ``cut`` picks the scenario's version ("short", "half_day", "full_day"; "" its default).
+    ``deliberation_minutes`` left out takes the cut's; a value the facilitator sets holds for
+    every turn; ``None`` means no clock (practice). ``ai_teams`` are played by control (decisions
+    written with ``?team=``) until a person joins. ``cohort`` and ``condition`` label the run for
+    research exports (``exercise_labels_set``).
     """
+    labels = {
+        "cohort": research_label("cohort", cohort),
+        "condition": research_label("condition", condition),
+    }
     if language not in LANGUAGES:
         raise InvalidInput.on("language", _("Choose one of: en, ja, ko."))
     if not title.strip():
         raise InvalidInput.on("title", _("A title is required."))
     text = scenario_text_for(user=user, slug=scenario)
-    loaded: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    base: Scenario = scenario_from_text(text, source_name=f"{scenario}.yaml")
+    if cut and cut not in {c.id for c in base.cuts}:
+        offered = ", ".join(c.id for c in base.cuts)
+        raise InvalidInput.on(
+            "cut",
+            _("This scenario has no cut %(cut)s; choose one of: %(cuts)s.")
+            % {"cut": cut, "cuts": offered}
+            if offered
+            else _("This scenario comes in one version only: leave the cut empty."),
+        )
+    loaded = scenario_from_text(text, source_name=f"{scenario}.yaml", cut=cut)
     unknown_ai = sorted(set(ai_teams) - set(loaded.team_codes))
     if unknown_ai:
         raise InvalidInput.on(
@@ -133,12 +155,14 @@ def exercise_create(
             title=title.strip(),
             scenario_slug=loaded.slug,
             scenario_text=text,
+            cut=loaded.cut or "",
             language=language,
             seed=seed if seed is not None else secrets.randbits(62),
             deliberation_minutes=minutes,
             briefing_seconds=loaded.briefing_seconds,
             state=state.to_dict(),
             created_by=user,
+            **labels,
         )
         FacilitatorMembership.objects.create(exercise=exercise, user=user)
         teams = [
@@ -159,6 +183,38 @@ def exercise_create(
             payload=ExerciseChangedPayload(change="created", status=ExerciseStatus.DRAFT),
         )
     return locked
+
+
+def research_label(field: str, value: object) -> str:
+    """A cohort or condition label: one line of text, trimmed, at most ``LABEL_LENGTH`` long."""
+    if not isinstance(value, str):
+        raise InvalidInput.on(field, _("A label must be text."))
+    label = value.strip()
+    if len(label) > LABEL_LENGTH:
+        raise InvalidInput.on(field, _("At most %(n)s characters, please.") % {"n": LABEL_LENGTH})
+    if any(not character.isprintable() for character in label):
+        raise InvalidInput.on(field, _("A label is one line of plain text."))
+    return label
+
+
+def exercise_labels_set(exercise: Exercise, args: Mapping[str, Any]) -> None:
+    """Set the cohort and/or condition of an exercise whose lock the caller holds (the
+    ``set_labels`` command); a label left out keeps its value, an empty one clears it."""
+    lock_held(exercise)
+    given = [name for name in LABEL_FIELDS if name in args]
+    if not given:
+        raise InvalidInput.on("args", _("Give a cohort, a condition or both."))
+    for name in given:
+        setattr(exercise, name, research_label(f"args.{name}", args[name]))
+    exercise.save(update_fields=given)
+    event_append(
+        exercise=exercise,
+        type=EventType.EXERCISE_CHANGED,
+        audience=[CONTROL],
+        payload=ExerciseChangedPayload(
+            change="labels", cohort=exercise.cohort, condition=exercise.condition
+        ),
+    )
 
 
 def facilitator_add(*, principal: Principal, username: str) -> Exercise:

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 
 def exercise_scenario(exercise: Exercise) -> Scenario:
-    return scenario_from_text(exercise.scenario_text, source_name=f"{exercise.scenario_slug}.yaml")
+    """The exercise's scenario as played in the cut chosen at its creation."""
+    return scenario_from_text(
+        exercise.scenario_text, source_name=f"{exercise.scenario_slug}.yaml", cut=exercise.cut
+    )
 
 
 def exercise_state(exercise: Exercise) -> State:

@@ -31,16 +31,13 @@ from wargame.exercises.models import (
     Phase,
     Team,
 )
-from wargame.exercises.services._turn import (
-    exercise_end,
-    hotline_changed,
-    phase_advance,
-    phase_enter,
-)
+from wargame.exercises.services._turn import exercise_end, phase_advance, phase_enter
 from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.bots import bot_seat, bot_seat_retire
-from wargame.exercises.services.exercises import codes_rotate
+from wargame.exercises.services.debrief import debrief_release
+from wargame.exercises.services.exercises import codes_rotate, exercise_labels_set
 from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.injects import adhoc_inject_release
 from wargame.exercises.services.joining import participant_move, participant_remove
 from wargame.exercises.services.log import event_append
@@ -315,6 +312,14 @@ def _set_ai(ctx: Context) -> None:
     schedule_bot_moves(exercise)
 
 
+def _release_debrief(ctx: Context) -> None:
+    debrief_release(ctx.exercise, ctx.args.get("views"))
+
+
+def _set_labels(ctx: Context) -> None:
+    exercise_labels_set(ctx.exercise, ctx.args)
+
+
 def _rotate_codes(ctx: Context) -> None:
     teams = ctx.args.get("teams")
     if teams is not None and (
@@ -349,7 +354,9 @@ COMMANDS: dict[str, Callable[[Context], None]] = {
     "set_auto_advance": _set_auto_advance,
     "set_observer_view": _set_observer_view,
     "set_ai": _set_ai,
+    "set_labels": _set_labels,
     "rotate_codes": _rotate_codes,
+    "release_debrief": _release_debrief,
     "remove_participant": _remove_participant,
     "move_participant": _move_participant,
 }

@@ -9,9 +9,13 @@ escalation as its view knew it, and the agreements it was party to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from wargame.engine.scenario.belief_bots import seen_of
+from wargame.engine.scenario.beliefs import window_turns
+from wargame.engine.scenario.objectives import check_met
+from wargame.engine.views import view_for
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.models import (
     Adjudication,
@@ -21,11 +25,14 @@ from wargame.exercises.models import (
     Team,
 )
 from wargame.exercises.principals import Principal
+from wargame.exercises.selectors.beliefs import belief_answers_known
 from wargame.exercises.selectors.history import HistoryPoint, escalation_history
 from wargame.exercises.selectors.turns import StreamLog, turns_of, view_stream
+from wargame.exercises.services.beliefs import played_states
 from wargame.exercises.services.game import exercise_scenario
+from wargame.exercises.services.injects import decision_log
 from wargame.exercises.times import iso_utc
-from wargame.exercises.views_of import CONTROL
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 from wargame.reports.aar.analysis import (
     agreement_rows,
     chart_data,
@@ -34,17 +41,23 @@ from wargame.reports.aar.analysis import (
     perception_rows,
     say_do_rows,
 )
+from wargame.reports.aar.causes import consultation_timeline, escalation_causes, played_by_turns
+from wargame.reports.aar.debrief import Answer, belief_teams, scorecard
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.text import Words
+from wargame.reports.players import players_by_turn
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime
 
+    from wargame.engine.scenario.objectives import Check
     from wargame.exercises.models import Exercise
     from wargame.exercises.selectors.turns import TurnLog
+    from wargame.reports.aar.causes import CauseRow, ConsultRow
     from wargame.reports.aar.shapes import (
         AgreementRow,
+        BeliefTeam,
         ChartData,
         DecisionPointRow,
         DecisionRow,
@@ -53,6 +66,7 @@ if TYPE_CHECKING:
         PerceptionRow,
         Question,
         SayDoRow,
+        ScoreTeam,
         TeamRow,
         TurnRow,
     )
@@ -73,11 +87,12 @@ class ReportData:
     overrides: list[OverrideRow]
     decision_points: list[DecisionPointRow]
     questions: list[Question]
-
-
-def read_log(exercise: Exercise, view: str, *, up_to: int) -> StreamLog:
-    """The view's stream up to its position ``up_to``, folded into turns."""
-    return turns_of(view_stream(exercise_id=exercise.pk, view=view, upto=up_to))
+    released: bool
+    scorecard: list[ScoreTeam]
+    learning_objectives: list[str]
+    beliefs: list[BeliefTeam]
+    causes: list[CauseRow] = field(default_factory=list)
+    consultations: list[ConsultRow] = field(default_factory=list)
 
 
 def _when(moment: datetime | None, words: Words) -> str:
@@ -86,7 +101,9 @@ def _when(moment: datetime | None, words: Words) -> str:
     return iso_utc(moment).replace("T", " ")[:16] + " UTC"
 
 
-def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
+def _teams(exercise: Exercise, words: Words, turns: list[int]) -> tuple[list[TeamRow], int, int]:
+    """Each team, who played it turn by turn (people or the AI), and how many people sat in it."""
+    by_turn = players_by_turn(exercise, turns)
     humans: dict[int, int] = {}
     observers = 0
     for team_id, role in Participant.objects.filter(
@@ -99,10 +116,12 @@ def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
     rows: list[TeamRow] = []
     for team in Team.objects.filter(exercise=exercise).order_by("id"):
         people = humans.get(team.pk, 0)
-        if team.ai:
-            played_by = words.label("humans_and_ai" if people else "ai")
-        else:
-            played_by = words.label("humans")
+        turns_by_player: dict[str, list[int]] = {}
+        for turn in turns:
+            turns_by_player.setdefault(by_turn[turn][team.code], []).append(turn)
+        if not turns_by_player:  # nothing published yet: who holds the team now
+            turns_by_player = {"ai" if team.ai else "human": []}
+        played_by = played_by_turns(words, turns_by_player)
         rows.append(
             {
                 "code": team.code,
@@ -115,10 +134,10 @@ def _teams(exercise: Exercise, words: Words) -> tuple[list[TeamRow], int, int]:
 
 
 def _overview(
-    exercise: Exercise, words: Words, log: StreamLog, published: int, view: str
+    exercise: Exercise, words: Words, log: StreamLog, published: list[int], view: str
 ) -> Overview:
     scenario = words.scenario
-    teams, players, observers = _teams(exercise, words)
+    teams, players, observers = _teams(exercise, words, published)
     return {
         "title": exercise.title,
         "scenario": scenario.title.get(words.lang),
@@ -128,7 +147,7 @@ def _overview(
         "created": _when(exercise.created_at, words),
         "started": _when(log.started, words),
         "ended": _when(log.ended, words),
-        "turns_published": published,
+        "turns_published": len(published),
         "turns_total": scenario.turn_count,
         # With the seed and the engine, a reader could work out draws it was never shown.
         "seed": exercise.seed if view == CONTROL else None,
@@ -215,11 +234,62 @@ def _history(exercise: Exercise, view: str) -> list[HistoryPoint]:
     return escalation_history(Principal(exercise_id=exercise.pk, view=view))
 
 
+def _teams_shown(teams: list[str], view: str, *, released: bool) -> list[str]:
+    """Whose objectives and beliefs the reader sees: control every team's, a team its own,
+    observers every team's once the debrief reached them."""
+    if view == CONTROL:
+        return teams
+    if view == OBSERVERS:
+        return teams if released else []
+    return [code for code in teams if team_view(code) == view]
+
+
+def _check_met(exercise: Exercise, words: Words) -> Callable[[Check], bool]:
+    states, log, model = played_states(exercise), decision_log(exercise), words.scenario.model()
+    return lambda check: check_met(check, states, model, log=log)
+
+
+def _answers(
+    exercise: Exercise,
+    words: Words,
+    view: str,
+    known: list[dict[str, Any]],
+    released: bool,
+) -> list[Answer]:
+    """Each answer with what it is set against: the truth once the reader may see it, else what
+    the team's own view showed (a team's report before the debrief)."""
+    if released or not view.startswith("team:"):
+        return [
+            Answer(int(k["turn"]), str(k["team"]), str(k["question"]), k["answer"], k["truth"])
+            for k in known
+        ]
+    team = view.removeprefix("team:")
+    scenario, model = words.scenario, words.scenario.model()
+    views = {s.turn: view_for(s, team, model) for s in played_states(exercise)}
+    questions = {q.id: q for q in scenario.beliefs}
+    out: list[Answer] = []
+    for k in known:
+        question = questions.get(str(k["question"]))
+        seen = (
+            None
+            if question is None
+            else seen_of(
+                question,
+                asked_turn=int(k["turn"]),
+                views=views,
+                window=window_turns(question, scenario.hours_per_turn),
+            )
+        )
+        out.append(Answer(int(k["turn"]), team, str(k["question"]), k["answer"], seen))
+    return out
+
+
 def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportData:
     """Everything the report shows ``view``, in ``lang``, as of the view's stream now."""
     words = Words.build(lang, exercise_scenario(exercise))
     position = int(exercise.view_positions.get(view, 0))
-    log = read_log(exercise, view, up_to=position)
+    events = view_stream(exercise_id=exercise.pk, view=view, upto=position)
+    log = turns_of(events)
     published = list(
         Adjudication.objects.filter(
             exercise=exercise, status=AdjudicationStatus.PUBLISHED
@@ -237,12 +307,18 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
     agreements = agreement_rows(published, words, view)
     points = decision_points(adjudicated)
     overrides = override_rows(adjudicated)
+    known, released = belief_answers_known(exercise.pk, view, events)
+    shown = _teams_shown(teams, view, released=released)
     return ReportData(
+        released=released,
+        scorecard=scorecard(words, shown, _check_met(exercise, words) if released else None),
+        learning_objectives=[t.get(lang) for t in words.scenario.learning_objectives],
+        beliefs=belief_teams(words, shown, _answers(exercise, words, view, known, released)),
         lang=lang,
         words=words,
         view=view,
         last_seq=position,
-        overview=_overview(exercise, words, log, len(published), view),
+        overview=_overview(exercise, words, log, [a.turn for a in published], view),
         turns=_turn_rows(words, log, {a.turn: a for a in adjudicated}, teams),
         charts=chart_data(history, words),
         perception=perception,
@@ -258,4 +334,6 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
             points=points,
             overrides=overrides,
         ),
+        causes=escalation_causes(adjudicated, words),
+        consultations=consultation_timeline(adjudicated, words),
     )

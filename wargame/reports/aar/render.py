@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from wargame.exercises.views_of import CONTROL
 from wargame.reports.aar import fonts
+from wargame.reports.aar.causes import cause_texts
 from wargame.reports.aar.charts import CHART_KINDS, report_charts
 from wargame.reports.aar.data import ReportData, report_data
 from wargame.reports.aar.text import report_language
@@ -62,6 +63,15 @@ def _context(data: ReportData, charts: dict[str, str], font_faces: str) -> dict[
             for point in data.decision_points
         ],
         "questions": data.questions,
+        "scorecard": data.scorecard,
+        "learning_objectives": data.learning_objectives,
+        "beliefs": data.beliefs,
+        "released": data.released,
+        # The causal chains and the consultation timeline read control's truth.
+        "causes_shown": data.view == CONTROL,
+        "ct": cause_texts(data.lang),
+        "causes": data.causes,
+        "consultations": data.consultations,
     }
 
 

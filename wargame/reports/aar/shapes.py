@@ -129,3 +129,32 @@ class ChartData(TypedDict):
     threat: list[Series]
     assurance: list[Series]
     rung_bounds: tuple[int, int]
+
+
+class ObjectiveRow(TypedDict):
+    text: str
+    met: bool | None  # None: prose only, or not scored for this reader yet
+    status: str
+
+
+class ScoreTeam(TypedDict):
+    team: str
+    team_name: str
+    objectives: list[ObjectiveRow]
+
+
+class BeliefRow(TypedDict):
+    turn: int
+    question: str
+    answer: str
+    against: str
+    error: float | None  # squared error of a probability or yes/no; 0 or 1 for a choice
+
+
+class BeliefTeam(TypedDict):
+    team: str
+    team_name: str
+    rows: list[BeliefRow]
+    brier: float | None
+    forecasts: int
+    surprise: str

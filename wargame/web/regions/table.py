@@ -214,8 +214,23 @@ ROOM_PAGE = Page(
             _room("briefing", ()),
             _room("injects", (EventType.INJECT_RELEASED,)),
             _room("outcome", (EventType.OUTCOME_PUBLISHED,)),
-            _room("situation", (EventType.OUTCOME_PUBLISHED, EventType.HOTLINE_CHANGED)),
+            _room(
+                "situation",
+                (EventType.OUTCOME_PUBLISHED, EventType.STATE_CHANGED, EventType.HOTLINE_CHANGED),
+            ),
             _room("agreements", (EventType.AGREEMENT_CHANGED, EventType.OUTCOME_PUBLISHED)),
+            _room(
+                "joint",
+                (
+                    EventType.JOINT_PROPOSED,
+                    EventType.JOINT_JOINED,
+                    # Whether the team may still propose or join follows its decision's status.
+                    EventType.DECISION_SAVED,
+                    EventType.DECISION_SUBMITTED,
+                    *CLOCK_EVENTS,
+                    EventType.OUTCOME_PUBLISHED,
+                ),
+            ),
             _room(
                 "decision",
                 (
@@ -224,8 +239,11 @@ ROOM_PAGE = Page(
                     *CLOCK_EVENTS,
                     EventType.AGREEMENT_CHANGED,
                     EventType.OUTCOME_PUBLISHED,
+                    # The actions on offer and their targets are read from the state.
+                    EventType.STATE_CHANGED,
                 ),
             ),
+            _room("beliefs", (EventType.BELIEF_SUBMITTED, *CLOCK_EVENTS)),
             _room(
                 "channels",
                 (
@@ -259,7 +277,11 @@ CONSOLE_PAGE = Page(
     {
         r.name: r
         for r in (
-            _console("header", (*CLOCK_EVENTS, EventType.EXERCISE_CHANGED)),
+            # A published turn is one a branch may be forked from.
+            _console(
+                "header",
+                (*CLOCK_EVENTS, EventType.EXERCISE_CHANGED, EventType.OUTCOME_PUBLISHED),
+            ),
             _console(
                 "controls",
                 (
@@ -279,9 +301,12 @@ CONSOLE_PAGE = Page(
                     EventType.PARTICIPANT_LEFT,
                     EventType.DECISION_SAVED,
                     EventType.DECISION_SUBMITTED,
+                    EventType.BELIEF_SUBMITTED,
                     EventType.PHASE_CHANGED,
                     EventType.TEAM_AI_CHANGED,
                     EventType.EXERCISE_STARTED,
+                    # The advice shown beside each team is the state's.
+                    EventType.STATE_CHANGED,
                 ),
             ),
             _console("codes", (EventType.EXERCISE_CHANGED,)),
@@ -304,6 +329,7 @@ CONSOLE_PAGE = Page(
                     EventType.EXERCISE_ENDED,
                     EventType.OUTCOME_PUBLISHED,
                     EventType.PHASE_CHANGED,
+                    EventType.STATE_CHANGED,
                 ),
             ),
             _console("settings", (EventType.EXERCISE_CHANGED,)),
@@ -324,6 +350,8 @@ CONSOLE_PAGE = Page(
                     EventType.ADJUDICATION_OVERRIDDEN,
                     EventType.ADJUDICATION_DECISION_POINT,
                     EventType.OUTCOME_PUBLISHED,
+                    # The review sets the proposal beside the current state.
+                    EventType.STATE_CHANGED,
                 ),
                 url_name="web:adjudication-part",
             ),
@@ -336,6 +364,8 @@ CONSOLE_PAGE = Page(
                     EventType.OUTCOME_PUBLISHED,
                     EventType.ADJUDICATION_PROPOSED,
                     EventType.PHASE_CHANGED,
+                    # Before the first adjudication, the history's start is the current state.
+                    EventType.STATE_CHANGED,
                 ),
                 url_name="web:dashboard-part",
             ),
@@ -361,7 +391,10 @@ SCREEN_PAGE = Page(
         r.name: r
         for r in (
             _screen("status", CLOCK_EVENTS),
-            _screen("chart", (EventType.OUTCOME_PUBLISHED, EventType.EXERCISE_ENDED)),
+            _screen(
+                "chart",
+                (EventType.OUTCOME_PUBLISHED, EventType.EXERCISE_ENDED, EventType.STATE_CHANGED),
+            ),
             _screen("feed", tuple(PUBLIC_KINDS)),
         )
     },

@@ -152,6 +152,9 @@ def _play(observer_view: str) -> World:
     _command(world, "set_ai", team="JPN", ai=False)
 
     _command(world, "advance")
+    # The US answers the belief questionnaire during deliberation (to it and control only).
+    answers = {"answers": {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}}
+    ok(game.players["US"].put(game.url("turns/1/beliefs/"), answers, format="json"))
     _command(world, "pause")
     _command(world, "resume")
     _command(world, "extend", minutes=5)
@@ -174,6 +177,7 @@ def _play(observer_view: str) -> World:
     report_job_run(job_id=_report_job(world, "html"), render=cached_report)
     report_job_run(job_id=_report_job(world, "pdf"), render=_broken_render)
     _command(world, "end")
+    _command(world, "release_debrief", views=["teams", "observers"])
     return world
 
 

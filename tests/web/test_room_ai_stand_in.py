@@ -42,7 +42,7 @@ def test_the_displaced_team_is_told_and_the_bot_s_words_are_marked(web_cast: Web
     for team in ("ROK", "US"):
         page = html(
             web_cast.players[team],
-            room_url(web_cast.exercise_id, "channels") + f"?channel={allied}",
+            room_url(web_cast.exercise_id, "channel") + f"?channel={allied}",
         )
         items = page.split('data-testid="message-item"')[1:]
         marked = [item for item in items if 'data-testid="ai-author"' in item]

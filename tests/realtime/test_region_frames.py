@@ -107,6 +107,51 @@ def test_without_redis_the_process_keeps_its_own_renders_and_pushes_the_same(
         _team_rooms_get_only_their_own_views_regions(server.base)
 
 
+def _latest(recorder: Recorder, key: str) -> str:
+    """The newest HTML of one region pushed to a page ("" when none was)."""
+    pushed = [f["regions"][key] for f in recorder.regions if key in f["regions"]]
+    return str(pushed[-1]) if pushed else ""
+
+
+def test_joint_proposals_and_belief_answers_are_pushed_to_their_teams_rooms_only(
+    postgres_server: PostgresServer, redis_server: RedisServer
+) -> None:
+    with asgi_server(postgres_server, redis_server) as server:
+        base = server.base
+        game = live_game(base)
+
+        async def scenario() -> None:
+            rooms = {team: await _page(game, team, "room").start() for team in TEAMS}
+            game.as_control("POST", "commands/", {"command": "start"})
+            game.as_control("POST", "commands/", {"command": "advance"})
+            consult = {"action": "d.consult", "target": "ROK"}
+            draft = {"actions": [consult], "rationale": "", "client_key": "joint-draft"}
+            game.as_player("US", "PUT", "turns/1/decision/", draft)
+            game.as_player("US", "POST", "turns/1/joint/", consult)
+            answers = {"answers": {"dprk_launchers": "launch_ready"}}
+            game.as_player("US", "PUT", "turns/1/beliefs/", answers)
+            for team, room in rooms.items():
+                expected = stream(base, game.exercise_id, game.header(team))
+                await room.wait_for(len(expected))
+                await _settled(room, expected[-1]["seq"])
+
+            joint = {team: _latest(room, "joint") for team, room in rooms.items()}
+            assert 'data-testid="joint-ours"' in joint["US"]
+            assert 'data-testid="joint-join"' in joint["ROK"]  # the partner is offered to join
+            for team in ("JPN", "DPRK"):
+                assert joint[team], team  # pushed on the phase change, without the proposal
+                assert "joint-proposal" not in joint[team], team
+            beliefs = {team: _latest(room, "beliefs") for team, room in rooms.items()}
+            assert 'value="&quot;launch_ready&quot;" data-type="json" checked' in beliefs["US"]
+            for team in ("ROK", "JPN", "DPRK"):
+                assert beliefs[team], team
+                assert " checked" not in beliefs[team], team  # never the US's answers
+            for room in rooms.values():
+                await room.stop()
+
+        asyncio.run(scenario())
+
+
 def test_a_page_that_is_not_the_principals_is_refused_and_the_screen_shows_the_observers_view(
     postgres_server: PostgresServer, redis_server: RedisServer
 ) -> None:

@@ -154,6 +154,8 @@ def _play(observer_view: str) -> World:
     _command(world, "pause")
     _command(world, "resume")
     _command(world, "extend", minutes=5)
+    beliefs = {"answers": {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}}
+    ok(game.players["US"].put(game.url("turns/1/beliefs/"), beliefs, format="json"))
     for code in TEAMS:
         submit = game.url("turns/1/decision/submit/")
         ok(world.clients[f"team:{code}"].post(submit, {}, format="json"))
@@ -173,6 +175,7 @@ def _play(observer_view: str) -> World:
     report_job_run(job_id=_report_job(world, "html"), render=cached_report)
     report_job_run(job_id=_report_job(world, "pdf"), render=_broken_render)
     _command(world, "end")
+    _command(world, "release_debrief", views=["teams", "observers"])
     return world
 
 

@@ -91,9 +91,10 @@ def sheet(slug: str) -> str:
         for policy in POLICIES:
             records.extend(play_cut(scenario, seed=seed, policy=policy) for seed in SEEDS)
         engine_minutes = (time.perf_counter() - started) / len(records) / scenario.turn_count / 60
+        days = round((cut.hours_per_turn or 0) / 24, 1)
         out += [
             f"**{cut.name.en}** ({cut.session_minutes} minutes; each move stands for "
-            f"{round((cut.hours_per_turn or 0) / 24, 1):g} days)",
+            f"{days:g} {'day' if days == 1 else 'days'})",
             "",
             "| move | briefing | deliberation | review | reading | move in all |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -33,6 +33,7 @@ TO_ALL = frozenset(
         "outcome.published",
         "statement.published",
         "hotline.changed",
+        "state.changed",
         "team.ai_changed",
         "decision.submitted",
     }
@@ -49,7 +50,14 @@ TO_CONTROL = frozenset(
 )
 # What a publish may append between the outcome and the phase change to `outcome`.
 OUTCOME_EFFECTS = frozenset(
-    {"agreement.changed", "hotline.changed", "channel.opened", "channel.closed", "inject.released"}
+    {
+        "agreement.changed",
+        "hotline.changed",
+        "channel.opened",
+        "channel.closed",
+        "inject.released",
+        "state.changed",
+    }
 )
 
 
@@ -129,7 +137,8 @@ class Growth:
 
 
 NOTHING = Growth()
-INJECTS = frozenset({"inject.released"})
+# An inject may change the state (every view is told) and a hotline with it.
+INJECTS = frozenset({"inject.released", "state.changed", "hotline.changed"})
 
 
 def publish_growth() -> Growth:

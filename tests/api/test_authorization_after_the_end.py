@@ -22,7 +22,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.api.test_authorization_matrix import Seen
+from tests.api.authz_world import Seen
 from tests.cast import TEAMS, client_key, facilitator_client, participant_client
 from tests.reports.pdf import pdf_pages, squeezed
 from tests.reports.play import PLANS

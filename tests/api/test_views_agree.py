@@ -152,12 +152,11 @@ def _play(observer_view: str) -> World:
     _command(world, "set_ai", team="JPN", ai=False)
 
     _command(world, "advance")
-    # The US answers the belief questionnaire during deliberation (to it and control only).
-    answers = {"answers": {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}}
-    ok(game.players["US"].put(game.url("turns/1/beliefs/"), answers, format="json"))
     _command(world, "pause")
     _command(world, "resume")
     _command(world, "extend", minutes=5)
+    beliefs = {"answers": {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}}
+    ok(game.players["US"].put(game.url("turns/1/beliefs/"), beliefs, format="json"))
     for code in TEAMS:
         submit = game.url("turns/1/decision/submit/")
         ok(world.clients[f"team:{code}"].post(submit, {}, format="json"))

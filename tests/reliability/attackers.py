@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 MB = 1024 * 1024
+# Every attack's bound on the server's resident memory (docs/reliability.md#s8, #s10): < 50 MB.
+RSS_GROWTH_BOUND = 50 * MB
 
 
 def rss_bytes(pid: int) -> int:

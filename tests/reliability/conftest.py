@@ -2,19 +2,29 @@
 
 A row's result comes from the test's own outcome, so a row can never say PASS for a test that
 failed, and the figures a failing test had measured so far are still shown.
+
+Also the Uvicorn process the attack modules share, one per module.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from django.db import connection
+
+from tests.realtime.harness import asgi_server
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
 
     from _pytest.terminal import TerminalReporter
+    from pytest_django import DjangoDbBlocker
+
+    from tests.realtime.harness import Server
+    from tests.services import PostgresServer, RedisServer
 
 
 @dataclass
@@ -91,3 +101,35 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     terminalreporter.section("reliability")
     for line in table_lines(ROWS):
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def server(
+    postgres_server: PostgresServer,
+    redis_server: RedisServer,
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[Server]:
+    """One Uvicorn process for the attacks that need no special settings: each test reads the
+    server's memory before and after its own attack. (After the test database exists, which
+    the server's settings name.)"""
+    with asgi_server(postgres_server, redis_server) as started:
+        yield started
+    with django_db_blocker.unblock():
+        _wait_for_sessions_to_end()
+
+
+def _wait_for_sessions_to_end(timeout: float = 10) -> None:
+    """The stopped server's database sessions end a moment after it does; dropping the test
+    database before then fails with "being accessed by other users"."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            row = cursor.fetchone()
+            if row is None or row[0] == 0:
+                return
+            time.sleep(0.1)

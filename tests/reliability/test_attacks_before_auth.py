@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from tests.realtime.harness import asgi_server
-from tests.reliability.attackers import MB, healthz, post_raw, rss_bytes
+from tests.reliability.attackers import MB, RSS_GROWTH_BOUND, healthz, post_raw, rss_bytes
 from wargame.realtime.serving import MAX_FRAME_BYTES
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
 ]
-RSS_GROWTH_BOUND = 50 * MB
 SOCKETS, FRAME_BYTES = 10, 15 * MB
 BODY_BYTES, BODY_CHUNK = 512 * MB, 64 * 1024
 LIMIT = settings.JOIN_FAILURES_PER_ADDRESS

@@ -21,22 +21,18 @@ import redis
 from django.db import connection
 
 from tests.realtime.harness import stream
-from tests.reliability.load import (
+from tests.reliability.load.games import (
     Game,
-    LoadSocket,
-    LoggedServer,
-    Run,
     Writes,
-    expected_pool,
     facilitator_token,
-    knob,
-    logged_asgi_server,
     open_game,
     open_games,
     play,
-    run_load,
-    score,
 )
+from tests.reliability.load.measure import expected_pool
+from tests.reliability.load.run import Run, knob, run_load
+from tests.reliability.load.servers import LoggedServer, logged_asgi_server
+from tests.reliability.load.sockets import LoadSocket, score
 from tests.services import PostgresServer, RedisServer
 
 if TYPE_CHECKING:

@@ -67,13 +67,16 @@ def time_of(text: str | None) -> datetime:
 
 
 def scheduled(game: Game, turn: int, phase: str) -> Addressed:
-    """The scenario's injects for this turn and phase, as inject.released should address them."""
+    """The scenario's injects for this turn and phase, as inject.released should address them,
+    each with effects followed by the state.changed that tells every view."""
     scenario = exercise_scenario(exercise_row(game))
-    return [
-        ("inject.released", frozenset({CONTROL, *inject.audience}))
-        for inject in scenario.injects
-        if inject.kind == "scheduled" and inject.turn == turn and inject.phase == phase
-    ]
+    addressed: Addressed = []
+    for inject in scenario.injects:
+        if inject.kind == "scheduled" and inject.turn == turn and inject.phase == phase:
+            addressed.append(("inject.released", frozenset({CONTROL, *inject.audience})))
+            if inject.effects:
+                addressed.append(("state.changed", ALL))
+    return addressed
 
 
 # --- driving the game -------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def sample_play(*, scenario: str, turns: int, seed: int, language: str) -> Exerc
 
 
 # The pages worth a picture: the cover, then the first page of each of these sections.
-PICTURED_SECTIONS = ("charts", "perception", "questions")
+PICTURED_SECTIONS = ("scorecard", "beliefs", "charts")
 
 
 def _pictured_pages(document: Any, language: str) -> list[int]:

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from wargame.api.auth import request_principal
 from wargame.api.export_views import ERRORS, ExportView
 from wargame.api.shapes import ErrorShape, ReportJobShape
-from wargame.exercises.audience import may_see, report_audience
+from wargame.exercises.audience import all_views, may_see, report_audience
 from wargame.exercises.errors import InvalidInput, NotFound
 from wargame.exercises.models import Exercise, ReportJob
 from wargame.exercises.selectors.reports import (
@@ -30,6 +30,7 @@ from wargame.exercises.selectors.reports import (
     report_job_payload,
 )
 from wargame.exercises.services.reports import FORMATS, report_pdf_for, report_request
+from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
 from wargame.reports.aar.cache import cached_report, cached_report_path
 from wargame.reports.aar.text import report_language
@@ -48,6 +49,15 @@ REPORT_CSP = (
 RETRY_AFTER_SECONDS = 5
 LANGUAGE_PARAMETER = OpenApiParameter(
     "language", str, enum=list(LANGUAGES), description="default: the exercise's language"
+)
+DOWNLOAD_PARAMETER = OpenApiParameter(
+    "download", str, enum=["1"], description="1: as a file to save; default: opens in the browser"
+)
+VIEW_PARAMETER = OpenApiParameter(
+    "view",
+    str,
+    description="control only: the copy of another view (`observers`, `team:<CODE>`), to project "
+    "what that view may read; anyone else may name only their own view",
 )
 
 
@@ -70,23 +80,39 @@ def requested_language(request: Request, exercise: Exercise) -> str:
     return report_language(asked, exercise.language)
 
 
+def copy_view(request: Request, exercise: Exercise, view: str) -> str:
+    """The view whose copy is asked for (``?view=``): the reader's own by default; control may
+    ask for any view's, since it reads everything that view does (the observers' screen links
+    to their copy, so a facilitator at the projector shows what observers may read)."""
+    asked = request.query_params.get("view")
+    if asked in (None, "", view):
+        return view
+    if view == CONTROL and asked in all_views(exercise):
+        return str(asked)
+    raise NotFound(_("Exercise not found."))
+
+
 def _report_file(request: Request, exercise_id: int, fmt: str) -> tuple[Exercise, str, Path]:
     exercise, view = report_exercise(request, exercise_id)
     lang = requested_language(request, exercise)
+    view = copy_view(request, exercise, view)
     return exercise, lang, cached_report(exercise, lang, fmt, view=view)
 
 
 class ReportHtmlView(ExportView):
     @extend_schema(
         operation_id="exercises_report_html",
-        parameters=[LANGUAGE_PARAMETER],
+        parameters=[LANGUAGE_PARAMETER, DOWNLOAD_PARAMETER, VIEW_PARAMETER],
         responses={(200, "text/html"): OpenApiTypes.STR, **ERRORS},
         description="The after-action review as one self-contained page (cached until the log "
-        "changes).",
+        "changes), shown in the browser (a projector) unless `download=1` asks for a file.",
     )
     def get(self, request: Request, exercise_id: int) -> HttpResponse:
-        _exercise, lang, path = _report_file(request, exercise_id, "html")
+        exercise, lang, path = _report_file(request, exercise_id, "html")
         response = HttpResponse(path.read_bytes(), content_type="text/html; charset=utf-8")
+        if request.query_params.get("download") == "1":
+            name = f"exercise-{exercise.pk}-report-{lang}.html"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Content-Language"] = lang
         response["Content-Security-Policy"] = REPORT_CSP
         response["Cache-Control"] = "private, no-cache"

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from wargame.exercises.models import ChannelKind, ExerciseStatus, ObserverView
+from wargame.exercises.events import EventType
+from wargame.exercises.models import ChannelKind, Event, ExerciseStatus, ObserverView
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
@@ -105,10 +106,22 @@ def presence_member_visible(view: str, member_team: str | None) -> bool:
     return view != OBSERVERS and member_team is not None and view == team_view(member_team)
 
 
+def debrief_released_views(exercise: Exercise) -> list[str]:
+    """The views control has opened the debrief to (``release_debrief``): the audiences of the
+    exercise's ``debrief.released`` events, control aside."""
+    audiences = Event.objects.filter(
+        exercise=exercise, type=EventType.DEBRIEF_RELEASED
+    ).values_list("audience", flat=True)
+    views = dict.fromkeys(view for audience in audiences for view in audience)
+    views.pop(CONTROL, None)
+    return list(views)
+
+
 def report_audience(exercise: Exercise) -> list[str]:
-    """The after-action report: control at any time; once the exercise has ended, observers if
-    the teams' record was opened to them, and the player of a practice game (every other team
-    there is a bot). Each reads the report built from its own view."""
+    """The after-action report: control at any time; once the exercise has ended, the views
+    control released the debrief to, observers if the teams' record was opened to them, and the
+    player of a practice game (every other team there is a bot). Each reads the report built
+    from its own view."""
     views = [CONTROL]
     if exercise.status != ExerciseStatus.ENDED:
         return views
@@ -116,7 +129,8 @@ def report_audience(exercise: Exercise) -> list[str]:
         views.append(OBSERVERS)
     if exercise.practice:
         views += [team_view(code) for code in exercise.teams.values_list("code", flat=True)]
-    return views
+    views += debrief_released_views(exercise)
+    return list(dict.fromkeys(views))
 
 
 def report_job_audience(view: str) -> list[str]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from wargame.engine import joint as joint_rules
+from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.events import EventType
 from wargame.exercises.selectors.beliefs import belief_answers_for
@@ -103,6 +104,9 @@ def header(room: Reader) -> dict[str, Any]:
         and (exercise.deadline is None or exercise.deadline > timezone.now()),
         # Control handed this team to a bot: its players are told so in their own room.
         "own_ai": any(t["code"] == room.team and t["ai"] for t in payload["teams"]),
+        # Once control has released the debrief to the team (or it is the player's practice game).
+        "report_readable": may_see(room.view, report_audience(exercise)),
+        "report_url": f"/api/v1/exercises/{exercise.pk}/report.html",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.selectors.history import ladder_scale, public_escalation_history
 from wargame.exercises.selectors.reads import exercise_payload
 from wargame.exercises.views_of import OBSERVERS
@@ -36,6 +37,12 @@ def status(reader: Reader) -> dict[str, Any]:
             "deadline": body["deadline"],
             "paused": body["status"] == "paused",
             "remaining": body["remaining_seconds"],
+            # The observers' copy of the report, once control has opened it to them.
+            "report_url": (
+                f"/api/v1/exercises/{reader.exercise.pk}/report.html?view=observers"
+                if may_see(OBSERVERS, report_audience(reader.exercise))
+                else ""
+            ),
         }
     }
 

@@ -197,7 +197,12 @@ ROOM_PAGE = Page(
         for r in (
             _room(
                 "header",
-                (*CLOCK_EVENTS, EventType.DECISION_SUBMITTED, EventType.TEAM_AI_CHANGED),
+                (
+                    *CLOCK_EVENTS,
+                    EventType.DECISION_SUBMITTED,
+                    EventType.TEAM_AI_CHANGED,
+                    EventType.DEBRIEF_RELEASED,
+                ),
             ),
             _room(
                 "practice",
@@ -390,7 +395,7 @@ SCREEN_PAGE = Page(
     {
         r.name: r
         for r in (
-            _screen("status", CLOCK_EVENTS),
+            _screen("status", (*CLOCK_EVENTS, EventType.DEBRIEF_RELEASED)),
             _screen(
                 "chart",
                 (EventType.OUTCOME_PUBLISHED, EventType.EXERCISE_ENDED, EventType.STATE_CHANGED),

@@ -37,14 +37,7 @@ class Released(Leak):
         self.inject(["DPRK"], plant("hidden", "an inject to the DPRK only"))
         for code, answers in ANSWERS.items():
             self.ok(players[code].put(self.url("turns/1/beliefs/"), {"answers": answers}, "json"))
-        self.command("advance")
-        reason = plant("hidden", "control's override reason")
-        override = {"path": "/state/assurance/ROK", "value": 61, "reason": reason}
-        self.ok(
-            self.control.patch(self.url("turns/1/adjudication/"), {"overrides": [override]}, "json")
-        )
-        self.ok(self.control.post(self.url("turns/1/adjudication/publish/"), {}, "json"))
-        self.command("end")
+        self.lock_override_publish_end(plant)
         return {**players, "observer": observer}
 
 

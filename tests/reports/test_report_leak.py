@@ -87,6 +87,11 @@ class Leak:
         )
         message = {"body": plant("hidden", "the DPRK's line to control"), "client_key": "k1"}
         self.ok(players["DPRK"].post(self.url(f"channels/{line}/messages/"), message, "json"), 201)
+        self.lock_override_publish_end(plant)
+        return {**players, "observer": observer}
+
+    def lock_override_publish_end(self, plant: Callable[[str, str], str]) -> None:
+        """Lock turn 1, override the state with a planted reason, publish, and end."""
         self.command("advance")
         reason = plant("hidden", "control's override reason")
         override = {"path": "/state/assurance/ROK", "value": 61, "reason": reason}
@@ -95,7 +100,6 @@ class Leak:
         )
         self.ok(self.control.post(self.url("turns/1/adjudication/publish/"), {}, "json"))
         self.command("end")
-        return {**players, "observer": observer}
 
     def _planter(self) -> Callable[[str, str], str]:
         def plant(kind: str, what: str) -> str:

@@ -91,6 +91,14 @@ def player_joins(page: Page, link: str, name: str) -> None:
     expect(page.get_by_test_id("room")).to_be_visible()
 
 
+def observer_joins(page: Page, link: str, name: str) -> None:
+    """An observer's seat: the join form sends observers to the public screen."""
+    page.goto(link)
+    page.locator("#id_display_name").fill(name)
+    page.get_by_test_id("join-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("screen")).to_be_visible()
+
+
 def phase_is(page: Page, phase: str, *, timeout: float = 15_000) -> None:
     expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", phase, timeout=timeout)
 

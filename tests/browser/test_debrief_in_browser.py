@@ -14,6 +14,7 @@ from tests.browser.flows import (
     TEAMS,
     command,
     facilitator_signs_in,
+    observer_joins,
     open_context,
     phase_is,
     player_joins,
@@ -95,10 +96,7 @@ def test_each_reader_opens_its_own_copy_of_the_released_debrief(
         player_joins(rooms[team], f"{stack.base}/join/?code={game.join_codes[team]}", f"{team} 2")
     screen = open_context(chromium).new_page()
     errors["screen"] = watch_errors(screen)
-    screen.goto(f"{stack.base}/join/?code={game.join_codes['observers']}")
-    screen.locator("#id_display_name").fill("Projector")
-    screen.get_by_test_id("join-form").locator("button[type=submit]").click()
-    expect(screen.get_by_test_id("screen")).to_be_visible()
+    observer_joins(screen, f"{stack.base}/join/?code={game.join_codes['observers']}", "Projector")
 
     command(control, "start")
     command(control, "advance")

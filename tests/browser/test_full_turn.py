@@ -18,6 +18,7 @@ from tests.browser.flows import (
     facilitator_creates_exercise,
     facilitator_signs_in,
     join_link,
+    observer_joins,
     open_context,
     phase_is,
     player_joins,
@@ -119,13 +120,7 @@ def test_a_facilitator_and_four_teams_play_a_whole_turn(stack: Stack, chromium: 
 
     screen = open_context(chromium).new_page()
     errors["screen"] = watch_errors(screen)
-    screen.goto(
-        control.locator('[data-testid="join-link"][data-team="observers"]').get_attribute("href")
-        or ""
-    )
-    screen.get_by_label("Display name").fill("Projector")
-    screen.get_by_role("button", name="Join").click()
-    expect(screen.get_by_test_id("screen")).to_be_visible()
+    observer_joins(screen, join_link(control, "observers"), "Projector")
     expect(screen.get_by_test_id("escalation-chart")).to_be_visible()
     for team in TEAMS:
         assert secret(team) not in screen.content()

@@ -1,6 +1,7 @@
 """Every figure of the report's summary and of its rung-based scorecard rows, worked out again from
-control's event log alone: the turns published, the people and observers seated, and whether the
-rung never reached the objective's limit."""
+control's event log alone: the turns published, the people and observers seated, who played each
+team turn by turn (people or the AI), and whether the rung never reached the objective's
+limit."""
 
 from __future__ import annotations
 
@@ -27,12 +28,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def played(control: APIClient) -> tuple[Game, dict[str, Any]]:
-    """Two turns published (the first with every team's decision), a third locked, ended and
-    released to the teams; with the state control read at the start."""
+    """Two turns published (the first with every team's decision, the second with the DPRK
+    handed to the AI), a third locked, ended and released to the teams; with the state control
+    read at the start."""
     game = game_create(control)
     assert game.command("start").status_code == 200
     start = game.control.get(game.url("state/")).json()
     for turn in (1, 2, 3):
+        if turn == 2:
+            assert game.command("set_ai", args={"team": "DPRK", "ai": True}).status_code == 200
         assert game.command("advance").status_code == 200  # deliberation
         if turn == 1:
             for code in TEAMS:
@@ -70,14 +74,24 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
 
     # The states the objectives are judged on: each turn's state when it was adjudicated (the
     # last one the log told before its outcome), then the state at the end.
+    # Who held each team when each published turn was played.
     told, judged, published = start, [], 0
+    ai = dict.fromkeys(TEAMS, False)
+    held: dict[str, dict[str, list[int]]] = {team: {} for team in TEAMS}
     for event in events:
+        payload = event["payload"]
         if event["type"] == "state.changed":
-            told = event["payload"]["state"]
+            told = payload["state"]
+        elif event["type"] == "team.ai_changed":
+            ai[payload["team"]] = payload["ai"]
         elif event["type"] == "outcome.published":
             judged.append(told)
-            told = event["payload"]["state"]
+            told = payload["state"]
             published += 1
+            for team in TEAMS:
+                held[team].setdefault("AI (bot)" if ai[team] else "people", []).append(
+                    payload["turn"]
+                )
     judged.append(told)
     highest = max(_rung_max(state) for state in judged)
     joined = [e["payload"] for e in events if e["type"] == "participant.joined"]
@@ -92,6 +106,11 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
     assert facts["Turns published"] == f"{published} / {scenario.turn_count}"
     assert facts["Participants"] == f"Players {players} · Observers {observers}"
     assert (players, observers) == (len(TEAMS), 1)
+    played_by = dict(
+        re.findall(r'<span class="team team-(\w+)">[^<]*</span></td><td>([^<]*)</td>', html)
+    )
+    assert played_by == {team: _played_by(held[team]) for team in TEAMS}
+    assert played_by["DPRK"] == "people (turns 1), AI (bot) (turns 2)"
 
     checked = 0
     for team in TEAMS:
@@ -110,6 +129,17 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
             assert status == ("met" if highest < limit else "not-met"), (team, text, highest)
             checked += 1
     assert checked >= 2  # the US's and the DPRK's "below an armed incident"
+
+
+def _played_by(held: dict[str, list[int]]) -> str:
+    """The overview's words for who played a team (each hand holds single turns in this game, so
+    no span of turns is written "1-3")."""
+    if len(held) == 1:
+        return next(iter(held))
+    return ", ".join(
+        f"{who} (turns {', '.join(map(str, turns))})"
+        for who, turns in sorted(held.items(), key=lambda item: min(item[1]))
+    )
 
 
 def _rung_limit(check: Check | None) -> int | None:

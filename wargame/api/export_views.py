@@ -117,22 +117,29 @@ def parquet(body: bytes, *, filename: str) -> HttpResponse:
 
 
 TABLE_FORMATS = ("csv", "parquet")
+TURNS_DESCRIPTION = (
+    "One row per published turn and team, typed columns (codebook exercise_turns), "
+    "de-identified; export.turns.csv or export.turns.parquet."
+)
+COHORT_DESCRIPTION = (
+    "The exercises' tidy per-turn tables in one (codebook exercise_turns), for their "
+    "facilitator; all must share one scenario."
+)
+COHORT_PARAMETERS = [
+    OpenApiParameter("exercises", str, description="Exercise ids, '3,5,8'"),
+    OpenApiParameter("cohort", str, description="Or: every exercise with this cohort"),
+]
 
 
 class TurnsExportView(ExportView):
-    """The tidy per-turn table of one exercise (codebook table ``exercise_turns``)."""
+    """The tidy per-turn table of one exercise (codebook table ``exercise_turns``), as CSV."""
 
     fmt = "csv"
 
     @extend_schema(
-        operation_id="exercises_export_turns",
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, PARQUET): OpenApiTypes.BINARY,
-            **ERRORS,
-        },
-        description="One row per published turn and team, typed columns (codebook exercise_turns), "
-        "de-identified; export.turns.csv or export.turns.parquet.",
+        operation_id="exercises_export_turns_csv",
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+        description=TURNS_DESCRIPTION,
     )
     def get(self, request: Request, exercise_id: int) -> HttpResponse | StreamingHttpResponse:
         exercise = control_exercise(request, exercise_id)
@@ -142,24 +149,30 @@ class TurnsExportView(ExportView):
         return streamed(tidy_csv(exercise_rows(exercise)), content_type=CSV, filename=name)
 
 
+class TurnsParquetExportView(TurnsExportView):
+    """The same table as Parquet: an operation of its own in the OpenAPI document."""
+
+    fmt = "parquet"
+
+    @extend_schema(
+        operation_id="exercises_export_turns_parquet",
+        responses={(200, PARQUET): OpenApiTypes.BINARY, **ERRORS},
+        description=TURNS_DESCRIPTION,
+    )
+    def get(self, request: Request, exercise_id: int) -> HttpResponse | StreamingHttpResponse:
+        return super().get(request, exercise_id)
+
+
 class CohortExportView(ExportView):
-    """The tidy per-turn table of several exercises of one scenario, one file."""
+    """The tidy per-turn table of several exercises of one scenario, one file, as CSV."""
 
     fmt = "csv"
 
     @extend_schema(
-        operation_id="cohort_export_turns",
-        parameters=[
-            OpenApiParameter("exercises", str, description="Exercise ids, '3,5,8'"),
-            OpenApiParameter("cohort", str, description="Or: every exercise with this cohort"),
-        ],
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, PARQUET): OpenApiTypes.BINARY,
-            **ERRORS,
-        },
-        description="The exercises' tidy per-turn tables in one (codebook exercise_turns), for "
-        "their facilitator; all must share one scenario.",
+        operation_id="cohort_export_turns_csv",
+        parameters=COHORT_PARAMETERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS},
+        description=COHORT_DESCRIPTION,
     )
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
         user = facilitator_user(request)
@@ -172,6 +185,21 @@ class CohortExportView(ExportView):
         if self.fmt == "parquet":
             return parquet(tidy_parquet(cohort_rows(exercises)), filename=name)
         return streamed(tidy_csv(cohort_rows(exercises)), content_type=CSV, filename=name)
+
+
+class CohortParquetExportView(CohortExportView):
+    """The same table as Parquet: an operation of its own in the OpenAPI document."""
+
+    fmt = "parquet"
+
+    @extend_schema(
+        operation_id="cohort_export_turns_parquet",
+        parameters=COHORT_PARAMETERS,
+        responses={(200, PARQUET): OpenApiTypes.BINARY, **ERRORS},
+        description=COHORT_DESCRIPTION,
+    )
+    def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:
+        return super().get(request)
 
 
 class CodebookView(ExportView):

@@ -51,14 +51,14 @@ class JointListView(APIView):
 
 
 class JointJoinView(APIView):
-    class JoinInput(serializers.Serializer[Any]):
+    class JointJoinInput(serializers.Serializer[Any]):
         team = serializers.CharField(max_length=8, help_text="The proposing team.")
         action = serializers.CharField(max_length=64)
 
-    @extend_schema(request=JoinInput, responses={200: JointShape, **ERRORS})
+    @extend_schema(request=JointJoinInput, responses={200: JointShape, **ERRORS})
     def post(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
-        data = self.JoinInput(data=request.data)
+        data = self.JointJoinInput(data=request.data)
         data.is_valid(raise_exception=True)
         proposal = joint_join(
             principal=principal, turn=turn, now=timezone.now(), **data.validated_data

@@ -75,13 +75,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(EX + "export.turns.csv", export_views.TurnsExportView.as_view(), name="export-turns-csv"),
     path(
         EX + "export.turns.parquet",
-        export_views.TurnsExportView.as_view(fmt="parquet"),
+        export_views.TurnsParquetExportView.as_view(),
         name="export-turns-parquet",
     ),
     path("cohort/export.turns.csv", export_views.CohortExportView.as_view(), name="cohort-csv"),
     path(
         "cohort/export.turns.parquet",
-        export_views.CohortExportView.as_view(fmt="parquet"),
+        export_views.CohortParquetExportView.as_view(),
         name="cohort-parquet",
     ),
     path("codebook.json", export_views.CodebookView.as_view(), name="codebook"),

@@ -152,3 +152,22 @@ def test_a_bot_team_answers_from_its_own_view(deliberation: Game) -> None:
     assert [(e["payload"]["team"], e["payload"]["updated_by"]["bot"]) for e in events] == [
         ("DPRK", True)
     ]
+
+
+def test_a_save_made_from_an_older_version_is_409_and_keeps_the_teammates_answers(
+    deliberation: Game,
+) -> None:
+    game, us = deliberation, deliberation.players["US"]
+    url = game.url("turns/1/beliefs/")
+    first = us.put(url, {"answers": US_ANSWERS, "expected_version": 0}, format="json")
+    assert first.status_code == 200, first.content
+    # A teammate still looking at version 0 saves other answers.
+    stale = {"answers": {"clash_within_four_days": 0.9}, "expected_version": 0}
+    refused = us.put(url, stale, format="json")
+    assert refused.status_code == 409, refused.content
+    assert "version 1" in refused.json()["error"]["message"]
+    row = BeliefAnswer.objects.get(exercise_id=game.exercise_id, team__code="US", turn=1)
+    assert (row.answers, row.version) == (US_ANSWERS, 1)
+    current = {"answers": {"clash_within_four_days": 0.9}, "expected_version": 1}
+    assert us.put(url, current, format="json").status_code == 200
+    assert us.put(url, {"answers": {}, "expected_version": -1}, format="json").status_code == 400

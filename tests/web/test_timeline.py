@@ -73,6 +73,17 @@ def test_control_reads_every_decision_with_its_rationale(web_cast: WebCast) -> N
     assert f"/api/v1/exercises/{web_cast.exercise_id}/export.csv" in page
 
 
+def test_control_may_fork_at_each_published_turn_and_no_one_else_is_offered_it(
+    web_cast: WebCast,
+) -> None:
+    _two_turns(web_cast)
+    page = html(web_cast.control, url(web_cast))
+    forked = re.findall(r'data-turn="(\d+)">(?:(?!data-turn=).)*?timeline-fork-form', page, re.S)
+    assert [int(t) for t in forked] == [1, 2]  # turn 3 is not published
+    for browser in [web_cast.observer, *web_cast.players.values()]:
+        assert "timeline-fork" not in html(browser, url(web_cast))
+
+
 def test_a_team_reads_its_own_rationale_and_no_other_teams_private_data(
     web_cast: WebCast,
 ) -> None:

@@ -127,18 +127,26 @@ class DecisionSubmitView(APIView):
 class BeliefsView(APIView):
     class BeliefsInput(serializers.Serializer[Any]):
         answers = serializers.DictField(help_text="Question id to answer (null leaves it out).")
+        expected_version = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            min_value=0,
+            help_text="The version these answers were made from: 409 if a teammate saved since.",
+        )
 
     @extend_schema(request=BeliefsInput, responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def put(self, request: Request, exercise_id: int, turn: int) -> Response:
         """A team member's answers to the scenario's belief questionnaire for the current turn,
         during deliberation; they replace the team's earlier answers."""
         principal = request_principal(request, exercise_id)
-        self.BeliefsInput(data=request.data).is_valid(raise_exception=True)
+        given = self.BeliefsInput(data=request.data)
+        given.is_valid(raise_exception=True)
         row = beliefs_save(
             principal=principal,
             turn=turn,
             answers=request.data.get("answers"),
             now=timezone.now(),
+            expected_version=given.validated_data.get("expected_version"),
         )
         return Response(belief_payload(row))
 

@@ -229,7 +229,7 @@ def beliefs(room: Reader) -> dict[str, Any]:
     exercise = room.exercise
     turn = exercise.turn
     asked = [q for q in room.scenario.beliefs if room.team in q.teams]
-    saved = belief_answers_for(room.principal, turn) if turn is not None else {}
+    saved, version = belief_answers_for(room.principal, turn) if turn is not None else ({}, 0)
     questions = [
         {
             "id": q.id,
@@ -248,7 +248,13 @@ def beliefs(room: Reader) -> dict[str, Any]:
         and exercise.phase == "deliberation"
         and (exercise.deadline is None or exercise.deadline > timezone.now())
     )
-    return {"questions": questions, "open": open_now, "turn": turn, "answered": len(saved)}
+    return {
+        "questions": questions,
+        "open": open_now,
+        "turn": turn,
+        "answered": len(saved),
+        "version": version,
+    }
 
 
 def joint(room: Reader) -> dict[str, Any]:

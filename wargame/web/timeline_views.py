@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.bot_words import rationale_in
+from wargame.exercises.selectors.console import published_turns
 from wargame.exercises.selectors.history import escalation_history, ladder_scale
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.turns import turns_of, view_stream
@@ -21,6 +22,7 @@ from wargame.exercises.services.game import exercise_scenario
 from wargame.labels import measure_name, params_text, status_name
 from wargame.languages import active_language, in_language
 from wargame.web.access import page_principal, view_position
+from wargame.web.fork_choices import replacement_choices
 from wargame.web.review_dashboard import escalation_figure
 
 if TYPE_CHECKING:
@@ -146,6 +148,9 @@ def timeline(request: HttpRequest, exercise_id: int) -> HttpResponse:
             history, ladder_scale(principal), dom_id="timeline", with_ci=principal.is_control
         ),
         "is_control": principal.is_control,
+        # Control may fork a what-if branch at each published turn, replacing one decision.
+        "fork_turns": published_turns(exercise) if principal.is_control else [],
+        "fork_teams": replacement_choices(scenario, lang) if principal.is_control else [],
         "report_readable": may_see(principal.view, report_audience(exercise)),
         "own_team": principal.team_code,
         "own_team_name": _team_name(scenario, principal.team_code, lang),

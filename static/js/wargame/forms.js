@@ -38,11 +38,23 @@ function coerce(element) {
   return value;
 }
 
+// "replace.0.team" builds {replace: [{team}]}: a numeric key makes a list, as the API's fields do.
 function setPath(target, path, value) {
   const keys = path.split(".");
   let node = target;
-  for (const key of keys.slice(0, -1)) node = node[key] ??= {};
+  keys.slice(0, -1).forEach((key, index) => {
+    node = node[key] ??= /^\d+$/.test(keys[index + 1]) ? [] : {};
+  });
   node[keys.at(-1)] = value;
+}
+
+// A group marked data-needs="<field>" is sent only when that field has a value (an optional
+// part of a request, such as a replaced decision, left out as a whole when it is not chosen).
+function gated(form, element) {
+  const group = element.closest("[data-needs]");
+  if (!group) return false;
+  const gate = form.elements.namedItem(group.dataset.needs);
+  return !gate || gate.value === "";
 }
 
 export function formBody(form) {
@@ -50,8 +62,9 @@ export function formBody(form) {
   for (const element of form.elements) {
     if (!element.name || element.disabled || element.dataset.skip !== undefined) continue;
     if (element.type === "radio" && !element.checked) continue;
+    if (gated(form, element)) continue;
     const value = coerce(element);
-    if (value === null && element.dataset.optional !== undefined) continue;
+    if ((value === null || value === "") && element.dataset.optional !== undefined) continue;
     setPath(body, element.name, value);
   }
   if (form.dataset.clientKey !== undefined) body.client_key = newClientKey();
@@ -70,6 +83,7 @@ export function showErrors(form, status, data) {
   const summary = form.querySelector("[data-form-error]");
   const fields = error?.fields || {};
   let placed = false;
+  const unplaced = [];
   for (const [field, reasons] of Object.entries(fields)) {
     const slot = form.querySelector(`[data-field-error="${CSS.escape(field)}"]`);
     const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
@@ -77,11 +91,15 @@ export function showErrors(form, status, data) {
     if (slot) {
       slot.textContent = reasons.join(" ");
       placed = true;
+    } else {
+      unplaced.push(...reasons);
     }
   }
   if (summary) {
+    // A reason with no place of its own beside a field is still said, never swallowed.
     const fallback = summary.dataset.fallback || `HTTP ${status}`;
-    summary.textContent = placed ? "" : error?.message || fallback;
+    if (unplaced.length) summary.textContent = unplaced.join(" ");
+    else summary.textContent = placed ? "" : error?.message || fallback;
   }
 }
 

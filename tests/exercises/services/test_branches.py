@@ -16,6 +16,7 @@ from tests.cast import TEAMS, Game, client_key, control_of, game_create
 from wargame.exercises.errors import Conflict, InvalidInput, NotFound
 from wargame.exercises.models import (
     Adjudication,
+    BeliefAnswer,
     Decision,
     Event,
     Exercise,
@@ -55,17 +56,21 @@ def play(
     overrides: dict[int, dict[str, Any]] | None = None,
     actions: dict[tuple[str, int], list[dict[str, Any]]] | None = None,
     timers_at: int | None = None,
+    beliefs: dict[int, dict[str, Any]] | None = None,
 ) -> None:
     """Play ``turns`` turns through the API: every team decides (its plan, or the actions given
     for it and the turn) and submits, control publishes (after the given override, if any).
     With ``timers_at``, the timers run that many minutes into each deliberation (the time-offset
-    injects due by then are released)."""
-    overrides, actions = overrides or {}, actions or {}
+    injects due by then are released). ``beliefs`` are the US team's answers, per turn."""
+    overrides, actions, beliefs = overrides or {}, actions or {}, beliefs or {}
     ok(game.command("start"))
     for turn in range(1, turns + 1):
         ok(game.command("advance", expected_turn=turn, expected_phase="briefing"))
         if timers_at is not None:
             timers_run(exercise_id=game.exercise_id, now=now() + timedelta(minutes=timers_at))
+        if turn in beliefs:
+            answers = {"answers": beliefs[turn]}
+            ok(game.players["US"].put(game.url(f"turns/{turn}/beliefs/"), answers, format="json"))
         for code in TEAMS:
             chosen = actions.get((code, turn), PLANS[code])
             body = {"actions": chosen, "rationale": f"{code} {turn}", "client_key": client_key()}
@@ -157,6 +162,23 @@ def test_it_keeps_the_history_before_the_fork_overrides_included(game: Game) -> 
     # Turn 2 starts from the overridden state in both, with the same dice and decisions.
     assert engine_part(forked[2]) == engine_part(original[2])
     assert branch.branch_log == []
+
+
+def test_the_answers_given_up_to_the_fork_come_with_it_judged_by_the_branch(game: Game) -> None:
+    first = {"clash_within_four_days": 0.2, "dprk_launchers": "dispersed"}
+    second = {"clash_within_four_days": 0.9, "dprk_launchers": "launch_ready"}
+    play(game, 3, beliefs={1: first, 2: second})
+    branch = branch_fork(principal=control_of(game.exercise_id), from_turn=2)
+    copied = {
+        row.turn: row for row in BeliefAnswer.objects.filter(exercise=branch, team__code="US")
+    }
+    assert {turn: row.answers for turn, row in copied.items()} == {1: first, 2: second}
+    original = {r.turn: r for r in BeliefAnswer.objects.filter(exercise_id=game.exercise_id)}
+    # Turn 1 lies wholly before the fork: the same history, so the same truths.
+    assert copied[1].truths == original[1].truths
+    assert set(copied[2].truths) == set(original[2].truths) == set(second)
+    announced = Event.objects.filter(exercise=branch, type="belief.submitted").count()
+    assert announced == 2
 
 
 def test_a_replaced_decision_changes_the_outcome_of_its_turn(game: Game) -> None:

@@ -16,14 +16,15 @@ if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent
 
 
-def belief_answers_for(principal: Principal, turn: int) -> dict[str, Any]:
-    """The caller's team's answers for ``turn`` (empty for a caller without a team)."""
+def belief_answers_for(principal: Principal, turn: int) -> tuple[dict[str, Any], int]:
+    """The caller's team's answers for ``turn`` and their version (0: none saved; empty for a
+    caller without a team)."""
     if not principal.is_player or principal.team_code is None:
-        return {}
+        return {}, 0
     row = BeliefAnswer.objects.filter(
         exercise_id=principal.exercise_id, team__code=principal.team_code, turn=turn
     ).first()
-    return dict(row.answers) if row is not None else {}
+    return (dict(row.answers), row.version) if row is not None else ({}, 0)
 
 
 def belief_answers_known(

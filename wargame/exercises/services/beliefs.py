@@ -25,6 +25,7 @@ from wargame.exercises.models import (
     BeliefAnswer,
     Exercise,
     ExerciseStatus,
+    Participant,
     Phase,
     Team,
 )
@@ -112,30 +113,70 @@ def _check_open(exercise: Exercise, turn: int, now: datetime) -> None:
 
 
 def belief_answers_write(
-    exercise: Exercise, team: Team, turn: int, answers: dict[str, Any], *, principal: Principal
+    exercise: Exercise,
+    team: Team,
+    turn: int,
+    answers: dict[str, Any],
+    *,
+    principal: Principal,
+    expected_version: int | None = None,
 ) -> BeliefAnswer:
-    """Store checked answers and announce them to the team and control. The caller holds the
-    exercise lock."""
+    """Store checked answers and announce them to the team and control. A stale
+    ``expected_version`` is 409, so a teammate's newer answers are never silently overwritten.
+    The caller holds the exercise lock."""
     lock_held(exercise)
     row, _created = BeliefAnswer.objects.select_related("team").get_or_create(
         exercise=exercise, team=team, turn=turn
     )
+    if expected_version is not None and expected_version != row.version:
+        raise Conflict(
+            _("A teammate saved newer answers (version %(v)d). Reload to see them.")
+            % {"v": row.version}
+        )
+    return _answers_store(exercise, row, answers, principal.participant, principal.actor())
+
+
+def belief_answers_copied(
+    exercise: Exercise, team: Team, turn: int, answers: dict[str, Any]
+) -> None:
+    """A what-if branch takes over the answers the original's team gave up to the fork; their
+    truths are the branch's own, stored as its turns lock and publish. The caller holds the lock."""
+    lock_held(exercise)
+    row = BeliefAnswer(exercise=exercise, team=team, turn=turn)
+    _answers_store(exercise, row, dict(answers), None, {"branch": True})
+
+
+def _answers_store(
+    exercise: Exercise,
+    row: BeliefAnswer,
+    answers: dict[str, Any],
+    author: Participant | None,
+    actor: Any,
+) -> BeliefAnswer:
     row.answers = answers
     row.version += 1
-    row.updated_by = principal.participant
+    row.updated_by = author
     row.save()
     event_append(
         exercise=exercise,
         type=EventType.BELIEF_SUBMITTED,
-        audience=[CONTROL, team_view(team.code)],
+        audience=[CONTROL, team_view(row.team.code)],
         payload=belief_payload(row),
-        actor=principal.actor(),
+        actor=actor,
     )
     return row
 
 
-def beliefs_save(*, principal: Principal, turn: int, answers: Any, now: datetime) -> BeliefAnswer:
-    """A team member's answers for the current turn (all of them, replacing earlier ones)."""
+def beliefs_save(
+    *,
+    principal: Principal,
+    turn: int,
+    answers: Any,
+    now: datetime,
+    expected_version: int | None = None,
+) -> BeliefAnswer:
+    """A team member's answers for the current turn (all of them, replacing earlier ones); with
+    ``expected_version``, only if nobody saved since that version."""
     if principal.is_control:
         raise NotPermitted(_("Only the team's members answer its questions."))
     with entry(principal, Act.DECIDE) as entered:
@@ -143,7 +184,14 @@ def beliefs_save(*, principal: Principal, turn: int, answers: Any, now: datetime
         team = Team.objects.get(exercise=exercise, code=principal.team_code)
         _check_open(exercise, turn, now)
         checked = _checked_answers(exercise_scenario(exercise), team.code, answers)
-        return belief_answers_write(exercise, team, turn, checked, principal=entered.principal)
+        return belief_answers_write(
+            exercise,
+            team,
+            turn,
+            checked,
+            principal=entered.principal,
+            expected_version=expected_version,
+        )
 
 
 def played_states(exercise: Exercise) -> list[State]:

@@ -36,6 +36,7 @@ from wargame.exercises.events import (
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
+    BeliefAnswer,
     Decision,
     DecisionStatus,
     Exercise,
@@ -52,6 +53,7 @@ from wargame.exercises.services._turn import (
     proposal_announce,
 )
 from wargame.exercises.services.access import Act, authorize
+from wargame.exercises.services.beliefs import belief_answers_copied
 from wargame.exercises.services.bots import bot_decision
 from wargame.exercises.services.decisions import decision_submitted
 from wargame.exercises.services.exercises import _channels_create
@@ -319,6 +321,14 @@ def _copied_turn(
     _publish(branch, adjudication, now, source.approved_nuclear)
 
 
+def _beliefs_copied(plan: _Plan, branch: Exercise, teams: Mapping[str, Team], turn: int) -> None:
+    """The answers the original's teams gave up to the fork, made before its history parts."""
+    rows = BeliefAnswer.objects.filter(exercise=plan.original, turn=turn).select_related("team")
+    for row in sorted(rows, key=lambda r: r.team.code):
+        if row.answers and row.team.code in teams:
+            belief_answers_copied(branch, teams[row.team.code], turn, row.answers)
+
+
 def _turn_decisions(
     plan: _Plan, branch: Exercise, turn: int, log: list[dict[str, Any]]
 ) -> dict[str, EngineDecision]:
@@ -564,6 +574,8 @@ def branch_fork(
             copied = turn <= plan.from_turn
             _enter(branch, Phase.BRIEFING, now, effects=not copied)
             _enter(branch, Phase.DELIBERATION, now, effects=not copied, timed=_timed(plan, turn))
+            if copied:
+                _beliefs_copied(plan, branch, teams, turn)
             if turn < plan.from_turn:
                 _copied_turn(branch, teams, plan.published[turn], now)
             else:

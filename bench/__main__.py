@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print the table, write bench/results.json.
 
-`python -m bench [engine] [live] [screens]` runs only the sections named."""
+`python -m bench [engine] [live] [screens] [reports]` runs only the sections named."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import django
 
-SECTIONS = ("engine", "live", "screens")
+SECTIONS = ("engine", "live", "screens", "reports")
 
 
 def main(argv: list[str]) -> int:
@@ -20,11 +20,16 @@ def main(argv: list[str]) -> int:
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
     django.setup()
-    from bench import engine, live, screens
+    from bench import engine, live, reports, screens
     from bench.results import RESULTS_PATH, load_average, machine, render, write
     from bench.screens.rows import summary
 
-    runners = {"engine": engine.run, "live": live.run, "screens": screens.run}
+    runners = {
+        "engine": engine.run,
+        "live": live.run,
+        "screens": screens.run,
+        "reports": reports.run,
+    }
     loads = [load_average()]
     rows = []
     for name in chosen:

@@ -1,19 +1,22 @@
-"""Every figure of the report's summary and of its rung-based scorecard rows, worked out again from
-control's event log alone: the turns published, the people and observers seated, who played each
-team turn by turn (people or the AI), and whether the rung never reached the objective's
-limit."""
+"""Every figure of the report's summary and of its scorecard, worked out again from control's event
+log and the scenario's text alone: the turns published, the people and observers seated, who played
+each team turn by turn (people or the AI), and whether each objective with a check was met (rungs,
+assurance, hotlines, agreements and decisions; at the end, throughout or at some point), judged
+here by a reading of the checks written independently of the engine's."""
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 
 from tests.cast import TEAMS, Game, client_key, game_create
 from tests.reports.play import PLANS
+from tests.services import PROJECT_DIR
 from wargame.engine.scenario import load_builtin
-from wargame.engine.scenario.conditions import Compare
 from wargame.exercises.models import Exercise
 from wargame.exercises.views_of import CONTROL
 from wargame.reports.aar.render import report_html
@@ -21,16 +24,14 @@ from wargame.reports.aar.render import report_html
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
 
-    from wargame.engine.scenario.objectives import Check
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def played(control: APIClient) -> tuple[Game, dict[str, Any]]:
-    """Two turns published (the first with every team's decision, the second with the DPRK
-    handed to the AI), a third locked, ended and released to the teams; with the state control
-    read at the start."""
+    """Two turns published (the first with every team's decision and the inter-Korean line put
+    back up by control, the second with the DPRK handed to the AI), a third locked, ended and
+    released to the teams; with the state control read at the start."""
     game = game_create(control)
     assert game.command("start").status_code == 200
     start = game.control.get(game.url("state/")).json()
@@ -44,6 +45,14 @@ def played(control: APIClient) -> tuple[Game, dict[str, Any]]:
                 put = game.players[code].put(game.url("turns/1/decision/"), body, format="json")
                 assert put.status_code == 200, put.content
         assert game.command("advance").status_code == 200  # the lock
+        if turn == 1:
+            # The inter-Korean line answers again for a while: an "ever" objective is met though
+            # the line was down at the start, so "ever" and "throughout" read differently.
+            line_up = {"path": "/state/hotline/ik", "value": "up", "reason": "Talks at Panmunjom."}
+            patched = game.control.patch(
+                game.url("turns/1/adjudication/"), {"overrides": [line_up]}, format="json"
+            )
+            assert patched.status_code == 200, patched.content
         if turn < 3:
             published = game.control.post(
                 game.url(f"turns/{turn}/adjudication/publish/"), {}, format="json"
@@ -65,7 +74,7 @@ def _facts(html: str) -> dict[str, str]:
     return {term: re.sub(r"\s+", " ", value).strip() for term, value in pairs}
 
 
-def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
+def test_the_summary_and_the_scorecard_agree_with_the_event_log(
     played: tuple[Game, dict[str, Any]],
 ) -> None:
     game, start = played
@@ -76,24 +85,35 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
     # last one the log told before its outcome), then the state at the end.
     # Who held each team when each published turn was played.
     told, judged, published = start, [], 0
+    sealed: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    agreements: dict[int, dict[str, Any]] = {}  # the state's payload carries none: the log does
     ai = dict.fromkeys(TEAMS, False)
     held: dict[str, dict[str, list[int]]] = {team: {} for team in TEAMS}
     for event in events:
         payload = event["payload"]
         if event["type"] == "state.changed":
             told = payload["state"]
+        elif event["type"] == "agreement.changed":
+            agreements[payload["id"]] = payload
+        elif event["type"] == "decision.submitted":
+            sealed[(payload["team"], payload["turn"])] = payload["actions"]
         elif event["type"] == "team.ai_changed":
             ai[payload["team"]] = payload["ai"]
         elif event["type"] == "outcome.published":
-            judged.append(told)
+            judged.append({**told, "agreements": list(agreements.values())})
             told = payload["state"]
             published += 1
             for team in TEAMS:
                 held[team].setdefault("AI (bot)" if ai[team] else "people", []).append(
                     payload["turn"]
                 )
-    judged.append(told)
-    highest = max(_rung_max(state) for state in judged)
+    judged.append({**told, "agreements": list(agreements.values())})
+    taken = [
+        (team, turn, action)
+        for (team, turn), actions in sealed.items()
+        if turn <= published
+        for action in actions
+    ]
     joined = [e["payload"] for e in events if e["type"] == "participant.joined"]
     left = {e["payload"]["participant_id"] for e in events if e["type"] == "participant.left"}
     seated = [p for p in joined if p["participant_id"] not in left]
@@ -112,7 +132,8 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
     assert played_by == {team: _played_by(held[team]) for team in TEAMS}
     assert played_by["DPRK"] == "people (turns 1), AI (bot) (turns 2)"
 
-    checked = 0
+    checks = _checks_as_written()
+    checked = set()
     for team in TEAMS:
         table = re.search(
             rf'<table class="scorecard" data-team="{team}">(.*?)</table>', html, re.DOTALL
@@ -123,12 +144,14 @@ def test_the_summary_and_the_rung_objectives_agree_with_the_event_log(
         assert len(rows) == len(brief.objectives)
         for index, (status, text) in enumerate(rows):
             assert text.strip() == brief.objectives[index].get("en")
-            limit = _rung_limit(brief.checks[index] if index < len(brief.checks) else None)
-            if limit is None:
+            check = checks[team][index]
+            if check is None:
                 continue
-            assert status == ("met" if highest < limit else "not-met"), (team, text, highest)
-            checked += 1
-    assert checked >= 2  # the US's and the DPRK's "below an armed incident"
+            met = _met(check, judged, taken)
+            assert status == ("met" if met else "not-met"), (team, text, met)
+            checked.add(next(iter(check)) if set(check) & set(MODES) else "at_end")
+    # Objectives of every kind were judged: at the end, throughout and at some point.
+    assert checked == set(MODES)
 
 
 def _played_by(held: dict[str, list[int]]) -> str:
@@ -142,11 +165,63 @@ def _played_by(held: dict[str, list[int]]) -> str:
     )
 
 
-def _rung_limit(check: Check | None) -> int | None:
-    """N for a check "the highest rung stays below N throughout", else None."""
-    if check is None or check.mode != "always" or not isinstance(check.condition, Compare):
-        return None
-    condition = check.condition
-    if condition.var == "rung/max" and condition.op == "lt" and isinstance(condition.value, int):
-        return condition.value
-    return None
+MODES = ("at_end", "always", "ever")
+COMPARE = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "in": lambda have, wanted: have in wanted,
+}
+
+
+def _checks_as_written() -> dict[str, list[dict[str, Any] | None]]:
+    """Each team's objective checks as the scenario file has them (None: prose only)."""
+    text = (PROJECT_DIR / "scenarios" / "exercise_season.yaml").read_text(encoding="utf-8")
+    teams = yaml.safe_load(text)["teams"]
+    return {
+        code: [objective.get("check") for objective in team["objectives"]]
+        for code, team in teams.items()
+    }
+
+
+def _read(state: dict[str, Any], pointer: str) -> Any:
+    """A check's variable, read from a state as the log carries it."""
+    parts = pointer.split("/")
+    if pointer == "rung/max":
+        return _rung_max(state)
+    if parts[0] == "rung":
+        return int(state["rung"].get(parts[1], {}).get(parts[2], 0))
+    if parts[0] in ("assurance", "hotline"):
+        return state[parts[0]][parts[1]]
+    if parts[0] == "agreement":
+        statuses = [a["status"] for a in state["agreements"] if a["measure"] == parts[1]]
+        return statuses[-1] if statuses else None
+    raise AssertionError(f"this test does not read {pointer}")
+
+
+def _holds(condition: dict[str, Any], state: dict[str, Any], taken: list[Any]) -> bool:
+    if "all" in condition:
+        return all(_holds(c, state, taken) for c in condition["all"])
+    if "any" in condition:
+        return any(_holds(c, state, taken) for c in condition["any"])
+    if "decided" in condition:
+        wanted = condition["decided"]
+        assert wanted.get("within") == "all", wanted  # the only window the file uses
+        return any(
+            team == wanted["team"] and action["action"] == wanted["action"] and turn < state["turn"]
+            for team, turn, action in taken
+        )
+    (op,) = set(condition) - {"var"}
+    return bool(COMPARE[op](_read(state, condition["var"]), condition[op]))
+
+
+def _met(check: dict[str, Any], states: list[dict[str, Any]], taken: list[Any]) -> bool:
+    mode = next((m for m in MODES if m in check), "at_end")
+    condition = check.get(mode, check)
+    if mode == "at_end":
+        return _holds(condition, states[-1], taken)
+    results = [_holds(condition, state, taken) for state in states]
+    return all(results) if mode == "always" else any(results)

@@ -22,6 +22,8 @@ from wargame.exercises.views_of import CONTROL
 from wargame.reports.aar.render import report_html
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -166,14 +168,20 @@ def _played_by(held: dict[str, list[int]]) -> str:
 
 
 MODES = ("at_end", "always", "ever")
-COMPARE = {
+
+
+def _among(have: Any, wanted: Any) -> bool:
+    return have in wanted
+
+
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,
     "ne": operator.ne,
     "lt": operator.lt,
     "lte": operator.le,
     "gt": operator.gt,
     "gte": operator.ge,
-    "in": lambda have, wanted: have in wanted,
+    "in": _among,
 }
 
 

@@ -55,6 +55,19 @@ function onEvent(event) {
 }
 
 function start() {
+  // A new request forgets the last job at once: until the answer names the new job, the panel
+  // offers no file, so the previous report (another language or format) is never taken for it.
+  document.addEventListener("submit", (event) => {
+    if (!event.target.closest?.("[data-report-form]")) return;
+    current = null;
+    const box = panel();
+    if (!box) return;
+    const link = box.querySelector("[data-report-download]");
+    if (link) {
+      link.hidden = true;
+      link.removeAttribute("href");
+    }
+  });
   document.addEventListener("api:ok", (event) => {
     if (!event.target.closest?.("[data-report-form]")) return;
     current = { ...event.detail };

@@ -31,7 +31,8 @@ def _requested(page: Page, fmt: str, language: str) -> str:
     page.get_by_test_id("report-format").select_option(fmt)
     page.get_by_test_id("report-language").select_option(language)
     shown = page.evaluate(SUBMIT_AND_READ)
-    assert shown["hidden"] and not shown["href"], shown
+    assert shown["hidden"], shown
+    assert not shown["href"], shown
     link = page.get_by_test_id("report-download")
     expect(link).to_be_visible(timeout=90_000)
     href = link.get_attribute("href")

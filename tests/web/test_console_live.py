@@ -21,7 +21,17 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.django_db
 
 COMMANDS = ("open_lobby", "start", "advance", "pause", "resume", "end")
-REGIONS = ("header", "controls", "codes", "teams", "injects", "hotlines", "settings", "channels")
+REGIONS = (
+    "header",
+    "controls",
+    "submitted",
+    "codes",
+    "teams",
+    "injects",
+    "hotlines",
+    "settings",
+    "channels",
+)
 
 
 def _part(web_cast: WebCast, name: str, browser: Client | None = None, query: str = "") -> str:

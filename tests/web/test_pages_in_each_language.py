@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 CONSOLE_PARTS = (
     "header",
     "controls",
+    "submitted",
     "codes",
     "teams",
     "injects",

@@ -57,6 +57,8 @@ def test_an_override_then_the_approval_then_publish(
             assert panel.get_attribute("data-status") == "proposed"
             assert page.get_by_test_id("nuclear-warning").count() == 0
 
+            # Every value, each with its override, is behind the review's disclosure.
+            page.get_by_test_id("values-disclosure").locator(":scope > summary").click()
             page.locator('tr[data-path="/state/rung/DPRK/ROK"] summary').click()
             form = page.locator('[data-testid="override-form"][data-path="/state/rung/DPRK/ROK"]')
             form.locator('input[name="overrides.0.value"]').fill("8")

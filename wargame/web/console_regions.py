@@ -22,6 +22,7 @@ from wargame.exercises.events import EventType
 from wargame.exercises.models import ExerciseStatus, ObserverView, Phase
 from wargame.exercises.selectors.beliefs import belief_progress
 from wargame.exercises.selectors.console import (
+    decision_progress,
     event_tail,
     proposal_needs_nuclear_approval,
     proposal_pending,
@@ -255,6 +256,17 @@ def teams(ctx: Reader) -> dict[str, Any]:
     return {
         "team_rows": rows,
         "team_codes": [row["code"] for row in rows],
+        "has_turn": ctx.exercise.turn is not None,
+    }
+
+
+def submitted(ctx: Reader) -> dict[str, Any]:
+    """The run view's strip of who has submitted this turn's decision."""
+    rows = decision_progress(ctx.principal, ctx.lang)
+    return {
+        "progress_rows": rows,
+        "submitted_count": sum(1 for row in rows if row["decision_status"] == "submitted"),
+        "team_count": len(rows),
         "has_turn": ctx.exercise.turn is not None,
     }
 

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from wargame.exercises.models import ExerciseStatus
 from wargame.exercises.selectors.console import console_exercises
 from wargame.exercises.selectors.reads import exercise_payload, exercise_visible
 from wargame.exercises.selectors.scenarios import scenario_summary, scenarios_visible
@@ -33,6 +34,19 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from wargame.exercises.principals import Principal
+
+
+# The console's tabs: the run view, then what a facilitator opens now and then. Plain links
+# (``?tab=codes``) that work without script; console.js turns them into a tab list.
+CONSOLE_TABS = ("run", "codes", "injects", "settings", "report")
+
+
+def console_tab(asked: str | None, status: str) -> str:
+    """The tab a console page opens on: the one asked for, else the join codes until the game
+    starts (the lobby is about letting people in), then the run view."""
+    if asked in CONSOLE_TABS:
+        return str(asked)
+    return "codes" if status in (ExerciseStatus.DRAFT, ExerciseStatus.LOBBY) else "run"
 
 
 def _control(request: HttpRequest, exercise_id: int) -> Principal:
@@ -91,6 +105,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "server_now": iso_utc(timezone.now()),
         "page_kind": CONSOLE,
         "regions": regions,
+        "tab": console_tab(request.GET.get("tab"), reader.exercise.status),
+        "tab_chosen": request.GET.get("tab") in CONSOLE_TABS,
         "scenario_title": reader.scenario.title.get(reader.lang),
     }
     return render(request, "web/console/console.html", context)

@@ -129,6 +129,28 @@ def perceived_rows(events: list[dict[str, Any]], catalogue: Any, lang: str) -> l
     ]
 
 
+def decision_lines(events: list[dict[str, Any]], catalogue: Any, lang: str) -> list[Any]:
+    """The teams' actions this turn as the engine resolved them, one line each in words:
+    who, what (the catalogue's title, never its id) and towards whom."""
+    return [
+        {
+            "actor": event.get("actor"),
+            "title": _action_title(catalogue, event["action"], lang),
+            "target": event.get("target"),
+        }
+        for event in events
+        if event.get("kind") == "action" and event.get("action")
+    ]
+
+
+def key_changes(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The few numbers a facilitator reads before publishing: the rungs that move, and how many
+    other values change (all of them are in the table behind the disclosure)."""
+    changed = [row for group in groups for row in group["rows"] if row["changed"]]
+    rungs = [row for row in changed if row["section"] == "rung"]
+    return {"rung_changes": rungs, "other_changes": len(changed) - len(rungs)}
+
+
 def _api(exercise_id: int, turn: int, tail: str = "") -> str:
     return f"/api/v1/exercises/{exercise_id}/turns/{turn}/adjudication/{tail}"
 
@@ -152,9 +174,13 @@ def _proposal_context(
         }
         for code in scenario.team_codes
     ]
+    groups = state_rows(current, proposed, domains)
     return {
         "proposal": proposal,
-        "groups": state_rows(current, proposed, domains),
+        "groups": groups,
+        **key_changes(groups),
+        "decisions": decision_lines(proposal["events"], catalogue, lang),
+        "dice_hits": sum(1 for die in proposal["dice"] if die["hit"]),
         "ci_now": _shown(float(current["ci"])) if "ci" in current else "",
         "ci_proposed": _shown(float(proposed["ci"])) if "ci" in proposed else "",
         "dice": [

@@ -1,5 +1,5 @@
-// The facilitator console's own behaviour: embedded panels load on arrival, checkbox groups
-// become the lists the API wants, the channel reader switches channels in place, and a
+// The facilitator console's own behaviour: the tabs switch in place (and by keyboard), checkbox
+// groups become the lists the API wants, the channel reader switches channels in place, and a
 // scenario file is checked before upload. Every visible word comes from the template.
 import { csrfToken } from "./forms.js";
 import { refreshRegion } from "./live.js";
@@ -175,9 +175,100 @@ function refreshAfterCommand(form) {
   }
 }
 
+// --- tabs: server-rendered links (?tab=codes) that work without script become a tab list here:
+// a click or the arrow keys show a panel without a reload, and the address keeps the choice.
+
+function tabLinks(nav) {
+  return [...nav.querySelectorAll("a[data-tab]")];
+}
+
+function selectTab(nav, chosen, { focus = false, remember = true } = {}) {
+  for (const link of tabLinks(nav)) {
+    const selected = link === chosen;
+    link.setAttribute("aria-selected", String(selected));
+    link.tabIndex = selected ? 0 : -1;
+    const panel = document.getElementById(link.getAttribute("aria-controls"));
+    if (panel) panel.hidden = !selected;
+  }
+  if (focus) chosen.focus();
+  if (!remember) return;
+  nav.dataset.tabChosen = "true";
+  const next = new URL(location.href);
+  next.searchParams.set("tab", chosen.dataset.tab);
+  history.replaceState(null, "", next.toString());
+}
+
+function onTabKey(nav, event) {
+  const links = tabLinks(nav);
+  const at = links.indexOf(event.target);
+  if (at < 0) return;
+  const moves = {
+    ArrowRight: (at + 1) % links.length,
+    ArrowLeft: (at - 1 + links.length) % links.length,
+    Home: 0,
+    End: links.length - 1,
+  };
+  if (!(event.key in moves)) return;
+  event.preventDefault();
+  selectTab(nav, links[moves[event.key]], { focus: true });
+}
+
+function enhanceTabs(nav) {
+  const list = nav.querySelector("[data-tablist]");
+  if (!list) return;
+  list.setAttribute("role", "tablist");
+  for (const item of list.children) item.setAttribute("role", "presentation");
+  const links = tabLinks(nav);
+  const current = links.find((link) => link.hasAttribute("aria-current")) || links[0];
+  for (const link of links) {
+    link.removeAttribute("aria-current");
+    link.setAttribute("role", "tab");
+    const panel = document.getElementById(link.getAttribute("aria-controls"));
+    panel?.setAttribute("role", "tabpanel");
+  }
+  selectTab(nav, current, { remember: false });
+  nav.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[data-tab]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    selectTab(nav, link);
+  });
+  nav.addEventListener("keydown", (event) => onTabKey(nav, event));
+}
+
+// A console left on the tab it opened on follows the game: the join codes until it starts, then
+// the run view (as the page would open now). A tab the facilitator chose stays.
+const OPENING_TABS = { draft: "codes", lobby: "codes" };
+
+function followStatus(region) {
+  const status = region.querySelector("[data-testid=exercise-status]")?.dataset.status;
+  for (const nav of document.querySelectorAll("[data-tabs]")) {
+    if (!status || "tabChosen" in nav.dataset) continue;
+    const wanted = OPENING_TABS[status] || "run";
+    const link = tabLinks(nav).find((candidate) => candidate.dataset.tab === wanted);
+    if (link && link.getAttribute("aria-selected") !== "true") {
+      selectTab(nav, link, { remember: false });
+    }
+  }
+}
+
+// --- the run view's bar is sticky: the review's column sticks just below it, whatever its height
+
+function trackBarHeight(bar) {
+  const console_ = bar.closest(".console");
+  const measure = () => console_.style.setProperty("--console-bar-height", `${bar.offsetHeight}px`);
+  new ResizeObserver(measure).observe(bar);
+  measure();
+}
+
 function start() {
+  for (const nav of document.querySelectorAll("[data-tabs]")) enhanceTabs(nav);
+  for (const bar of document.querySelectorAll("[data-console-bar]")) trackBarHeight(bar);
   fillOrigins(document);
-  document.addEventListener("wargame:refreshed", (event) => fillOrigins(event.target));
+  document.addEventListener("wargame:refreshed", (event) => {
+    fillOrigins(event.target);
+    if (event.target.dataset.region === "header") followStatus(event.target);
+  });
 
   // Capture phase: the lists are written before forms.js reads the form on the way up.
   document.addEventListener(

@@ -1,7 +1,8 @@
 // The adjudication review panel: an override goes to the API as the one-item list the contract
 // asks for (forms.js nests names into objects, not lists), Publish stays disabled until the
-// facilitator ticks the nuclear approval when one is needed, and the panel reloads after a write
-// without waiting for the socket.
+// facilitator ticks the nuclear approval when one is needed, the panel reloads after a write
+// without waiting for the socket, and a disclosure the facilitator opened (the dice, every value)
+// stays open when the panel is drawn again.
 
 import { apiSend, clearErrors, showErrors } from "./forms.js";
 import { refreshRegion } from "./live.js";
@@ -75,7 +76,30 @@ document.addEventListener("api:ok", (event) => {
   if (event.target.closest('[data-testid="review"]')) refreshPanel(event.target);
 });
 
-document.addEventListener("wargame:refreshed", () => syncApproval(document));
+// The disclosures open now, by name: a refresh draws them closed, so they are opened again.
+const openDisclosures = new Set();
+
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const name = event.target.dataset?.disclosure;
+    if (!name) return;
+    if (event.target.open) openDisclosures.add(name);
+    else openDisclosures.delete(name);
+  },
+  true,
+);
+
+function reopenDisclosures(root) {
+  for (const details of root.querySelectorAll("details[data-disclosure]")) {
+    if (openDisclosures.has(details.dataset.disclosure)) details.open = true;
+  }
+}
+
+document.addEventListener("wargame:refreshed", (event) => {
+  syncApproval(document);
+  reopenDisclosures(event.target);
+});
 
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", () => syncApproval(document));

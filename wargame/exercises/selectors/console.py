@@ -155,6 +155,31 @@ def team_rows(principal: Principal, lang: str, now: datetime | None = None) -> l
     return rows
 
 
+def decision_progress(principal: Principal, lang: str) -> list[dict[str, Any]]:
+    """Per team, in the scenario's order: name, AI or not, and where its decision for the
+    current turn stands (``submitted``, ``draft`` or ``none``). The run view's strip: no
+    presence, so one render serves until a decision or the phase changes."""
+    exercise = _control_only(principal)
+    scenario = exercise_scenario(exercise)
+    statuses = dict(
+        Decision.objects.filter(exercise=exercise, turn=exercise.turn or 0).values_list(
+            "team__code", "status"
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    for code, ai in Team.objects.filter(exercise=exercise).order_by("id").values_list("code", "ai"):
+        brief = scenario.teams.get(code)
+        rows.append(
+            {
+                "code": code,
+                "name": brief.name.get(lang) if brief is not None else code,
+                "ai": ai,
+                "decision_status": statuses.get(code, "none"),
+            }
+        )
+    return rows
+
+
 def _bot_decision(
     principal: Principal, exercise: Exercise, code: str, lang: str
 ) -> dict[str, Any] | None:

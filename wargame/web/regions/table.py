@@ -314,6 +314,17 @@ CONSOLE_PAGE = Page(
                     EventType.STATE_CHANGED,
                 ),
             ),
+            # The run view's strip of who has submitted: no presence, so it is rendered once.
+            _console(
+                "submitted",
+                (
+                    EventType.DECISION_SAVED,
+                    EventType.DECISION_SUBMITTED,
+                    EventType.TEAM_AI_CHANGED,
+                    EventType.PHASE_CHANGED,
+                    EventType.EXERCISE_STARTED,
+                ),
+            ),
             _console("codes", (EventType.EXERCISE_CHANGED,)),
             _console(
                 "injects",

@@ -7,8 +7,10 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from django.utils.html import escape
 
 from tests.web.test_review_support import deliberate_and_lock, html, ok, publish, start
+from wargame.web.review_labels import die_question
 
 if TYPE_CHECKING:
     from tests.web.conftest import WebCast
@@ -157,3 +159,28 @@ def test_the_console_embeds_the_same_html_the_fragment_answers(web_cast: WebCast
     dashboard = f"/console/{web_cast.exercise_id}/dashboard/part/"
     assert html(web_cast.control, part(web_cast)) in console
     assert html(web_cast.control, dashboard) in console
+
+
+def test_the_review_reads_in_words_with_the_dice_behind_a_closed_disclosure(
+    web_cast: WebCast,
+) -> None:
+    start(web_cast.game)
+    proposal = deliberate_and_lock(web_cast.game, 1)
+    page = html(web_cast.control, part(web_cast))
+    decisions = re.search(r'data-testid="review-decisions".*?</ul>', page, re.S)
+    assert decisions is not None
+    acted = [e for e in proposal["events"] if e["kind"] == "action" and e.get("action")]
+    assert decisions.group(0).count("<li>") == len(acted) > 0
+    for event in acted:
+        assert event["action"] not in decisions.group(0), "an action's id, not its title"
+    assert 'data-testid="key-numbers"' in page
+    for testid in ("dice-disclosure", "values-disclosure"):
+        tag = re.search(rf'<details[^>]*data-testid="{testid}"[^>]*>', page)
+        assert tag is not None, testid
+        assert " open" not in tag.group(0), testid
+    dice = re.search(r'data-testid="dice".*?</table>', page, re.S)
+    assert dice is not None
+    for die in proposal["dice"]:
+        question = die_question(die["purpose"], die["key"])
+        assert question != die["purpose"], f"no words for {die['purpose']}"
+        assert escape(question) in dice.group(0)

@@ -13,7 +13,7 @@ from wargame.exercises.selectors.history import proposed_state_view
 from wargame.exercises.selectors.reads import adjudication_for, exercise_visible, state_for
 from wargame.exercises.services.game import exercise_scenario
 from wargame.languages import active_language, in_language
-from wargame.web.review_labels import rung_name
+from wargame.web.review_labels import die_question, rung_name
 
 if TYPE_CHECKING:
     from wargame.exercises.events import ProposalPayload
@@ -186,6 +186,7 @@ def _proposal_context(
         "dice": [
             {
                 **die,
+                "question": die_question(die["purpose"], die["key"]),
                 "u_text": f"{float(die['u']):.4f}",
                 "threshold_text": f"{float(die['threshold']):.4f}",
             }

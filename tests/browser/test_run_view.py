@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.flows import facilitator_signs_in, shot, watch_errors
+from tests.browser.flows import PASSWORD, shot, watch_errors
 from tests.browser.test_accessibility import UNNAMED_CONTROLS
 from tests.cast import client_key, facilitator_client, game_create
 from tests.web.test_review_support import PLANS
@@ -29,11 +29,17 @@ WIDTH, HEIGHT = 1280, 800
 IN_SIGHT = ("exercise-state", "command-form", "submitted-list")
 
 
-def run_console(chromium: Browser, stack: Stack, username: str, exercise_id: int) -> Page:
-    context = chromium.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="en-GB")
+def run_console(
+    chromium: Browser, stack: Stack, username: str, exercise_id: int, locale: str = "en-GB"
+) -> Page:
+    context = chromium.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale=locale)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    facilitator_signs_in(page, stack.base, username)
+    page.goto(f"{stack.base}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page.get_by_test_id("console-list")).to_be_visible()
     page.goto(f"{stack.base}/console/{exercise_id}/")
     return page
 
@@ -110,6 +116,13 @@ def test_the_run_view_keeps_clock_controls_and_submissions_in_sight_in_deliberat
     deliberation = assert_in_sight(page)
     assert "clock" in deliberation
     shot(page, "console-run")
+    # Japanese and Korean labels are no longer than the room the bar has for them.
+    in_other_languages = {}
+    for locale, lang in (("ja-JP", "ja"), ("ko-KR", "ko")):
+        other = run_console(chromium, stack, "run-prof", game.exercise_id, locale=locale)
+        expect(other.locator("html")).to_have_attribute("lang", lang)
+        in_other_languages[lang] = assert_in_sight(other)
+        other.context.close()
 
     # A submission arrives while the facilitator watches: the strip follows, pushed.
     save_and_submit(game, "JPN", submit=True)
@@ -146,6 +159,7 @@ def test_the_run_view_keeps_clock_controls_and_submissions_in_sight_in_deliberat
     expect(page.get_by_test_id("dice")).to_be_visible()
 
     print(f"run view at {WIDTH}x{HEIGHT}: deliberation {deliberation}, review {in_review}")
+    print(f"in deliberation, by language: {in_other_languages}")
     assert errors == []
 
 

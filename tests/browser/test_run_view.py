@@ -69,6 +69,8 @@ def assert_in_sight(page: Page) -> dict[str, float]:
     for name in (*IN_SIGHT, "clock"):
         assert measured.get(name, 0) <= HEIGHT, (name, measured)
     assert measured["review-top"] < HEIGHT, measured
+    # The review's column ends on screen: what it holds scrolls inside it.
+    assert bottom(page.get_by_test_id("review-column")) <= HEIGHT
     # Scrolled to the foot of the page, the bar and the review stay where they were.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_function("window.scrollY > 0")

@@ -256,7 +256,13 @@ function followStatus(region) {
 
 function trackBarHeight(bar) {
   const console_ = bar.closest(".console");
-  const measure = () => console_.style.setProperty("--console-bar-height", `${bar.offsetHeight}px`);
+  // What sits above the bar before it sticks (the site's top bar): the review's column is kept
+  // short enough to end on screen when the page is not scrolled.
+  const measure = () => {
+    console_.style.setProperty("--console-bar-height", `${bar.offsetHeight}px`);
+    const above = console_.getBoundingClientRect().top + window.scrollY;
+    console_.style.setProperty("--console-above", `${Math.max(0, above)}px`);
+  };
   new ResizeObserver(measure).observe(bar);
   measure();
 }

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.cast import facilitator_client, game_create
 from tests.web.conftest import signed_in
+from wargame.web.console_views import console_tab
 
 if TYPE_CHECKING:
     from tests.web.conftest import WebCast
@@ -210,3 +211,40 @@ def test_the_console_renders_in_each_interface_language(web_cast: WebCast, lang:
     page = web_cast.control.get(f"/console/{web_cast.exercise_id}/").content.decode()
     assert f'<html lang="{lang}">' in page
     assert 'data-testid="command-advance"' in page
+
+
+@pytest.mark.parametrize(
+    ("status", "asked", "opens"),
+    [
+        ("draft", None, "codes"),
+        ("lobby", None, "codes"),
+        ("running", None, "run"),
+        ("paused", None, "run"),
+        ("ended", None, "report"),
+        ("running", "injects", "injects"),
+        ("lobby", "run", "run"),
+        ("running", "nonsense", "run"),
+    ],
+)
+def test_the_console_opens_on_the_tab_asked_for_or_the_one_the_game_needs(
+    status: str, asked: str | None, opens: str
+) -> None:
+    assert console_tab(asked, status) == opens
+
+
+def test_the_tab_asked_for_is_the_one_panel_shown_and_the_link_marked_current(
+    web_cast: WebCast,
+) -> None:
+    page = web_cast.control.get(f"/console/{web_cast.exercise_id}/?tab=injects").content.decode()
+    panels = dict(
+        re.findall(r'<div class="console-panel[^"]*" id="panel-(\w+)"[^>]*?( hidden)?>', page)
+    )
+    assert panels == {
+        "run": " hidden",
+        "codes": " hidden",
+        "injects": "",
+        "settings": " hidden",
+        "report": " hidden",
+    }
+    assert re.search(r'<a href="\?tab=injects"[^>]*aria-current="page"', page)
+    assert len(re.findall(r'aria-current="page"', page)) == 1

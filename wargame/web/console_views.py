@@ -43,10 +43,13 @@ CONSOLE_TABS = ("run", "codes", "injects", "settings", "report")
 
 def console_tab(asked: str | None, status: str) -> str:
     """The tab a console page opens on: the one asked for, else the join codes until the game
-    starts (the lobby is about letting people in), then the run view."""
+    starts (the lobby is about letting people in), the run view while it runs, and the report
+    once it has ended."""
     if asked in CONSOLE_TABS:
         return str(asked)
-    return "codes" if status in (ExerciseStatus.DRAFT, ExerciseStatus.LOBBY) else "run"
+    if status in (ExerciseStatus.DRAFT, ExerciseStatus.LOBBY):
+        return "codes"
+    return "report" if status == ExerciseStatus.ENDED else "run"
 
 
 def _control(request: HttpRequest, exercise_id: int) -> Principal:

@@ -236,9 +236,10 @@ function enhanceTabs(nav) {
   nav.addEventListener("keydown", (event) => onTabKey(nav, event));
 }
 
-// A console left on the tab it opened on follows the game: the join codes until it starts, then
-// the run view (as the page would open now). A tab the facilitator chose stays.
-const OPENING_TABS = { draft: "codes", lobby: "codes" };
+// A console left on the tab it opened on follows the game: the join codes until it starts, the
+// run view while it runs, the report once it has ended (as the page would open now). A tab the
+// facilitator chose stays.
+const OPENING_TABS = { draft: "codes", lobby: "codes", ended: "report" };
 
 function followStatus(region) {
   const status = region.querySelector("[data-testid=exercise-status]")?.dataset.status;

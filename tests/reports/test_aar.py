@@ -19,6 +19,7 @@ from wargame.exercises.models import Exercise
 from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
 from wargame.reports.aar.render import report_html, report_pdf
+from wargame.reports.aar.text import report_texts
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,14 +32,24 @@ PLANS: dict[str, list[dict[str, Any]]] = {
     "DPRK": [{"action": "d.russia_deepen"}, {"action": "i.loudspeakers", "target": "ROK"}],
 }
 SECTIONS_EN = (
-    "The exercise",
-    "Turn-by-turn timeline",
+    "What happened",
+    "Turning points",
+    "Scorecard",
     "How the crisis moved",
     "Perception versus reality",
     "Say versus do",
     "Confidence-building measures and agreements",
     "Facilitator overrides",
     "Discussion questions",
+    "Appendix A: turn-by-turn timeline",
+)
+# Each part of the report, and each appendix, starts a page of its own.
+PAGE_STARTS_EN = (
+    "After-action review · The debrief",
+    "After-action review · Appendices",
+    "Appendix B: every act against what each team perceived",
+    "Appendix C: every belief answer",
+    "Appendix D: the dice",
 )
 CHARTS_EN = (
     "Escalation rung per dyad",
@@ -46,7 +57,13 @@ CHARTS_EN = (
     "Threat perception per directed pair",
     "ROK and Japan assurance",
 )
-SECTIONS_JA = ("演習の概要", "ターンごとの経過", "認識と現実", "発言と行動", "討議のための問い")
+SECTIONS_JA = (
+    "何が起きたか",
+    report_texts()["ja"]["sections"]["appendix_timeline"],
+    "認識と現実",
+    "発言と行動",
+    "討議のための問い",
+)
 CHARTS_JA = ("対ごとのエスカレーション段階", "危機不安定性指数")
 OVERRIDE_REASON = "Seoul briefed the press reassuringly"
 
@@ -135,9 +152,10 @@ def test_it_writes_every_section_chart_and_rationale_in_english_and_japanese(
     whole = squeezed("\n".join(pages))
     for heading in (*SECTIONS_EN, *CHARTS_EN):
         assert squeezed(heading) in whole, heading
-    # each section starts on a page of its own, headed by its title
+    # the summary first; the body and each appendix on pages of their own, headed by their title
+    assert squeezed(pages[0]).startswith(squeezed("After-action review · Summary"))
     starts = [squeezed(page)[:80] for page in pages]
-    for heading in SECTIONS_EN[1:]:
+    for heading in PAGE_STARTS_EN:
         assert any(start.startswith(squeezed(heading)) for start in starts), heading
     assert squeezed(rationale("DPRK", 2)) in whole
     assert squeezed(OVERRIDE_REASON) in whole
@@ -246,7 +264,8 @@ def test_it_reports_an_exercise_with_nothing_published_yet_in_korean(control: AP
     exercise = Exercise.objects.get(pk=game.exercise_id)
     html = report_html(exercise, "ko")
     assert '<html lang="ko">' in html
-    assert "연습 개요" in html
+    assert "무슨 일이 있었나" in html
+    assert "아직 공개된 턴이 없다." in html  # the summary says so, in Korean
     assert "토의 질문" in html
     assert "미국" in html  # team names in Korean, from the engine where the scenario has none
     assert len(re.findall(r'<svg class="chart-svg"', html)) == 4

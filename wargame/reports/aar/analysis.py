@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # Visibility classes of the catalogue: "prv" acts are done out of sight (docs/model.md#1-state).
 PRIVATE = "prv"
+# Agreement statuses in force (data/model.yaml cbm.in_force).
+IN_FORCE = ("agreed", "implemented", "verified")
 
 
 def _true_actions(proposal: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -198,6 +200,8 @@ def agreement_rows(
             {
                 "id": key,
                 "measure": words.measure(agreement.get("measure")),
+                "measure_key": str(agreement.get("measure") or ""),
+                "framing": str(agreement.get("framing") or "none"),
                 "parties": ", ".join(words.team(p) for p in agreement.get("parties", [])),
                 "proposed_by": words.team(agreement.get("proposed_by")),
                 "status": words.status(agreement["status"]),

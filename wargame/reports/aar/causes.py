@@ -43,6 +43,8 @@ class CauseRow(TypedDict):
     turn: int
     actor: str
     target: str
+    before: int
+    after: int
     step: str
     decisions: list[str]
     misreads: list[str]
@@ -53,6 +55,7 @@ class CauseRow(TypedDict):
 class ConsultRow(TypedDict):
     turn: int
     step: str
+    act: str  # the step alone, without its turn
     allies: list[dict[str, str]]
 
 
@@ -195,6 +198,8 @@ def _cause(
         "turn": adjudication.turn,
         "actor": a,
         "target": b,
+        "before": before,
+        "after": after,
         "step": say("step", actor=words.team(a), target=words.team(b), before=before, after=after),
         "decisions": decisions,
         "misreads": misreads,
@@ -261,16 +266,59 @@ def consultation_timeline(published: list[Adjudication], words: Words) -> list[C
                 status = now.get(ally) or previous.get(ally) or "not_consulted"
                 if status != "consulted" and _agenda(adjudication.base_state, ally, live):
                     status = "agenda"
-                allies.append({"team": ally, "name": words.team(ally), "status": say(status)})
+                allies.append(
+                    {"team": ally, "name": words.team(ally), "key": status, "status": say(status)}
+                )
             step = say.act(event)
+            title = words.action(event.get("action"))
+            if event.get("target"):
+                title += f" → {words.team(event['target'])}"
             rows.append(
                 {
                     "turn": adjudication.turn,
                     "step": say("us_step", turn=adjudication.turn, step=step),
+                    "act": title,
                     "allies": allies,
                 }
             )
         previous = {k: v for k, v in now.items() if v == "consulted"}
+    return rows
+
+
+class DiceRow(TypedDict):
+    turn: int
+    purpose: str
+    teams: str
+    u: str
+    threshold: str
+    hit: bool
+
+
+def dice_rows(published: list[Adjudication], words: Words) -> list[DiceRow]:
+    """Every draw of every published turn: what it decided, the teams it concerned, the draw
+    against its threshold (a draw below it happens)."""
+    say = _Say(words)
+    rows: list[DiceRow] = []
+    for adjudication in published:
+        for die in adjudication.proposal.get("dice", []):
+            purpose = str(die.get("purpose", ""))
+            if purpose.startswith("rule:"):
+                name = say.rule(purpose.removeprefix("rule:"))
+            else:
+                name = str(say.t["purposes"].get(purpose) or say.t["labels"]["other_rule"])
+            codes = [
+                part for part in str(die.get("key", "")).split("|") if part in words.scenario.teams
+            ]
+            rows.append(
+                {
+                    "turn": adjudication.turn,
+                    "purpose": name,
+                    "teams": " · ".join(dict.fromkeys(words.team(c) for c in codes)),
+                    "u": f"{float(die['u']):.3f}",
+                    "threshold": f"{float(die['threshold']):.3f}",
+                    "hit": bool(die.get("hit")),
+                }
+            )
     return rows
 
 

@@ -41,10 +41,17 @@ from wargame.reports.aar.analysis import (
     perception_rows,
     say_do_rows,
 )
-from wargame.reports.aar.causes import consultation_timeline, escalation_causes, played_by_turns
+from wargame.reports.aar.causes import (
+    consultation_timeline,
+    dice_rows,
+    escalation_causes,
+    played_by_turns,
+)
 from wargame.reports.aar.debrief import Answer, belief_teams, scorecard
-from wargame.reports.aar.questions import discussion_questions
+from wargame.reports.aar.questions import discussion_questions, summary_points
+from wargame.reports.aar.summary import what_happened
 from wargame.reports.aar.text import Words
+from wargame.reports.aar.turning import turning_points
 from wargame.reports.players import players_by_turn
 
 if TYPE_CHECKING:
@@ -54,7 +61,7 @@ if TYPE_CHECKING:
     from wargame.engine.scenario.objectives import Check
     from wargame.exercises.models import Exercise
     from wargame.exercises.selectors.turns import TurnLog
-    from wargame.reports.aar.causes import CauseRow, ConsultRow
+    from wargame.reports.aar.causes import CauseRow, ConsultRow, DiceRow
     from wargame.reports.aar.shapes import (
         AgreementRow,
         BeliefTeam,
@@ -93,6 +100,9 @@ class ReportData:
     beliefs: list[BeliefTeam]
     causes: list[CauseRow] = field(default_factory=list)
     consultations: list[ConsultRow] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    turning_points: list[Question] = field(default_factory=list)
+    dice: list[DiceRow] = field(default_factory=list)
 
 
 def _when(moment: datetime | None, words: Words) -> str:
@@ -309,11 +319,26 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
     overrides = override_rows(adjudicated)
     known, released = belief_answers_known(exercise.pk, view, events)
     shown = _teams_shown(teams, view, released=released)
+    beliefs = belief_teams(words, shown, _answers(exercise, words, view, known, released))
+    causes = escalation_causes(adjudicated, words)
+    consultations = consultation_timeline(adjudicated, words)
+    found = turning_points(
+        words,
+        history=history,
+        causes=causes,
+        beliefs=beliefs,
+        consultations=consultations,
+        adjudicated=adjudicated,
+        agreements=agreements,
+        perception=perception,
+        points=points,
+        overrides=overrides,
+    )
     return ReportData(
         released=released,
         scorecard=scorecard(words, shown, _check_met(exercise, words) if released else None),
         learning_objectives=[t.get(lang) for t in words.scenario.learning_objectives],
-        beliefs=belief_teams(words, shown, _answers(exercise, words, view, known, released)),
+        beliefs=beliefs,
         lang=lang,
         words=words,
         view=view,
@@ -326,14 +351,19 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
         agreements=agreements,
         overrides=overrides,
         decision_points=points,
-        questions=discussion_questions(
+        questions=discussion_questions(words, found),
+        causes=causes,
+        consultations=consultations,
+        summary=what_happened(
             words,
             history=history,
-            perception=perception,
             agreements=agreements,
+            perception=perception,
             points=points,
+            beliefs=beliefs,
             overrides=overrides,
+            truth=truth,
         ),
-        causes=escalation_causes(adjudicated, words),
-        consultations=consultation_timeline(adjudicated, words),
+        turning_points=summary_points(words, found),
+        dice=dice_rows(adjudicated, words),
     )

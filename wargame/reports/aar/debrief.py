@@ -130,16 +130,16 @@ def belief_teams(words: Words, teams: Sequence[str], answers: Sequence[Answer]) 
             )
         score, forecasts = brier(questions, own)
         surprise = ""
+        detail: dict[str, str] = {}
         if worst is not None and worst[0] > 0:
             a = worst[1]
             q = questions[a.question]
-            surprise = words.label(
-                "surprise",
-                turn=a.turn,
-                question=q.ask.get(words.lang),
-                answer=_value(words, q, a.answer),
-                outcome=_outcome(words, q, a.against),
-            )
+            detail = {
+                "question": q.ask.get(words.lang),
+                "answer": _value(words, q, a.answer),
+                "outcome": _outcome(words, q, a.against),
+            }
+            surprise = words.label("surprise", turn=a.turn, **detail)
         out.append(
             {
                 "team": code,
@@ -148,6 +148,9 @@ def belief_teams(words: Words, teams: Sequence[str], answers: Sequence[Answer]) 
                 "brier": score,
                 "forecasts": forecasts,
                 "surprise": surprise,
+                "surprise_detail": detail,
+                "surprise_turn": worst[1].turn if worst is not None and worst[0] > 0 else None,
+                "surprise_error": round(worst[0], 3) if worst is not None else None,
             }
         )
     return out

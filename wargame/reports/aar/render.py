@@ -35,9 +35,38 @@ def _step(progress: Progress | None, percent: int, stage: str) -> None:
         progress(percent, stage)
 
 
+def _perception_digest(data: ReportData) -> dict[str, Any]:
+    """The body lists only what a team perceived wrongly; the rest is counted (appendix B)."""
+    wrong = [
+        {"turn": row["turn"], "team": row["team"], "team_name": row["team_name"], **item}
+        for row in data.perception
+        for item in row["items"]
+        if item["wrong"]
+    ]
+    items = [item for row in data.perception for item in row["items"]]
+    counts = {
+        "seen": sum(1 for i in items if i["status"] == "seen"),
+        "missed": sum(1 for i in items if i["status"] == "missed"),
+    }
+    key = "perception_counts" if wrong else "perception_none_wrong"
+    return {"perception_wrong": wrong, "perception_note": data.words.label(key, **counts)}
+
+
+def _say_do_digest(data: ReportData) -> dict[str, Any]:
+    """The body sets words beside deeds where a team spoke; silent turns are only counted."""
+    spoken = [row for row in data.say_do if row["said"]]
+    silent = len(data.say_do) - len(spoken)
+    return {"say_do_spoken": spoken, "say_do_note": data.words.label("say_do_note", silent=silent)}
+
+
 def _context(data: ReportData, charts: dict[str, str], font_faces: str) -> dict[str, Any]:
     words = data.words
     return {
+        **_perception_digest(data),
+        **_say_do_digest(data),
+        "summary": data.summary,
+        "turning_points": data.turning_points,
+        "dice": data.dice,
         "lang": data.lang,
         "t": words.t,
         "font_stack": fonts.css_font_stack(data.lang),

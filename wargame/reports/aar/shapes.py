@@ -86,6 +86,8 @@ class SayDoRow(TypedDict):
 class AgreementRow(TypedDict):
     id: int
     measure: str
+    measure_key: str
+    framing: str  # how it was framed: none, or as an interim step toward denuclearisation
     parties: str
     proposed_by: str
     status: str
@@ -113,6 +115,7 @@ class Question(TypedDict):
     kind: str
     turn: int
     text: str
+    essay: str  # the essay point a question tests ("" for a summary line)
 
 
 class Series(TypedDict):
@@ -158,3 +161,6 @@ class BeliefTeam(TypedDict):
     brier: float | None
     forecasts: int
     surprise: str
+    surprise_detail: dict[str, str]  # question, answer, outcome
+    surprise_turn: int | None
+    surprise_error: float | None

@@ -68,6 +68,10 @@ class Words:
         text = str(self.t["labels"].get(key, key))
         return format_with_particles(text, **values) if values else text
 
+    def summary(self, key: str, **values: object) -> str:
+        """A sentence of the summary's account of what happened."""
+        return format_with_particles(str(self.t["summary"][key]), **values)
+
     def team(self, code: str | None) -> str:
         if not code:
             return ""

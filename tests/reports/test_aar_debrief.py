@@ -13,7 +13,9 @@ from tests.cast import TEAMS, Game, game_create
 from wargame.engine.scenario import load_builtin
 from wargame.exercises.models import Exercise
 from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
+from wargame.reports.aar.debrief import Answer, belief_teams
 from wargame.reports.aar.render import report_html
+from wargame.reports.aar.text import Words
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
@@ -138,3 +140,17 @@ def test_the_debrief_sections_read_in_japanese_and_korean(
         assert word in html
     assert "Brier score" not in html
     assert "Biggest surprise" not in html
+
+
+def test_an_answer_whose_window_outlived_the_game_says_it_was_never_settled() -> None:
+    scenario = load_builtin("exercise_season")
+    question = next(q for q in scenario.beliefs if q.answer == "probability")
+    answers = [Answer(10, "US", question.id, 0.4, None)]
+    for lang in ("en", "ja", "ko"):
+        words = Words.build(lang, scenario)
+        ended = belief_teams(words, ["US"], answers, settled=True)[0]
+        running = belief_teams(words, ["US"], answers)[0]
+        assert ended["rows"][0]["against"] == words.label("not_settled") != words.label("unknown")
+        assert running["rows"][0]["against"] == words.label("unknown")
+        assert ended["brier"] is None
+        assert ended["forecasts"] == 0

@@ -20,6 +20,7 @@ from wargame.exercises.bot_words import rationale_in
 from wargame.exercises.models import (
     Adjudication,
     AdjudicationStatus,
+    ExerciseStatus,
     Participant,
     ParticipantRole,
     Team,
@@ -319,7 +320,12 @@ def report_data(exercise: Exercise, lang: str, view: str = CONTROL) -> ReportDat
     overrides = override_rows(adjudicated)
     known, released = belief_answers_known(exercise.pk, view, events)
     shown = _teams_shown(teams, view, released=released)
-    beliefs = belief_teams(words, shown, _answers(exercise, words, view, known, released))
+    beliefs = belief_teams(
+        words,
+        shown,
+        _answers(exercise, words, view, known, released),
+        settled=exercise.status == ExerciseStatus.ENDED and (released or truth),
+    )
     causes = escalation_causes(adjudicated, words)
     consultations = consultation_timeline(adjudicated, words)
     found = turning_points(

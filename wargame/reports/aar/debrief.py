@@ -103,9 +103,12 @@ def _outcome(words: Words, question: Question, value: Any) -> str:
     return _value(words, question, value)
 
 
-def belief_teams(words: Words, teams: Sequence[str], answers: Sequence[Answer]) -> list[BeliefTeam]:
+def belief_teams(
+    words: Words, teams: Sequence[str], answers: Sequence[Answer], *, settled: bool = False
+) -> list[BeliefTeam]:
     """Per team, its answers against the truth (or what it saw), its Brier score and its
-    biggest surprise."""
+    biggest surprise. ``settled``: the game is over, so an answer still without a truth never
+    gets one (its window outlived the game) and says so."""
     questions = {q.id: q for q in words.scenario.beliefs}
     out: list[BeliefTeam] = []
     for code in teams:
@@ -124,7 +127,9 @@ def belief_teams(words: Words, teams: Sequence[str], answers: Sequence[Answer]) 
                     "turn": a.turn,
                     "question": q.ask.get(words.lang),
                     "answer": _value(words, q, a.answer),
-                    "against": _outcome(words, q, a.against),
+                    "against": words.label("not_settled")
+                    if settled and a.against is None
+                    else _outcome(words, q, a.against),
                     "error": None if error is None else round(error, 3),
                 }
             )

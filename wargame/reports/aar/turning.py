@@ -291,9 +291,13 @@ def salient(
     all, then in turn order."""
     taken: list[TurningPoint] = []
     counts: dict[str, int] = {}
+    turns: set[tuple[str, int]] = set()
     for point in found:
         if counts.get(point["kind"], 0) >= limits.get(point["kind"], 0):
             continue
+        if (point["kind"], point["turn"]) in turns:  # one of a kind per turn: the most salient
+            continue
+        turns.add((point["kind"], point["turn"]))
         counts[point["kind"]] = counts.get(point["kind"], 0) + 1
         taken.append(point)
     return sorted(taken[:total], key=lambda p: (p["turn"], KINDS.index(p["kind"])))

@@ -22,6 +22,7 @@ from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.review import adjudication_publish
 from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
+from wargame.reports.aar.causes import cause_texts
 from wargame.reports.aar.render import report_pdf
 from wargame.reports.aar.text import report_texts
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scenario", default="exercise_season", help="A built-in slug.")
-        parser.add_argument("--turns", type=int, default=4, help="Turns to play (at least 1).")
+        parser.add_argument("--turns", type=int, default=10, help="Turns to play (at least 1).")
         parser.add_argument("--out", default="docs/samples/", help="The output directory.")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--language", choices=LANGUAGES, default="en")
@@ -120,16 +121,15 @@ def sample_play(*, scenario: str, turns: int, seed: int, language: str) -> Exerc
     return Exercise.objects.get(pk=exercise.pk)
 
 
-# The pages worth a picture: the cover, then the first page of each of these sections.
-PICTURED_SECTIONS = ("scorecard", "beliefs", "charts")
+# The pages worth a picture: the summary, then the first page of each of these sections.
+PICTURED_SECTIONS = ("charts", "causes", "questions")
 
 
 def _pictured_pages(document: Any, language: str) -> list[int]:
-    headings = report_texts()[language]["sections"]
+    headings = {**report_texts()[language]["sections"], **cause_texts(language)["sections"]}
     texts = [document[index].get_textpage().get_text_range() for index in range(len(document))]
     pages = [0]
     for section in PICTURED_SECTIONS:
-        # Page 1 lists every section's heading: look for where the section itself begins.
         found = next((i for i, text in enumerate(texts) if i and headings[section] in text), None)
         if found is not None and found not in pages:
             pages.append(found)

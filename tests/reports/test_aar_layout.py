@@ -1,0 +1,132 @@
+"""The debrief's layout on a 10-turn game (four bot teams through the services): the summary
+comes first and ends before page 3 in every language, the body keeps to eight pages, the
+appendices come after; and every discussion question is about a turn that was played, saying
+what really happened in it."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.reports.pdf import pdf_pages, squeezed
+from wargame.engine.scenario import load_builtin
+from wargame.exercises.management.commands.sample_report import sample_play
+from wargame.exercises.models import Adjudication, AdjudicationStatus
+from wargame.reports.aar.data import report_data
+from wargame.reports.aar.render import report_pdf
+from wargame.reports.aar.text import Words, report_texts
+from wargame.reports.aar.turning import turning_points
+
+if TYPE_CHECKING:
+    from wargame.exercises.models import Exercise
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_PAGES = 2
+BODY_PAGES = 8
+ESSAY_POINT = re.compile(r"(000|004) §[A-C]|(000|004) §[IV]+")
+ESCALATION_EN = re.compile(
+    r"^In turn (\d+), (.+?) went from rung (\d+) to rung (\d+) against (.+?)\."
+)
+
+
+def _played() -> Exercise:
+    return sample_play(scenario="exercise_season", turns=10, seed=7, language="en")
+
+
+def _kicker(lang: str, part: str) -> str:
+    t = report_texts()[lang]
+    return squeezed(f"{t['report']} · {t['sections'][part]}")
+
+
+def _first_page_starting(pages: list[str], text: str) -> int:
+    return next(i for i, page in enumerate(pages) if squeezed(page).startswith(text))
+
+
+def test_REAL_RENDERER_the_summary_comes_first_and_ends_before_page_3_in_every_language() -> None:  # noqa: N802
+    exercise = _played()
+    for lang in ("en", "ja", "ko"):
+        pages = pdf_pages(report_pdf(exercise, lang))
+        assert squeezed(pages[0]).startswith(_kicker(lang, "summary")), lang
+        body = _first_page_starting(pages, _kicker(lang, "body"))
+        appendices = _first_page_starting(pages, _kicker(lang, "appendices"))
+        # The summary's content (its last part is the scorecard) is all before the body.
+        summary = squeezed("".join(pages[:body]))
+        data = report_data(exercise, lang)
+        for team in data.scorecard:
+            for row in team["objectives"]:
+                assert squeezed(row["text"]) in summary, (lang, row["text"])
+        assert body <= SUMMARY_PAGES, (lang, body)
+        assert 0 < appendices - body <= BODY_PAGES, (lang, body, appendices, len(pages))
+        # Quiet rows are counted in the body, not listed: the full table is an appendix.
+        seen = report_texts()[lang]["labels"]["seen"]
+        body_text = "".join(pages[body:appendices])
+        assert seen not in body_text, lang
+        assert seen in "".join(pages[appendices:]), lang
+
+
+def _rung(state: dict[str, Any], a: str, b: str) -> int:
+    return int(state["rung"][a][b])
+
+
+def test_every_question_is_about_a_played_turn_and_says_what_happened_in_it() -> None:
+    exercise = _played()
+    published = {
+        a.turn: a
+        for a in Adjudication.objects.filter(exercise=exercise, status=AdjudicationStatus.PUBLISHED)
+    }
+    scenario = load_builtin("exercise_season")
+    words = Words.build("en", scenario)
+    codes = {words.team(code): code for code in scenario.teams}
+    start = max(v for row in published[1].base_state["rung"].values() for v in row.values())
+    for lang in ("en", "ja", "ko"):
+        questions = report_data(exercise, lang).questions
+        asked = [q for q in questions if q["kind"] != "general"]
+        assert asked, lang
+        for question in questions:
+            assert not re.search(r"[{}]", question["text"]), question
+            assert not re.search(r"\b[cdsmei]\.[a-z_]+\b|\bR\d\d\b", question["text"]), question
+        for question in asked:
+            assert question["turn"] in published, question
+            assert ESSAY_POINT.search(question["essay"]), question
+            if lang != "en":
+                assert not re.search(r"\b(turn|rung|went from)\b", question["text"]), question
+    for question in report_data(exercise, "en").questions:
+        if question["kind"] != "escalation":
+            continue
+        found = ESCALATION_EN.match(question["text"])
+        assert found, question
+        turn, actor, before, after, target = found.groups()
+        adjudication = published[int(turn)]
+        a, b = codes[actor], codes[target]
+        assert _rung(adjudication.base_state, a, b) == int(before), question
+        assert _rung(adjudication.proposal["state"], a, b) == int(after), question
+        assert int(after) >= start, question  # no step below where the crisis opened
+
+
+def test_a_side_dyad_creeping_up_below_where_the_crisis_opened_is_no_turning_point() -> None:
+    """The border clash opens at rung 5 between the Koreas: the DPRK and Japan going from 0 to 2
+    is not a turning point; the Koreas going to 6 is."""
+    words = Words.build("en", load_builtin("border_clash"))
+    start = {"ROK": {"DPRK": 5}, "DPRK": {"ROK": 5, "JPN": 0}}
+    after = {"ROK": {"DPRK": 6}, "DPRK": {"ROK": 5, "JPN": 2}}
+    history: list[Any] = [
+        {"turn": 0, "rung": start, "ci": None, "state": {}},
+        {"turn": 1, "rung": after, "ci": None, "state": {}},
+    ]
+    found = turning_points(
+        words,
+        history=history,
+        causes=[],
+        beliefs=[],
+        consultations=[],
+        adjudicated=[],
+        agreements=[],
+        perception=[],
+        points=[],
+        overrides=[],
+    )
+    steps = [(p["values"]["before"], p["values"]["after"]) for p in found]
+    assert steps == [(5, 6)]

@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 
 from tests.cast import TEAMS, facilitator_client
 from tests.reports.play import PLANS, play
-from wargame.reports.tidy import ARROW_TYPES, codebook_columns
+from wargame.exercises.management.commands.sample_report import sample_play
+from wargame.exercises.models import BeliefAnswer
+from wargame.reports.aar.data import report_data
+from wargame.reports.tidy import ARROW_TYPES, codebook_columns, exercise_rows
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
@@ -174,3 +178,33 @@ def test_an_exercise_is_created_with_its_labels(control: APIClient) -> None:
     mixed = control.get("/api/v1/cohort/export.turns.csv?cohort=spring")
     assert mixed.status_code == 400
     assert "exercises" in mixed.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_the_belief_columns_hold_each_teams_answers_and_agree_with_the_reports_brier() -> None:
+    exercise = sample_play(scenario="exercise_season", turns=3, seed=7, language="en")
+    rows = exercise_rows(exercise)
+    stored = {
+        (code, turn): (answers, truths)
+        for code, turn, answers, truths in BeliefAnswer.objects.filter(
+            exercise=exercise
+        ).values_list("team__code", "turn", "answers", "truths")
+    }
+    assert stored, "the AI teams answer the questionnaire"
+    for row in rows:
+        answers, truths = stored.get((row["team"], row["turn"]), ({}, {}))
+        cells = dict(cell.split("=", 1) for cell in row["beliefs"].split(";") if cell)
+        assert set(cells) == set(answers), row
+        assert row["belief_answers"] == len(answers)
+        for qid, cell in cells.items():
+            answer, truth = cell.split(">")
+            assert answer == str(answers[qid]).lower(), (qid, cell)
+            assert truth == ("" if truths.get(qid) is None else str(truths[qid]).lower())
+        assert (row["belief_brier"] is None) == (row["belief_forecasts"] == 0)
+    # The report's Brier score of each team is the mean over its turns' forecasts.
+    for team in report_data(exercise, "en").beliefs:
+        own = [r for r in rows if r["team"] == team["team"] and r["belief_forecasts"]]
+        forecasts = sum(r["belief_forecasts"] for r in own)
+        assert forecasts == team["forecasts"], team["team"]
+        mean = sum(r["belief_brier"] * r["belief_forecasts"] for r in own) / forecasts
+        assert round(mean, 3) == team["brier"], team["team"]

@@ -2,7 +2,8 @@
 exercise, published turn and team, every measure in a column of its own type, as CSV or Parquet.
 
 Built from the published adjudications (the state after the turn, the decisions the engine took,
-what each team perceived) and the log (who played). It is de-identified as the research export
+what each team perceived), the log (who played) and the belief questionnaire (what each team
+answered that turn, against the engine's truth). It is de-identified as the research export
 is: no names, no titles, no free text (a rationale is kept as its length). It holds every team's
 private data, so only the exercise's facilitators may export it (api.export_views).
 
@@ -19,14 +20,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wargame.engine.model import data_file
-from wargame.exercises.models import Adjudication, AdjudicationStatus
+from wargame.exercises.models import Adjudication, AdjudicationStatus, BeliefAnswer
 from wargame.exercises.services.game import exercise_scenario
+from wargame.reports.aar.debrief import squared_error
 from wargame.reports.exports import UTF8_BOM, csv_text
 from wargame.reports.players import players_by_turn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+    from wargame.engine.scenario.beliefs import Question
     from wargame.exercises.models import Exercise
 
 TABLE = "exercise_turns"
@@ -80,6 +83,46 @@ def _perceived(team: str, proposal: Mapping[str, Any]) -> dict[str, int]:
     return counts
 
 
+def _belief_columns(
+    answers: Mapping[str, Any] | None,
+    truths: Mapping[str, Any],
+    questions: Mapping[str, Question],
+) -> Row:
+    """The team's answers to the questionnaire this turn against the engine's truth: how many,
+    the Brier score of its forecasts whose outcome is known, how many estimates (a choice or a
+    yes/no) were right, and every answer as 'question=answer>truth' (an empty truth: not known)."""
+    answers = answers or {}
+    errors: list[float] = []
+    right = 0
+    cells: list[str] = []
+    for qid in sorted(answers):
+        question = questions.get(qid)
+        if question is None:
+            continue
+        answer, truth = answers[qid], truths.get(qid)
+        error = squared_error(question, answer, truth)
+        if error is not None and question.answer != "choice":
+            errors.append(error)
+        if error == 0.0 and question.answer != "probability":
+            right += 1
+        cells.append(f"{qid}={_belief_cell(answer)}>{_belief_cell(truth)}")
+    return {
+        "belief_answers": len(cells),
+        "belief_forecasts": len(errors),
+        "belief_brier": sum(errors) / len(errors) if errors else None,
+        "belief_right": right,
+        "beliefs": ";".join(cells),
+    }
+
+
+def _belief_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _state_columns(team: str, state: Mapping[str, Any], live: Sequence[str]) -> Row:
     rungs: dict[str, dict[str, int]] = state.get("rung", {})
     threat: dict[str, dict[str, float]] = state.get("threat", {})
@@ -120,6 +163,13 @@ def exercise_rows(exercise: Exercise) -> list[Row]:
         ).order_by("turn")
     )
     players = players_by_turn(exercise, [a.turn for a in published])
+    questions = {q.id: q for q in scenario.beliefs}
+    beliefs = {
+        (code, turn): (answers, truths)
+        for code, turn, answers, truths in BeliefAnswer.objects.filter(
+            exercise=exercise
+        ).values_list("team__code", "turn", "answers", "truths")
+    }
     names = [name for name, _kind in codebook_columns()]
     rows: list[Row] = []
     for adjudication in published:
@@ -143,6 +193,7 @@ def exercise_rows(exercise: Exercise) -> list[Row]:
                 "rationale_length": len(str((decision or {}).get("rationale") or "")),
                 **_state_columns(team, state, live),
                 **_perceived(team, proposal),
+                **_belief_columns(*beliefs.get((team, adjudication.turn), (None, {})), questions),
                 "rules": rules,
             }
             rows.append({name: row[name] for name in names})

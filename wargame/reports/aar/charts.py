@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 
@@ -23,6 +23,7 @@ from wargame.reports.aar.fonts import chart_families, register_with_matplotlib
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from wargame.reports.aar.shapes import ChartData, Series
     from wargame.reports.aar.text import Words
@@ -94,6 +95,28 @@ def inline_svg(text: str, kind: str, title: str) -> str:
     return f"{text[: opening.start()]}{named}<title>{escape(title)}</title>{text[opening.end() :]}"
 
 
+def _style(lang: str, salt: str) -> dict[Any, Any]:
+    return {
+        "font.family": chart_families(lang),
+        "svg.fonttype": "path",
+        # Fixed ids: the same data gives the same bytes, and charts differ in their ids.
+        "svg.hashsalt": salt,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 9,
+    }
+
+
+def _finished(figure: Figure, axes: Axes, *, legend: bool) -> str:
+    """The figure as SVG text, its legend (if any) to the right of the plot."""
+    if legend:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
 def _plot(axes: Axes, turns: list[int], series: list[Series]) -> None:
     for index, line in enumerate(series):
         points = [(t, v) for t, v in zip(turns, line["values"], strict=False) if v is not None]
@@ -121,17 +144,7 @@ def chart_svg(
     ylim: tuple[float, float] | None = None,
     integer_y: bool = False,
 ) -> str:
-    with mpl.rc_context(
-        {
-            "font.family": chart_families(words.lang),
-            "svg.fonttype": "path",
-            # Fixed ids: the same data gives the same bytes, and charts differ in their ids.
-            "svg.hashsalt": f"aar-{kind}",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "font.size": 9,
-        }
-    ):
+    with mpl.rc_context(_style(words.lang, f"aar-{kind}")):
         figure, axes = plt.subplots(figsize=SIZE_INCHES)
         try:
             _plot(axes, turns, series)
@@ -144,14 +157,10 @@ def chart_svg(
             if integer_y:
                 axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             axes.grid(visible=True, axis="y", linewidth=0.4, alpha=0.5)
-            if len(series) > 1:
-                axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-            figure.tight_layout()
-            buffer = io.StringIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
+            svg = _finished(figure, axes, legend=len(series) > 1)
         finally:
             plt.close(figure)
-    return inline_svg(buffer.getvalue(), kind, title)
+    return inline_svg(svg, kind, title)
 
 
 def report_charts(data: ChartData, words: Words) -> dict[str, str]:
@@ -177,3 +186,44 @@ def report_charts(data: ChartData, words: Words) -> dict[str, str]:
             "assurance", titles["assurance"], turns, data["assurance"], words, ylim=(0.0, 100.0)
         ),
     }
+
+
+def bar_chart_svg(
+    kind: str,
+    title: str,
+    labels: list[str],
+    series: list[Series],
+    lang: str,
+    *,
+    axis: str,
+) -> str:
+    """Horizontal bars, one group per label (an exercise) and one bar per series (a team, or
+    the measure alone); a value that is not known draws no bar."""
+    height = 0.9 + 0.32 * len(labels) * max(1, len(series))
+    with mpl.rc_context(_style(lang, f"cohort-{kind}")):
+        figure, axes = plt.subplots(figsize=(SIZE_INCHES[0], height))
+        try:
+            width = 0.8 / max(1, len(series))
+            for index, line in enumerate(series):
+                offset = (index - (len(series) - 1) / 2) * width
+                bars = [
+                    (row + offset, value)
+                    for row, value in enumerate(line["values"])
+                    if value is not None
+                ]
+                axes.barh(
+                    [y for y, _ in bars],
+                    [v for _, v in bars],
+                    height=width * 0.9,
+                    label=line["label"],
+                    color=COLOURS[index % len(COLOURS)],
+                )
+            axes.set_yticks(range(len(labels)))
+            axes.set_yticklabels(labels)
+            axes.invert_yaxis()  # the first exercise on top, as in the table
+            axes.set_xlabel(axis)
+            axes.grid(visible=True, axis="x", linewidth=0.4, alpha=0.5)
+            svg = _finished(figure, axes, legend=len(series) > 1)
+        finally:
+            plt.close(figure)
+    return inline_svg(svg, kind, title)

@@ -133,7 +133,9 @@ def _pictured_pages(document: Any, language: str) -> list[int]:
         found = next((i for i, text in enumerate(texts) if i and headings[section] in text), None)
         if found is not None and found not in pages:
             pages.append(found)
-    return pages[:PNG_PAGES]
+    # Sections sharing a page (a short game): the pages after the summary fill the pictures.
+    pages += [i for i in range(len(texts)) if i not in pages]
+    return sorted(pages[:PNG_PAGES])
 
 
 def sample_write(exercise: Exercise, *, language: str, out: Path) -> list[Path]:

@@ -6,6 +6,7 @@ what really happened in it."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,6 +16,7 @@ from wargame.engine.scenario import load_builtin
 from wargame.exercises.management.commands.sample_report import sample_play
 from wargame.exercises.models import Adjudication, AdjudicationStatus
 from wargame.reports.aar.data import report_data
+from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.render import report_pdf
 from wargame.reports.aar.text import Words, report_texts
 from wargame.reports.aar.turning import turning_points
@@ -130,3 +132,71 @@ def test_a_side_dyad_creeping_up_below_where_the_crisis_opened_is_no_turning_poi
     )
     steps = [(p["values"]["before"], p["values"]["after"]) for p in found]
     assert steps == [(5, 6)]
+
+
+def test_a_failed_joint_act_an_unconsulted_ally_the_swap_and_an_unframed_deal_are_asked_about() -> (
+    None
+):
+    """Each turning point the record holds becomes a question about its own turn, naming the
+    essay point it tests, in every language and with no placeholder left."""
+    scenario = load_builtin("exercise_season")
+    record = SimpleNamespace(
+        turn=4,
+        proposal={
+            "events": [
+                {"kind": "joint_failed", "actor": "US", "target": "JPN", "action": "d.consult"},
+                {"kind": "action", "actor": "DPRK", "target": None, "action": "m.predelegate"},
+            ]
+        },
+    )
+    for lang in ("en", "ja", "ko"):
+        words = Words.build(lang, scenario)
+        consult: Any = {
+            "turn": 3,
+            "step": "",
+            "act": words.action("d.talks_offer"),
+            "allies": [
+                {"team": "ROK", "name": words.team("ROK"), "key": "consulted", "status": ""},
+                {"team": "JPN", "name": words.team("JPN"), "key": "not_consulted", "status": ""},
+            ],
+        }
+        deal: Any = {
+            "measure": words.measure("c.icbm_cap"),
+            "measure_key": "c.icbm_cap",
+            "framing": "none",
+            "parties": f"{words.team('US')}, {words.team('DPRK')}",
+            "proposed_by": words.team("US"),
+            "status_key": "agreed",
+            "violated_by": "",
+            "history": [
+                {"turn": 5, "key": "proposed", "status": ""},
+                {"turn": 6, "key": "agreed", "status": ""},
+            ],
+        }
+        found = turning_points(
+            words,
+            history=[],
+            causes=[],
+            beliefs=[],
+            consultations=[consult],
+            adjudicated=[record],  # type: ignore[list-item]
+            agreements=[deal],
+            perception=[],
+            points=[],
+            overrides=[],
+        )
+        asked = {q["kind"]: q for q in discussion_questions(words, found)}
+        assert {k: q["turn"] for k, q in asked.items() if k != "general"} == {
+            "unconsulted": 3,
+            "joint_failed": 4,
+            "swap": 4,
+            "framing": 6,
+        }, lang
+        assert words.team("JPN") in asked["unconsulted"]["text"]
+        assert words.team("ROK") not in asked["unconsulted"]["text"].split("(")[0]
+        assert "000 §B" in asked["unconsulted"]["essay"]
+        assert "000 §C" in asked["joint_failed"]["essay"]
+        assert "000 §A" in asked["swap"]["essay"]
+        assert "000 §C" in asked["framing"]["essay"]
+        for question in asked.values():
+            assert not re.search(r"[{}]", question["text"]), question

@@ -1,7 +1,7 @@
 """The debrief's layout on a 10-turn game (four bot teams through the services): the summary
 comes first and ends before page 3 in every language, the body keeps to eight pages, the
-appendices come after; and every discussion question is about a turn that was played, saying
-what really happened in it."""
+appendices come after; the summary's account agrees with the record; and every discussion
+question is about a turn that was played, saying what really happened in it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.render import report_pdf
 from wargame.reports.aar.text import Words, report_texts
 from wargame.reports.aar.turning import turning_points
+from wargame.reports.tidy import exercise_rows
 
 if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
@@ -200,3 +201,46 @@ def test_a_failed_joint_act_an_unconsulted_ally_the_swap_and_an_unframed_deal_ar
         assert "000 §C" in asked["framing"]["essay"]
         for question in asked.values():
             assert not re.search(r"[{}]", question["text"]), question
+
+
+PEAK_EN = re.compile(
+    r"The crisis peaked at rung (\d+), between (.+?) and (.+?) in turn (\d+), "
+    r"and ended with its highest rung at (\d+)\."
+)
+AGREEMENTS_EN = re.compile(r"Measures or agreements proposed: (\d+); in force at the end: (\d+) ")
+PERCEPTION_EN = re.compile(
+    r"Acts of others that teams misread: (\d+); saw though they never happened: (\d+); "
+    r"missed: (\d+)\."
+)
+
+
+def _max_rung(state: dict[str, Any]) -> int:
+    return max(int(v) for row in state["rung"].values() for v in row.values())
+
+
+def test_the_summarys_account_agrees_with_the_adjudications_and_the_tidy_table() -> None:
+    exercise = _played()
+    published = list(
+        Adjudication.objects.filter(
+            exercise=exercise, status=AdjudicationStatus.PUBLISHED
+        ).order_by("turn")
+    )
+    account = " ".join(report_data(exercise, "en").summary)
+    peak = PEAK_EN.search(account)
+    assert peak, account
+    rungs = [(_max_rung(a.proposal["state"]), a.turn) for a in published]
+    highest = max(r for r, _ in rungs)
+    assert int(peak.group(1)) == highest
+    assert int(peak.group(4)) == next(t for r, t in rungs if r == highest)
+    assert int(peak.group(5)) == rungs[-1][0]
+    agreements = published[-1].proposal["state"]["agreements"]
+    counts = AGREEMENTS_EN.search(account)
+    assert counts, account
+    live = [a for a in agreements if a["status"] in ("agreed", "implemented", "verified")]
+    assert (int(counts.group(1)), int(counts.group(2))) == (len(agreements), len(live))
+    seen = PERCEPTION_EN.search(account)
+    assert seen, account
+    rows = exercise_rows(exercise)
+    assert [int(n) for n in seen.groups()] == [
+        sum(row[key] for row in rows) for key in ("misread", "phantom", "missed")
+    ]

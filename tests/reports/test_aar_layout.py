@@ -15,6 +15,7 @@ from tests.reports.pdf import pdf_pages, squeezed
 from wargame.engine.scenario import load_builtin
 from wargame.exercises.management.commands.sample_report import sample_play
 from wargame.exercises.models import Adjudication, AdjudicationStatus
+from wargame.reports.aar.causes import cause_texts
 from wargame.reports.aar.data import report_data
 from wargame.reports.aar.questions import discussion_questions
 from wargame.reports.aar.render import report_pdf
@@ -244,3 +245,9 @@ def test_the_summarys_account_agrees_with_the_adjudications_and_the_tidy_table()
     assert [int(n) for n in seen.groups()] == [
         sum(row[key] for row in rows) for key in ("misread", "phantom", "missed")
     ]
+    # Every draw of the game says in words what it decided (appendix D, control's copy).
+    for lang in ("en", "ja", "ko"):
+        dice = report_data(exercise, lang).dice
+        assert len(dice) == sum(len(a.proposal["dice"]) for a in published)
+        unnamed = cause_texts(lang)["labels"]["other_rule"]
+        assert [d for d in dice if d["purpose"] == unnamed] == [], lang

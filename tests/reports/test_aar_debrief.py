@@ -111,6 +111,9 @@ def test_a_released_team_reads_its_own_beliefs_against_the_truth(debriefed: Game
     assert _brier_shown(html) == {"US": _brier_from_log(debriefed, debriefed.players["US"])["US"]}
     assert set(re.findall(r'<table class="scorecard" data-team="(\w+)"', html)) == {"US"}
     assert "What was true" in html
+    # Its copy has no appendix of perceptions: the appendices are lettered without a gap.
+    appendices = re.findall(r"<h2>(Appendix [A-Z]):", html)
+    assert appendices == ["Appendix A", "Appendix B"]
 
 
 def test_before_the_release_a_team_sees_what_its_view_showed_and_observers_nothing(

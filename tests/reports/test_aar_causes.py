@@ -154,7 +154,7 @@ def test_a_misreading_that_escalates_shows_the_misread_the_rule_and_its_draw() -
         for r in escalation_causes([record], Words.build("en", scenario))
         if (r["actor"], r["target"]) == ("DPRK", "US")
     ]
-    assert english["misreads"][0].startswith("DPRK took ")
+    assert english["misreads"][0].startswith("DPRK saw ")
     die = draws_r02[0]
     shown = (
         f"{cause_texts('en')['rules']['R02']}: drew {die['u']:.3f} against {die['threshold']:.3f}"

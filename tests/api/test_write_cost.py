@@ -97,3 +97,24 @@ def test_a_message_on_an_allied_line_with_a_bot_team_still_asks_about_bots(game:
         )
     assert answer.status_code == 201, answer.content
     assert any('FROM "exercises_team"' in sql for sql in _statements(queries))
+
+
+def test_another_server_reads_only_the_views_a_message_reached(game: Game) -> None:
+    """A hub's pump after a doorbell: the exercise's positions, then only the views with news
+    (the team's and control's for a team message), each frame exactly once."""
+    from wargame.exercises.models import Exercise
+    from wargame.realtime.hub import _news_sync
+
+    before = dict(Exercise.objects.get(pk=game.exercise_id).view_positions)
+    answer = game.players["US"].post(
+        game.url(f"channels/{_own_channel(game, 'US')}/messages/"),
+        {"body": "news", "client_key": client_key()},
+        format="json",
+    )
+    assert answer.status_code == 201, answer.content
+    with CaptureQueriesContext(connection) as queries:
+        news = _news_sync(game.exercise_id, before, 500)
+    assert len(queries.captured_queries) == 3, [q["sql"] for q in queries.captured_queries]
+    got = {view: [frame.type for frame in frames] for view, frames in news.items() if frames}
+    assert got == {"control": ["message.posted"], "team:US": ["message.posted"]}
+    assert [f.position for f in news["control"]] == [before["control"] + 1]

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print the table, write bench/results.json.
 
-`python -m bench [engine] [live] [screens] [reports]` runs only the sections named."""
+`python -m bench [engine] [writepath] [live] [screens] [reports]` runs only the sections named."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import django
 
-SECTIONS = ("engine", "live", "screens", "reports")
+SECTIONS = ("engine", "writepath", "live", "screens", "reports")
 
 
 def main(argv: list[str]) -> int:
@@ -20,12 +20,13 @@ def main(argv: list[str]) -> int:
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
     django.setup()
-    from bench import engine, live, reports, screens
+    from bench import engine, live, reports, screens, writepath
     from bench.results import RESULTS_PATH, load_average, machine, render, write
     from bench.screens.rows import summary
 
     runners = {
         "engine": engine.run,
+        "writepath": writepath.run,
         "live": live.run,
         "screens": screens.run,
         "reports": reports.run,

@@ -6,7 +6,10 @@ stream, no 5xx but 503, and the turn locks once.
 
 Skipped without FULL=1. The sizes come from the environment (R1_WRITES, R1_SECONDS,
 R1_OUTAGE_SECONDS); setting R1_WRITES alone runs it at that size, which is how its small form is
-checked (`R1_WRITES=24 R1_SECONDS=8 R1_OUTAGE_SECONDS=2`)."""
+checked (`R1_WRITES=24 R1_SECONDS=8 R1_OUTAGE_SECONDS=2`).
+
+Recovery is measured from the moment Redis is back, while the writes go on: every socket must
+hold what its view's log held at that moment within 10 s (docs/reliability.md#r1)."""
 
 from __future__ import annotations
 
@@ -79,13 +82,20 @@ def test_r1_at_full_size_loses_nothing_and_the_sweep_locks_the_turn(
             writes = Writes(game)
             outage: dict[str, float] = {}
 
-            async def break_redis(at: float) -> None:
+            async def break_redis(at: float, clients: list[Client]) -> None:
                 await asyncio.sleep(max(0.0, at - time.monotonic()))
                 redis.kill()
                 outage["from"] = time.monotonic()
                 await asyncio.sleep(OUTAGE_SECONDS)
                 restarted.append(await asyncio.to_thread(RedisServer.start, port=redis.port))
                 outage["back"] = time.monotonic()
+                # Recovery: every socket holds what its view's log held when Redis returned,
+                # measured while the writes go on. (Measured after the last write instead, it
+                # was the rest of the writing schedule: 30 s of a 60 s run, not a delay.)
+                await caught_up(
+                    clients, one.base, fallback=two.base, timeout=REDIS_RECOVERY_BOUND * 3
+                )
+                outage["recovered"] = time.monotonic()
 
             async def scenario() -> None:
                 clients = [
@@ -101,7 +111,7 @@ def test_r1_at_full_size_loses_nothing_and_the_sweep_locks_the_turn(
                 await asyncio.to_thread(
                     Exercise.objects.filter(pk=game.exercise_id).update, deadline=deadline
                 )
-                breaker = asyncio.ensure_future(break_redis(started + SECONDS / 3))
+                breaker = asyncio.ensure_future(break_redis(started + SECONDS / 3, clients))
                 gap = SECONDS / WRITES
                 for index in range(WRITES):
                     await asyncio.sleep(max(0.0, started + index * gap - time.monotonic()))
@@ -110,10 +120,11 @@ def test_r1_at_full_size_loses_nothing_and_the_sweep_locks_the_turn(
                     write = writes.message if index % 3 else writes.decision
                     await asyncio.to_thread(write, team, base)
                 await breaker
+                table_row.recovery_seconds = outage["recovered"] - outage["back"]
                 expected = await caught_up(
                     clients, one.base, fallback=two.base, timeout=REDIS_RECOVERY_BOUND * 3
                 )
-                table_row.recovery_seconds = time.monotonic() - outage["back"]
+                whole_after = time.monotonic() - started - SECONDS
                 while (
                     await asyncio.to_thread(lambda: Exercise.objects.get(pk=game.exercise_id).phase)
                     != "adjudication"
@@ -139,7 +150,8 @@ def test_r1_at_full_size_loses_nothing_and_the_sweep_locks_the_turn(
                 unavailable = writes.statuses.count(503)
                 table_row.checked = (
                     f"2 ASGI x {len(clients)} sockets; {accepted}/{len(writes.statuses)} writes "
-                    f"2xx, {unavailable} x 503; {reconnects} reconnects; the sweep locked "
+                    f"2xx, {unavailable} x 503; {reconnects} reconnects; every socket whole "
+                    f"{whole_after:.1f} s after the last write; the sweep locked "
                     f"{locked_after:.1f} s after the deadline ({locks} lock)"
                 )
                 print(f"\n{table_row.checked}")
@@ -151,7 +163,7 @@ def test_r1_at_full_size_loses_nothing_and_the_sweep_locks_the_turn(
                 assert locked_after <= SWEEP_BOUND
                 for client in clients:
                     assert comparable(client.events) == comparable(expected[client.header])
-                assert table_row.recovery_seconds <= REDIS_RECOVERY_BOUND * 3
+                assert table_row.recovery_seconds <= REDIS_RECOVERY_BOUND
 
             asyncio.run(scenario())
     finally:

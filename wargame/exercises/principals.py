@@ -15,6 +15,11 @@ from wargame.exercises.views_of import CONTROL, OBSERVERS, team_of_view, team_vi
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from wargame.exercises.models import Team
+
+
+# The exercise's large columns, left out where only its small ones are read.
+EXERCISE_BULK = ("scenario_text", "state", "branch_log")
 
 # The browser keeps a participant's token in this cookie; the API and the socket read it.
 PARTICIPANT_COOKIE = "wargame_participant"
@@ -58,6 +63,14 @@ class Principal:
             return None
         return self.participant.team.code
 
+    def own_team(self) -> Team | None:
+        """The participant's team, as loaded with the seat (no query): a seat's team belongs
+        to the seat's exercise, which ``principal_for`` matched with this principal's."""
+        if self.participant is None or self.participant.team is None:
+            return None
+        team: Team = self.participant.team
+        return team if team.exercise_id == self.exercise_id else None
+
     def actor(self) -> dict[str, object]:
         """How the event log names who acted."""
         if self.participant is not None:
@@ -78,6 +91,10 @@ def participant_for_token(token: str) -> Participant | None:
     """The active participant holding this token, whatever its exercise."""
     return (
         Participant.objects.select_related("team", "exercise")
+        # Every API call and socket authenticates here: the exercise's scenario text (tens of
+        # KB), engine state and branch log are read under the exercise lock when needed, not
+        # with each seat (docs/reliability.md#the-write-path).
+        .defer(*(f"exercise__{name}" for name in EXERCISE_BULK))
         .filter(token_hash=token_hash(token), active=True)
         .first()
     )

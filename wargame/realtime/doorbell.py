@@ -6,6 +6,7 @@ its periodic tick does so too, so a lost ring costs at most a tick of latency.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -51,17 +52,47 @@ def ring(exercise_id: int, kind: str = "log") -> None:
             hub.poke_threadsafe(exercise_id, kind)
     if not layer_is_shared():
         return  # one process only: the local poke (or the tick, for a worker) suffices
+    message = {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
+    loop = _hub_loop()
+    if loop is not None:
+        # A server process: the doorbell goes out on the loop while the writer answers its
+        # request. Waiting for it held every write for a trip through a busy loop and Redis
+        # (docs/reliability.md#the-write-path); a ring is a hint, so nothing waits for it.
+        sent = asyncio.run_coroutine_threadsafe(
+            get_channel_layer().group_send(GROUP, message), loop
+        )
+        sent.add_done_callback(
+            lambda done: _not_sent(exercise_id, None if done.cancelled() else done.exception())
+        )
+        return
     try:
-        async_to_sync(get_channel_layer().group_send)(
-            GROUP, {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
-        )
-    except Exception:
-        logger.warning(
-            "doorbell for exercise %s not sent; the tick will deliver",
-            exercise_id,
-            exc_info=True,
-            extra={"exercise": exercise_id},
-        )
+        async_to_sync(get_channel_layer().group_send)(GROUP, message)
+    except Exception as exc:  # noqa: BLE001 - the layer raises its backend's own errors
+        _not_sent(exercise_id, exc)
+
+
+def _hub_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop of this process's hub, unless the caller runs on it."""
+    for hub in _local_hubs:
+        loop: asyncio.AbstractEventLoop | None = hub.loop
+        if loop is not None and loop.is_running() and not loop.is_closed():
+            try:
+                current = asyncio.get_running_loop()
+            except RuntimeError:
+                current = None
+            return loop if current is not loop else None
+    return None
+
+
+def _not_sent(exercise_id: int, exc: BaseException | None) -> None:
+    if exc is None:
+        return
+    logger.warning(
+        "doorbell for exercise %s not sent; the tick will deliver",
+        exercise_id,
+        exc_info=exc,
+        extra={"exercise": exercise_id},
+    )
 
 
 def revoked(exercise_id: int | None) -> None:

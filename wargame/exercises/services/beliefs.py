@@ -181,7 +181,7 @@ def beliefs_save(
         raise NotPermitted(_("Only the team's members answer its questions."))
     with entry(principal, Act.DECIDE) as entered:
         exercise = entered.exercise
-        team = Team.objects.get(exercise=exercise, code=principal.team_code)
+        team = principal.own_team() or Team.objects.get(exercise=exercise, code=principal.team_code)
         _check_open(exercise, turn, now)
         checked = _checked_answers(exercise_scenario(exercise), team.code, answers)
         return belief_answers_write(

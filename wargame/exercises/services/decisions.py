@@ -104,7 +104,7 @@ def _team_of(principal: Principal, exercise: Exercise, team: str | None) -> Team
     if principal.is_player:
         if team and team != principal.team_code:
             raise NotFound(_("No decision you may write here."))
-        return Team.objects.get(exercise=exercise, code=principal.team_code)
+        return principal.own_team() or Team.objects.get(exercise=exercise, code=principal.team_code)
     if principal.is_control and team:
         found = exercise.teams.filter(code=team).first() if team.isalnum() else None
         if found is not None and found.ai:

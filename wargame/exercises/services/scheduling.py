@@ -64,8 +64,9 @@ def schedule_bot_moves(exercise: Exercise) -> None:
 def schedule_bot_replies(exercise: Exercise, channel: Channel) -> None:
     """After commit, queue the bot teams' answers to a message a person posted on a line a bot team
     is on, a few seconds from now; the sweep answers too if the task is lost."""
-    bots_on_line = exercise.teams.filter(ai=True, code__in=channel.members).exists()
-    if channel.kind not in (ChannelKind.HOTLINE, ChannelKind.ALLIED) or not bots_on_line:
+    if channel.kind not in (ChannelKind.HOTLINE, ChannelKind.ALLIED):
+        return  # a team's own channel and control lines have no bot to answer: no query
+    if not exercise.teams.filter(ai=True, code__in=channel.members).exists():
         return
     eta = timezone.now() + timedelta(seconds=settings.BOT_REPLY_SECONDS)
     enqueue_on_commit(BOT_REPLIES, exercise.pk, eta=eta, exercise_id=exercise.pk)

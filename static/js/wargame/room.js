@@ -1,9 +1,11 @@
-// The team room: the shared decision draft, unread marks, channel switching and practice pacing.
+// The team room: the shared decision draft, unread marks, channel switching, practice pacing
+// and the tabs on phones.
 // Regions, API forms and clocks are started by base.js; this adds what only the room needs.
 import { startDecision } from "./room/decision.js";
 import { startFeeds } from "./room/feeds.js";
 import { startNotices } from "./room/notices.js";
 import { startPractice } from "./room/practice.js";
+import { startTabs } from "./room/tabs.js";
 
 function confirmPlainForms() {
   // API forms confirm in forms.js; ordinary forms (Leave) ask here.
@@ -34,6 +36,7 @@ function start() {
   startFeeds();
   startPractice();
   startNotices();
+  startTabs();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -12,13 +12,13 @@ from tests.browser.flows import phase_is, player_joins, shot, watch_errors
 from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page
+    from playwright.sync_api import Browser, Locator, Page, ViewportSize
 
     from tests.browser.stack import Stack
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 TABS = ("situation", "decide", "channels", "statements")
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from tests.browser.stack import Stack
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def play_a_turn(page: Page, turn: int) -> None:
@@ -37,6 +37,30 @@ def play_a_turn(page: Page, turn: int) -> None:
     expect(page.get_by_test_id("outcome")).to_contain_text(str(turn))
 
 
+def test_a_practice_game_survives_leaving_until_it_ends(stack: Stack, chromium: Browser) -> None:
+    page = open_context(chromium).new_page()
+    questions: list[str] = []
+    page.on("dialog", lambda dialog: questions.append(dialog.message))
+    page.goto(f"{stack.base}/practice/")
+    page.get_by_test_id("practice-exercise_season-JPN").click()
+    expect(page.get_by_test_id("practice-bar")).to_be_visible()
+    room = page.url
+
+    page.get_by_test_id("leave").click()
+    expect(page.get_by_test_id("left-practice")).to_be_visible()
+    assert any("return to it from the practice page" in q for q in questions), questions
+    page.get_by_test_id("practice-return").click()
+    expect(page.get_by_test_id("practice-bar")).to_be_visible()
+    assert page.url == room
+
+    page.get_by_role("button", name="End the exercise").first.click()
+    expect(page.get_by_test_id("practice-next")).to_have_count(0)
+    page.get_by_test_id("leave").click()
+    expect(page.get_by_test_id("join-form")).to_be_visible()
+    expect(page.get_by_test_id("left-practice")).to_have_count(0)
+
+
+@pytest.mark.slow
 def test_a_practice_game_ends_on_its_review_page_and_report(
     stack: Stack, chromium: Browser
 ) -> None:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from wargame.exercises.errors import RateLimited, WargameError
-from wargame.exercises.models import JoinCode
-from wargame.exercises.principals import PARTICIPANT_COOKIE
+from wargame.exercises.models import ExerciseStatus, JoinCode
+from wargame.exercises.principals import PARTICIPANT_COOKIE, participant_for_token
 from wargame.exercises.services.exercises import normalise_code
 from wargame.exercises.services.joining import participant_join
 from wargame.web.access import cookie_participant
@@ -23,12 +23,17 @@ if TYPE_CHECKING:
 
 # A seat lasts as long as the exercise is likely to: a long weekend's game, then it lapses.
 SEAT_COOKIE_SECONDS = 14 * 24 * 3600
+# A practice game has no join code: leaving it keeps its seat here, out of the way, so the player
+# can come back to it from the practice page until the game ends.
+LEFT_PRACTICE_COOKIE = "wargame_left_practice"
 
 
-def seat_cookie_set(response: HttpResponse, token: str) -> None:
+def seat_cookie_set(
+    response: HttpResponse, token: str, *, cookie: str = PARTICIPANT_COOKIE
+) -> None:
     """The seat lives in an HttpOnly cookie: page scripts never see the token."""
     response.set_cookie(
-        PARTICIPANT_COOKIE,
+        cookie,
         token,
         max_age=SEAT_COOKIE_SECONDS,
         httponly=True,
@@ -65,7 +70,13 @@ def _seat_matches(participant: Participant | None, code: str) -> bool:
 def join(request: HttpRequest) -> HttpResponse:
     seat = cookie_participant(request)
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
-    context: dict[str, object] = {"code": code, "display_name": "", "errors": {}, "seat": seat}
+    context: dict[str, object] = {
+        "code": code,
+        "display_name": "",
+        "errors": {},
+        "seat": seat,
+        "left_practice": left_practice(request),
+    }
     if request.method == "GET":
         if _seat_matches(seat, code):
             assert seat is not None  # noqa: S101 - narrowed by _seat_matches
@@ -94,9 +105,27 @@ def join(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _practice_going_on(participant: Participant | None) -> bool:
+    exercise = participant.exercise if participant is not None else None
+    return exercise is not None and exercise.practice and exercise.status != ExerciseStatus.ENDED
+
+
+def left_practice(request: HttpRequest) -> Participant | None:
+    """The practice seat this browser left while its game goes on (None once the game ends)."""
+    token = request.COOKIES.get(LEFT_PRACTICE_COOKIE)
+    participant = participant_for_token(token) if token else None
+    return participant if _practice_going_on(participant) else None
+
+
 @require_http_methods(["POST"])
 def leave(request: HttpRequest) -> HttpResponse:
-    """Forget the seat in this browser (the participant stays in the exercise's log)."""
-    response = redirect("web:join")
+    """Forget the seat in this browser (the participant stays in the exercise's log); a practice
+    game's seat is kept aside until the game ends, since no code leads back to it."""
+    seat = cookie_participant(request)
+    if _practice_going_on(seat):
+        response = redirect("web:practice")
+        seat_cookie_set(response, request.COOKIES[PARTICIPANT_COOKIE], cookie=LEFT_PRACTICE_COOKIE)
+    else:
+        response = redirect("web:join")
     response.delete_cookie(PARTICIPANT_COOKIE, samesite="Lax")
     return response

@@ -6,4 +6,7 @@ from django.urls import path
 
 from wargame.web import practice_views
 
-urlpatterns = [path("practice/", practice_views.practice, name="practice")]
+urlpatterns = [
+    path("practice/", practice_views.practice, name="practice"),
+    path("practice/return/", practice_views.practice_return, name="practice-return"),
+]

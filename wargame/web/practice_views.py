@@ -12,7 +12,7 @@ from wargame.exercises.errors import RateLimited, WargameError
 from wargame.exercises.selectors.scenarios import builtin_scenarios, scenario_summary
 from wargame.exercises.services.practice import practice_create
 from wargame.languages import active_language
-from wargame.web.join_views import seat_cookie_set
+from wargame.web.join_views import LEFT_PRACTICE_COOKIE, left_practice, seat_cookie_set, seat_url
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -28,6 +28,7 @@ def practice(request: HttpRequest) -> HttpResponse:
             "team": request.POST.get("team", ""),
         },
         "errors": {},
+        "left_practice": left_practice(request),
     }
     if request.method == "GET":
         return render(request, "web/practice.html", context)
@@ -48,4 +49,18 @@ def practice(request: HttpRequest) -> HttpResponse:
         return response
     response = redirect(reverse("web:room", args=[seat.participant.exercise_id]))
     seat_cookie_set(response, seat.token)
+    return response
+
+
+@require_http_methods(["POST"])
+def practice_return(request: HttpRequest) -> HttpResponse:
+    """Take back the practice seat this browser left; the practice page if its game has ended."""
+    seat = left_practice(request)
+    token = request.COOKIES.get(LEFT_PRACTICE_COOKIE)
+    if seat is None or not token:
+        response = redirect("web:practice")
+    else:
+        response = redirect(seat_url(seat))
+        seat_cookie_set(response, token)
+    response.delete_cookie(LEFT_PRACTICE_COOKIE, samesite="Lax")
     return response

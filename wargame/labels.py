@@ -33,6 +33,10 @@ RUNG_NAMES: dict[int, Promise] = {
 # The first rung at which the ladder is nuclear (docs/model.md#2-the-escalation-ladder).
 NUCLEAR_RUNG = 8
 TOP_RUNG = 11
+# How close to the nuclear threshold a ladder must stand, in the team's view, for the decision
+# panel to explain what happens at it: from rung 6 (limited conventional strikes) a turn's
+# escalation can reach the threshold (a presentation choice, not a model number).
+NEAR_NUCLEAR_RUNGS = 2
 
 # docs/model.md#6-the-cbm-registry
 MEASURE_NAMES: dict[str, Promise] = {

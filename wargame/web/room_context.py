@@ -220,6 +220,7 @@ def decision(room: Reader) -> dict[str, Any]:
         "budget_used": sum(1 for r in rows if r.action_id not in room_forms.FREE_ACTIONS),
         "rationale_max": int(budget["rationale_max"]),
         "draft_key": f"{exercise.pk}:{room.team}:{turn}",
+        "threshold": threshold(room),
     }
 
 
@@ -426,11 +427,18 @@ def outcome(room: Reader) -> dict[str, Any]:
     return {"outcomes": published}
 
 
+def threshold(room: Reader) -> dict[str, Any]:
+    """The nuclear threshold as the team sees it: from its own view, never the truth."""
+    return room_situation.nearest_threshold(state_for(room.principal), room.team_names)
+
+
 def practice(room: Reader) -> dict[str, Any]:
     exercise = room.exercise
+    waiting = practice_approval_waiting(room.principal)
     return {
         "practice": exercise.practice,
-        "approval_waiting": practice_approval_waiting(room.principal),
+        "approval_waiting": waiting,
+        "threshold": threshold(room) if waiting else None,
         "command_body": json.dumps(
             {"expected_turn": exercise.turn, "expected_phase": exercise.phase}
         ),

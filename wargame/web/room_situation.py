@@ -11,6 +11,7 @@ from typing import Any
 
 from wargame.engine.narrative import advice_text
 from wargame.labels import (
+    NEAR_NUCLEAR_RUNGS,
     NUCLEAR_RUNG,
     TOP_RUNG,
     VARIABLE_NAMES,
@@ -100,6 +101,34 @@ def _beliefs(view: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def nearest_threshold(view: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The ladder directions nearest the nuclear threshold in the team's own view (the published
+    rungs it sees, never a proposal's), and whether they are near enough to explain it."""
+    directions = [
+        (int(rung), a, b) for a, row in (view.get("rung") or {}).items() for b, rung in row.items()
+    ]
+    top = max((rung for rung, _, _ in directions), default=0)
+    return {
+        "rung": NUCLEAR_RUNG,
+        "rung_name": rung_name(NUCLEAR_RUNG),
+        "near": top >= NUCLEAR_RUNG - NEAR_NUCLEAR_RUNGS,
+        "nearest": [
+            {
+                "var": f"rung/{a}/{b}",
+                "from": a,
+                "to": b,
+                "from_name": names.get(a, a),
+                "to_name": names.get(b, b),
+                "rung": rung,
+                "name": rung_name(rung),
+                "below": max(NUCLEAR_RUNG - rung, 0),
+            }
+            for rung, a, b in sorted(directions, key=lambda d: (_order(d[1]), _order(d[2])))
+            if rung == top and top > 0
+        ],
+    }
 
 
 def advice(view: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:

@@ -67,9 +67,16 @@ def test_the_room_and_the_console_fit_a_tablet_and_name_every_control(
     assert_fits_and_named(join)
 
 
-def test_a_player_can_draft_and_submit_with_the_keyboard_alone(
-    stack: Stack, chromium: Browser
-) -> None:
+def tab_to(page: Page, selector: str, *, limit: int = 150) -> None:
+    """Press Tab until the focus is on ``selector``: what the keyboard reaches, and nothing else."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_player_can_play_a_turn_with_the_keyboard_alone(stack: Stack, chromium: Browser) -> None:
     game = game_create(facilitator_client("keyboard-api"))
     game.command("start")
     game.command("advance")
@@ -77,10 +84,28 @@ def test_a_player_can_draft_and_submit_with_the_keyboard_alone(
     page.on("dialog", lambda dialog: dialog.accept())
     player_joins(page, f"{stack.base}/join/?code={game.join_codes['US']}", "Sam")
     phase_is(page, "deliberation")
+    page.locator("body").focus()
 
-    page.get_by_test_id("rationale").focus()
+    # Add an action (Enter on the button), choose it and its target with the arrow keys.
+    tab_to(page, '[data-testid="action-add"]')
+    page.keyboard.press("Enter")
+    row = page.get_by_test_id("action-row").last
+    expect(row.get_by_test_id("action-select")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(row.get_by_test_id("action-select")).not_to_have_value("")
+    targets = row.get_by_test_id("target-select")
+    if targets.count() and targets.is_enabled():
+        tab_to(page, '[data-testid="action-row"]:last-child [data-testid="target-select"]')
+        page.keyboard.press("ArrowDown")
+        expect(targets).not_to_have_value("")
+    tab_to(page, '[data-testid="rationale"]')
     page.keyboard.type("Keep the carrier out of the exercise area this turn")
     expect(page.get_by_test_id("draft-status")).to_have_attribute("data-state", "saved")
-    page.get_by_test_id("decision-submit").focus()
-    page.keyboard.press("Enter")
+    saved = game.players["US"].get(game.url("turns/1/decision/")).json()
+    assert len(saved["actions"]) == 1, saved
+    assert saved["rationale"] == "Keep the carrier out of the exercise area this turn"
+
+    # Submit with Space on the focused button.
+    tab_to(page, '[data-testid="decision-submit"]')
+    page.keyboard.press("Space")
     expect(page.get_by_test_id("decision-status")).to_have_attribute("data-status", "submitted")

@@ -43,10 +43,14 @@ def report(where: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _accept_dialogs(page: Page) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
 def page_in(chromium: Browser, locale: str, width: int = 1366, height: int = 900) -> Page:
     context = chromium.new_context(locale=locale, viewport={"width": width, "height": height})
     context.set_default_timeout(15_000)
-    context.on("page", lambda p: p.on("dialog", lambda d: d.accept()))
+    context.on("page", _accept_dialogs)
     return context.new_page()
 
 

@@ -1,10 +1,11 @@
-// The team room: the shared decision draft, unread marks, channel switching, practice pacing
-// and the tabs on phones.
+// The team room: the shared decision draft, unread marks, channel switching, practice pacing,
+// the tabs on phones and the optional sound for news.
 // Regions, API forms and clocks are started by base.js; this adds what only the room needs.
 import { startDecision } from "./room/decision.js";
 import { startFeeds } from "./room/feeds.js";
 import { startNotices } from "./room/notices.js";
 import { startPractice } from "./room/practice.js";
+import { startSound } from "./room/sound.js";
 import { startTabs } from "./room/tabs.js";
 
 function confirmPlainForms() {
@@ -37,6 +38,7 @@ function start() {
   startPractice();
   startNotices();
   startTabs();
+  startSound();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -1,7 +1,9 @@
 // Notice what changed: a banner for a published outcome with its headline, a toast for a new
 // inject or a message from control, and a count in the tab's title of what arrived since the
 // reader last looked. Banner and toasts are live regions, so screen readers announce them too.
-// Events replayed on (re)connection are history, not news: they are never announced.
+// Events replayed on (re)connection are history, not news: they are never announced. An outcome
+// and an inject also chime, if the player turned the sound on (sound.js).
+import { chime } from "./sound.js";
 
 const TOAST_MS = 12_000;
 let unseen = 0;
@@ -71,9 +73,13 @@ export function startNotices() {
     const frame = event.detail;
     if (frame.replaying) return;
     const payload = frame.payload || {};
-    if (frame.type === "outcome.published") banner(box, payload);
-    else if (frame.type === "inject.released") toast(box, box.dataset.labelInject, pick(payload.title));
-    else if (frame.type === "message.posted" && fromControl(payload)) {
+    if (frame.type === "outcome.published") {
+      banner(box, payload);
+      chime(880);
+    } else if (frame.type === "inject.released") {
+      toast(box, box.dataset.labelInject, pick(payload.title));
+      chime(660);
+    } else if (frame.type === "message.posted" && fromControl(payload)) {
       toast(box, box.dataset.labelControl, payload.body || "");
     }
   });

@@ -59,8 +59,10 @@ def test_on_a_phone_the_decision_is_one_tap_from_the_top(
 
     decide = page.get_by_test_id("tab-decide")
     assert in_viewport(page, decide), "the tab bar is not on the first screen"
+    # The room opens on the situation; the decision is behind its tab.
+    expect(page.get_by_test_id("tab-situation")).to_have_attribute("aria-current", "true")
     decision = page.get_by_test_id("decision-form")
-    assert not decision.is_visible() or not in_viewport(page, decision)
+    expect(decision).to_be_hidden()
     decide.tap()
     expect(decision).to_be_visible()
     assert in_viewport(page, decision), "one tap on Decide did not show the decision"

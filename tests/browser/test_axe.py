@@ -103,4 +103,6 @@ def test_the_pages_a_class_meets_pass_axe(stack: Stack, chromium: Browser, local
     observer_joins(screen, f"{stack.base}/join/?code={game.join_codes['observers']}", "Projector")
     check(screen, "screen")
 
+    for page in (front, room, phone, console, screen):
+        page.context.close()
     assert not found, "\n".join(found)

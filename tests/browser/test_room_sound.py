@@ -77,3 +77,4 @@ def test_the_sound_is_off_until_turned_on_and_then_chimes_for_an_inject(
     expect(page.get_by_test_id("toast")).to_have_count(1)
     assert tones(page) == 0
     assert errors == []
+    context.close()

@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark, print the table, write bench/results.json.
 
-`python -m bench [engine] [writepath] [live] [screens] [reports]` runs only the sections named."""
+`python -m bench [engine] [writepath] [live] [screens] [reports]` runs only the sections named, and
+replaces only their rows in bench/results.json."""
 
 from __future__ import annotations
 
@@ -32,9 +33,8 @@ def main(argv: list[str]) -> int:
         "reports": reports.run,
     }
     loads = [load_average()]
-    rows = []
-    for name in chosen:
-        rows += runners[name]()
+    sections = {name: runners[name]() for name in chosen}
+    rows = [row for section in sections.values() for row in section]
     loads.append(load_average())
     print(f"machine: {machine()}")
     print(f"load average (1 min) at start and end: {loads[0]:.2f}, {loads[1]:.2f}")
@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     if compact:
         print()
         print(compact)
-    write(rows, loads)
+    write(sections, loads)
     print(f"written: {RESULTS_PATH.name}")
     return 0 if all(row.ok for row in rows) else 1
 

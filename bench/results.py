@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import platform
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 
@@ -61,10 +63,29 @@ def render(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def write(rows: list[Row], load: list[float] | None = None) -> None:
+def write(sections: dict[str, list[Row]], load: list[float] | None = None) -> None:
+    """Write the rows of the sections run, keeping the rows an earlier run wrote for the others
+    (``python -m bench screens`` leaves the engine and live rows as they were), each row named
+    with its section and each section with the run it came from."""
+    previous = _read()
+    kept = [r for r in previous.get("results", []) if r.get("section") not in sections]
+    runs = {k: v for k, v in previous.get("runs", {}).items() if k not in sections}
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    for name in sections:
+        runs[name] = {"at": stamp, "machine": machine(), "load_average": load or []}
     payload = {
         "machine": machine(),
         "load_average": load or [],
-        "results": [asdict(row) for row in rows],
+        "runs": runs,
+        "results": kept
+        + [{**asdict(row), "section": name} for name, rows in sections.items() for row in rows],
     }
     RESULTS_PATH.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def _read() -> dict[str, Any]:
+    try:
+        found = json.loads(RESULTS_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}

@@ -11,10 +11,11 @@ register it in MODELS and the same harness measures it.
 - ``pushed``: today's live.js. The socket asks for the page's regions (``&page=room&lang=ja``);
   an event marks the regions it names as waiting for a regions frame at its position or later,
   and a regions frame swaps in the HTML of the regions it carries (parsed, as a browser parses
-  it) and ends the wait of every region it names. A region still waiting after live.js's
-  fallback delay is fetched; presence frames refresh the regions that name ``presence`` by
-  fetching them. The browser is current once it has the action's last frame and no region
-  waits.
+  it) and ends the wait of every region it names; a region it lists as kept (unchanged since
+  the frame at a position) is fetched unless that is the one it shows. A region still waiting
+  after live.js's fallback delay is fetched; presence frames refresh the regions that name
+  ``presence`` by fetching them. The browser is current once it has the action's last frame and
+  no region waits.
 """
 
 from __future__ import annotations
@@ -250,8 +251,15 @@ class Pushed(Refetch):
         seq = int(frame["seq"])
         html: dict[str, str] = frame.get("regions") or {}
         names = set(frame.get("names") or ())
+        kept: dict[str, int] = frame.get("kept") or {}
         for region in self.page.regions:
             text = html.get(region.key)
+            since = kept.get(region.key)
+            if text is None and since is not None and self.shown[region] != since:
+                # What it shows is not the render the server says it holds: fetched.
+                self.fell_back += 1
+                self._busy(+1)
+                self._fire(region)
             if text is not None and seq >= self.shown[region]:
                 parser = _Swallow()
                 parser.feed(text)

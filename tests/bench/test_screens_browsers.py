@@ -175,6 +175,34 @@ def test_the_pushed_model_fetches_a_region_whose_push_is_late() -> None:
     assert browser.current_at(11) is not None
 
 
+def test_the_pushed_model_keeps_a_kept_region_it_shows_and_fetches_one_it_does_not() -> None:
+    async def scenario() -> tuple[Counter[str], Pushed]:
+        fragments = Fragments()
+        async with fragments as base:
+            browser = Pushed(SEAT, PUSHED_PAGE, base)
+            browser.on_frame(frame(11, "inject.released"), 0.0, 10)
+            regions = {"injects": "<ul><li>Inject</li></ul>"}
+            browser.on_frame(
+                {"type": "regions", "seq": 11, "names": ["injects"], "regions": regions}, 0.0, 10
+            )
+            browser.on_frame(frame(12, "inject.released"), 0.0, 10)
+            # Unchanged since the frame at 11, which it shows: nothing to do.
+            kept = {"type": "regions", "seq": 12, "names": ["injects"], "regions": {}}
+            browser.on_frame({**kept, "kept": {"injects": 11}}, 0.0, 10)
+            await asyncio.sleep(0.1)
+            assert fragments.paths == Counter()
+            # The server says it last sent the frame at 9, which this page does not show.
+            browser.on_frame(frame(13, "inject.released"), 0.0, 10)
+            browser.on_frame({**kept, "seq": 13, "kept": {"injects": 9}}, 0.0, 10)
+            await asyncio.sleep(0.3)
+            browser.http.close()
+            return fragments.paths, browser
+
+    paths, browser = asyncio.run(scenario())
+    assert paths == Counter({"/a/": 1})
+    assert browser.current_at(13) is not None
+
+
 @pytest.mark.django_db
 def test_it_reads_the_rooms_regions_from_the_page_as_live_js_does(web_cast: WebCast) -> None:
     to_deliberation(web_cast)

@@ -1,8 +1,10 @@
 """Pushed regions in a real browser: team rooms show an inject, a pause and their own team's
-message from the regions frame, without fetching the regions, and never another team's."""
+message from the regions frame, without fetching the regions, and never another team's; a region
+a frame lists as kept (unchanged) is left as it is, not fetched."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,7 +14,7 @@ from tests.browser.flows import open_context, phase_is, player_joins, watch_erro
 from tests.cast import facilitator_client, game_create
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request
+    from playwright.sync_api import Browser, Page, Request, WebSocket
 
     from tests.browser.stack import Stack
 
@@ -31,15 +33,33 @@ def _fragments(page: Page) -> list[str]:
     return fetched
 
 
+def _kept_regions(page: Page) -> list[str]:
+    """The regions the page's regions frames list as kept, from now on."""
+    kept: list[str] = []
+
+    def frames(socket: WebSocket) -> None:
+        def note(payload: str | bytes) -> None:
+            frame = json.loads(payload)
+            if frame.get("type") == "regions":
+                kept.extend(frame.get("kept", {}))
+
+        socket.on("framereceived", note)
+
+    page.on("websocket", frames)
+    return kept
+
+
 def test_team_rooms_apply_pushed_regions_without_fetching_them(
     stack: Stack, chromium: Browser
 ) -> None:
     game = game_create(facilitator_client("control"))
     pages: dict[str, Page] = {}
     errors: list[str] = []
+    kept: dict[str, list[str]] = {}
     for team, name in (("US", "Avery"), ("ROK", "Min-ji")):
         page = open_context(chromium).new_page()
         errors += watch_errors(page)
+        kept[team] = _kept_regions(page)
         player_joins(page, f"{stack.base}/join/?code={game.join_codes[team]}", name)
         pages[team] = page
     game.command("start")
@@ -74,6 +94,14 @@ def test_team_rooms_apply_pushed_regions_without_fetching_them(
     assert game.command("pause").status_code == 200
     for page in pages.values():
         expect(page.get_by_test_id("phase")).to_have_attribute("data-status", "paused")
+    assert game.command("resume").status_code == 200
+    for page in pages.values():
+        expect(page.get_by_test_id("phase")).to_have_attribute("data-status", "running")
+        expect(page.get_by_test_id("inject-feed")).to_contain_text(
+            "Carrier group enters the strait"
+        )
+    # A pause and a resume re-render regions they leave as they were: those are not sent again.
+    assert all(kept.values()), kept
 
     assert "Hold the carrier south of the line" not in pages["ROK"].content()
     # Everything above came in regions frames: no page fetched a region to show it.

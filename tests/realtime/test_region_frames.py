@@ -63,7 +63,17 @@ def _team_rooms_get_only_their_own_views_regions(base: str) -> None:
             # The plain event frames are exactly what a socket without a page gets.
             assert _comparable(room.events) == _comparable(expected), team
             for frame in room.regions:
-                assert set(frame) == {"type", "seq", "names", "regions"}
+                assert (
+                    {"type", "seq", "names", "regions"}
+                    <= set(frame)
+                    <= {
+                        "type",
+                        "seq",
+                        "names",
+                        "regions",
+                        "kept",
+                    }
+                )
                 assert frame["seq"] <= expected[-1]["seq"]
         us_expected = stream(base, game.exercise_id, game.header("US"))
         await api.wait_for(len(us_expected))
@@ -71,6 +81,8 @@ def _team_rooms_get_only_their_own_views_regions(base: str) -> None:
         assert _comparable(api.events) == _comparable(us_expected)
         assert api.regions == []  # an API client gets events only
 
+        skipped = sum(_pushed_only_when_changed(room) for room in rooms.values())
+        assert skipped > 0, "two rounds re-render some region unchanged: it is not pushed again"
         html = {team: _region_html(room) for team, room in rooms.items()}
         for team in TEAMS:
             # Its own team channel is the channel a room shows first: its messages are pushed.
@@ -87,10 +99,27 @@ def _team_rooms_get_only_their_own_views_regions(base: str) -> None:
         position = stream(base, game.exercise_id, game.header("ROK"))[-1]["seq"]
         await _settled(again, position)
         assert "ROK private" in _region_html(again)
+        assert not any(f.get("kept") for f in again.regions)  # a new socket holds nothing yet
         assert "US private" not in _region_html(again)
         await again.stop()
 
     asyncio.run(scenario())
+
+
+def _pushed_only_when_changed(page: Recorder) -> int:
+    """Check that a region's HTML is pushed again only when it differs from the last push, and
+    that a region left out as kept names the frame that last carried it; how many were kept."""
+    last: dict[str, tuple[int, str]] = {}
+    skipped = 0
+    for frame in page.regions:
+        for key, html in frame["regions"].items():
+            assert last.get(key, (0, ""))[1] != html, (key, frame["seq"])
+            last[key] = (frame["seq"], html)
+        for key, since in frame.get("kept", {}).items():
+            assert key not in frame["regions"]
+            assert last[key][0] == since, (key, since, last[key][0])
+            skipped += 1
+    return skipped
 
 
 def test_team_rooms_get_only_their_own_views_regions(

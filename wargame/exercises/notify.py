@@ -3,7 +3,7 @@ so that this app never imports it (the arrow of imports points from realtime to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ class Committed:
 
 
 Subscriber = Callable[[int], None]
-EventSubscriber = Callable[[int, Committed], None]
+EventSubscriber = Callable[[int, Sequence[Committed]], None]
 _subscribers: list[Subscriber] = []
 _event_subscribers: list[EventSubscriber] = []
 
@@ -51,10 +51,11 @@ def log_grew(exercise_id: int) -> None:
         subscriber(exercise_id)
 
 
-def event_committed(exercise_id: int, event: Committed) -> None:
-    """Called on commit for each event, in the order of the log."""
+def events_committed(exercise_id: int, events: Sequence[Committed]) -> None:
+    """Called once on commit of each transaction that appended events to an exercise, with
+    those events in the order of the log."""
     for subscriber in _event_subscribers:
-        subscriber(exercise_id, event)
+        subscriber(exercise_id, events)
 
 
 RevocationSubscriber = Callable[[int | None], None]

@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from wargame.exercises.notify import Committed
 
 logger = logging.getLogger(__name__)
@@ -37,16 +39,17 @@ def layer_is_shared() -> bool:
     return layer is not None and type(layer).__name__ != "InMemoryChannelLayer"
 
 
-def hand_over(exercise_id: int, event: Committed) -> None:
-    """Called on commit for each event, from the thread that committed: this process's hub gets
-    the event itself (the other processes get the doorbell ``ring`` sends)."""
+def hand_over(exercise_id: int, events: Sequence[Committed]) -> None:
+    """Called on commit with a transaction's events, from the thread that committed: this
+    process's hub gets the events themselves (the other processes get the doorbell ``ring``
+    sends)."""
     for hub in _local_hubs:
-        hub.take_threadsafe(exercise_id, event)
+        hub.take_threadsafe(exercise_id, events)
 
 
 def ring(exercise_id: int, kind: str = "log") -> None:
-    """Called on commit, from whichever thread committed. The local hub already has a new
-    event from ``hand_over``; presence has no event, so the local hub is poked for it."""
+    """Called on commit, from whichever thread committed. The local hub already has the new
+    events from ``hand_over``; presence has no event, so the local hub is poked for it."""
     if kind != "log":
         for hub in _local_hubs:
             hub.poke_threadsafe(exercise_id, kind)

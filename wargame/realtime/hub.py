@@ -38,7 +38,7 @@ from wargame.realtime.screens import Screens
 from wargame.web.regions.table import CHANNEL_NAMED
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine, Mapping
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
     from datetime import datetime
 
     from wargame.exercises.notify import Committed
@@ -57,6 +57,15 @@ class Frame:
     text: str
     participant_left: int | None = None
     channel: object = None  # the channel a message names: the page regions it changes
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """One committed event as handed to the loop: the views it was appended to, and its frame
+    for each of them this process had sockets of when it was encoded."""
+
+    audience: frozenset[str]
+    frames: dict[str, Frame]
 
 
 def _frame(
@@ -194,57 +203,73 @@ class Hub:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.poke, exercise_id, kind)
 
-    def take_threadsafe(self, exercise_id: int, event: Committed) -> None:
-        """An event just committed in this process: encode it here, in the writer's thread, for
-        the views this process has sockets of, and hand it to the loop without a database read.
-        The loop falls back to a pump whenever that would not be exact."""
+    def take_threadsafe(self, exercise_id: int, events: Sequence[Committed]) -> None:
+        """A transaction's events just committed in this process: encode them here, in the
+        writer's thread, for the views this process has sockets of, and hand them to the loop
+        together, without a database read. The loop falls back to a pump whenever that would not
+        be exact."""
         if self.loop is None or self.loop.is_closed():
             return
         room = self.rooms.get(exercise_id)
         if room is None:
             return
-        wanted = [view for view in list(room.sockets) if view in event.positions]
-        frames = {
-            view: _frame(
-                view,
-                event.positions[view],
-                event.type,
-                event.created_at,
-                event.payload,
-                event.view_payloads,
+        views = list(room.sockets)
+        batch = [
+            Taken(
+                frozenset(event.positions),
+                {
+                    view: _frame(
+                        view,
+                        event.positions[view],
+                        event.type,
+                        event.created_at,
+                        event.payload,
+                        event.view_payloads,
+                    )
+                    for view in views
+                    if view in event.positions
+                },
             )
-            for view in wanted
-        }
-        self.loop.call_soon_threadsafe(self._take, exercise_id, frames)
+            for event in events
+        ]
+        self.loop.call_soon_threadsafe(self._take, exercise_id, batch)
 
-    def _take(self, exercise_id: int, frames: dict[str, Frame]) -> None:
+    def _take(self, exercise_id: int, batch: list[Taken]) -> None:
         room = self.rooms.get(exercise_id)
         if room is None:
             return
-        ready = not room.lock.locked() and not room.pumping
-        views = {view: [s for s in group if s.live] for view, group in room.sockets.items()}
-        due: list[tuple[list[Socket], Frame]] = []
-        for view, live in views.items():
-            if not live:
-                continue
-            frame = frames.get(view)
-            delivered = room.delivered.get(view)
-            if ready and frame is not None and delivered is not None:
-                if frame.position <= delivered:
-                    continue  # a pump was quicker
-                if frame.position == delivered + 1:
-                    due.append((live, frame))
-                    continue
-            # Someone is reading the log (a pump, a replay seam), or this frame is not the next
-            # one: the pump reads what is due, in order, from the database.
+        if room.lock.locked() or room.pumping:
+            # Someone is reading the log (a pump, a replay seam): it reads what is due, in
+            # order, from the database.
             self.poke(exercise_id)
             return
+        views = {view: [s for s in group if s.live] for view, group in room.sockets.items()}
+        delivered = dict(room.delivered)
+        due: list[tuple[list[Socket], Frame]] = []
+        for taken in batch:
+            for view, live in views.items():
+                if not live or view not in taken.audience:
+                    continue
+                frame = taken.frames.get(view)
+                at = delivered.get(view)
+                if frame is None or at is None or frame.position > at + 1:
+                    # A view whose sockets came after the encoding, or a frame that is not the
+                    # next one: the pump reads what is due from the database.
+                    self.poke(exercise_id)
+                    return
+                if frame.position == at + 1:
+                    due.append((live, frame))
+                    delivered[view] = frame.position
+        # Every frame first, then the regions they change: the screens of one commit are one
+        # render job per group.
         for live, frame in due:
             self._deliver(live, frame)
-            view = live[0].view
-            room.delivered[view] = frame.position
+            room.delivered[live[0].view] = frame.position
+        for live, frame in due:
             kind = [(frame.type, frame.channel)]
-            self.screens.delivered(exercise_id, view, frame.position - 1, frame.position, kind)
+            self.screens.delivered(
+                exercise_id, live[0].view, frame.position - 1, frame.position, kind
+            )
 
     def poke(self, exercise_id: int, kind: str = "log") -> None:
         if kind == "revoke":

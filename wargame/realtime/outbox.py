@@ -101,6 +101,9 @@ class Socket:
     backlog: deque[Item] | None = None
     sender: asyncio.Task[None] | None = None
     closed: bool = False
+    # A page's socket: by region key, the digest of the HTML last pushed to it and the position
+    # of the frame that carried it (``wargame.realtime.screens`` pushes only what differs).
+    shown: dict[str, tuple[bytes, int]] = field(default_factory=dict)
 
     def push(self, item: Item, limit: int) -> bool:
         """Send a frame (a str or regions) or close with a code (an int) after what is already on
@@ -123,7 +126,11 @@ class Socket:
         queued = [i for i in self.backlog if isinstance(i, RegionsFrame)]
         dropped = {id(i) for i in queued if i.covers <= newer.covers}
         kept = [i for i in queued if id(i) not in dropped]
-        dropped |= {id(i) for i in kept[: max(0, len(kept) - MAX_QUEUED_REGIONS + 1)]}
+        past_bound = kept[: max(0, len(kept) - MAX_QUEUED_REGIONS + 1)]
+        if past_bound:
+            # The page will not get what those carried: the next push carries every region.
+            self.shown.clear()
+        dropped |= {id(i) for i in past_bound}
         if dropped:
             self.backlog = deque(i for i in self.backlog if id(i) not in dropped)
 

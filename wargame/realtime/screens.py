@@ -7,7 +7,13 @@ are queued as one job: a job still waiting absorbs newer events (its regions mer
 position raised), so the events of one commit cost one pass. A pass runs on a render thread,
 never on the event loop and never inside a writer's transaction; it renders every region the
 view's events changed at the view's current position and keeps the renders in the shared cache.
-One regions frame, encoded once, goes to every matching socket.
+A committed transaction's events reach the hub together, so they are one job.
+
+A socket is sent only the regions whose HTML differs from what was last pushed to it (a digest
+per region key); the rest are listed as kept, with the position of the frame that carried them,
+and the page fetches one only if it no longer shows that render. One regions frame, encoded once
+per distinct set of regions left out (in practice: one for the sockets that have followed, one
+for those that just came), goes to every matching socket.
 
 With several server processes, each with sockets of the same group, one of them renders: the
 first to claim the group in Redis. The others wait for its renders to appear in the cache
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -30,6 +37,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from wargame.exercises.selectors.events import event_kinds_between
 from wargame.realtime.outbox import RegionsFrame
 from wargame.web.regions.cache import Group, region_cache
 from wargame.web.regions.render import Pass, region_pass
@@ -63,7 +71,7 @@ class Job:
     upto: int
     changes: Changes = field(default_factory=dict)
     # Whether ``changes`` names everything the events in (after, upto] change: false for a
-    # reconnect's catch-up, whose events only the pass reads.
+    # reconnect's catch-up until its events are read (``_completed``).
     complete: bool = True
 
 
@@ -90,8 +98,19 @@ def _kept_pass(cache: RegionCache, group: Group, job: Job) -> Pass | None:
     if len(entries) < len(keys) or any(e.position < job.upto for e in entries.values()):
         return None
     position = min((e.position for e in entries.values()), default=job.upto)
-    html = {key: entry.html for key, entry in entries.items()}
+    html = {key: entry.html for key, entry in entries.items() if entry.html is not None}
     return Pass(position, html, tuple(job.changes))
+
+
+def _completed(group: Group, job: Job) -> Job:
+    """A catch-up job with the regions its events change read from the log, so that a render
+    another process made at a position no older serves it too (a class reconnecting to two
+    processes at once is rendered once)."""
+    kinds = event_kinds_between(
+        exercise_id=group.exercise_id, view=group.view, after=job.after, upto=job.upto
+    )
+    changes = changes_of(PAGES[group.page], ((kind, channel) for _at, kind, channel in kinds))
+    return Job(job.after, job.upto, merge(job.changes, changes))
 
 
 def _attempt(group: Group, job: Job, *, force: bool) -> Pass | None:
@@ -105,6 +124,11 @@ def _attempt(group: Group, job: Job, *, force: bool) -> Pass | None:
         if not (force or cache.claim(group, TOKEN)):
             return None
         try:
+            # Whoever held the claim may have kept these renders between the look above and
+            # the claim: look again before rendering them a second time.
+            kept = _kept_pass(cache, group, job)
+            if kept is not None:
+                return kept
             return region_pass(group, job.changes, after=job.after, cache=cache)
         finally:
             cache.release(group, TOKEN)
@@ -219,6 +243,8 @@ class Screens:
 
     async def _render(self, group: Group, job: Job) -> Pass:
         loop = asyncio.get_running_loop()
+        if not job.complete:
+            job = await loop.run_in_executor(_RENDER, _completed, group, job)
         deadline = loop.time() + CLAIM_WAIT_S
         while True:
             attempt = functools.partial(_attempt, group, job, force=loop.time() > deadline)
@@ -231,17 +257,48 @@ class Screens:
         members = [s for s in self.sockets.get(group, ()) if s.live]
         if not members or not (done.html or done.names):
             return
-        text = json.dumps(
-            {
-                "type": "regions",
-                "seq": done.position,
-                "names": list(done.names),
-                "regions": done.html,
-            },
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        frame = RegionsFrame(text, frozenset(done.html) | {f"={name}" for name in done.names})
+        regions = PAGES[group.page].regions
+        # A region that changes with presence is fetched by the page too: always sent.
+        digests = {
+            key: hashlib.blake2b(html.encode(), digest_size=16).digest()
+            for key, html in done.html.items()
+            if regions[key.partition(":")[0]].shared
+        }
+        frames: dict[tuple[frozenset[str], tuple[tuple[str, int], ...]], RegionsFrame] = {}
         for sock in members:
-            if sock.live and not sock.push(frame, self.buffer):
+            kept = {
+                key: sock.shown[key][1]
+                for key, digest in digests.items()
+                if key in sock.shown and sock.shown[key][0] == digest
+            }
+            sent = frozenset(key for key in done.html if key not in kept)
+            signature = (sent, tuple(sorted(kept.items())))
+            frame = frames.get(signature)
+            if frame is None:
+                frame = frames[signature] = _regions_frame(done, sent, kept)
+            if not sock.live:
+                continue
+            if not sock.push(frame, self.buffer):
                 sock.abort(4409)
+                continue
+            for key in sent:
+                if key in digests:
+                    sock.shown[key] = (digests[key], done.position)
+                else:
+                    sock.shown.pop(key, None)
+
+
+def _regions_frame(done: Pass, sent: frozenset[str], kept: dict[str, int]) -> RegionsFrame:
+    """The pass's regions frame for the sockets that lack ``sent`` and already hold the rest,
+    each as pushed in the frame at the position ``kept`` names (the page checks that it still
+    shows that one, and fetches the region otherwise)."""
+    body: dict[str, object] = {
+        "type": "regions",
+        "seq": done.position,
+        "names": list(done.names),
+        "regions": {key: html for key, html in done.html.items() if key in sent},
+    }
+    if kept:
+        body["kept"] = kept
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return RegionsFrame(text, sent | {f"={name}" for name in done.names})

@@ -45,6 +45,7 @@ from wargame.labels import (
 )
 from wargame.languages import in_language
 from wargame.web import room_forms, room_situation
+from wargame.web.regions.parts import rendered_part
 from wargame.web.scenario_clock import scenario_time
 
 if TYPE_CHECKING:
@@ -204,15 +205,20 @@ def decision(room: Reader) -> dict[str, Any]:
     teams = list(room.scenario.team_codes)
     budget = room.scenario.model().data["budget"]
     rows = room_forms.decision_rows(specs, current, choices, teams)
+    groups = room_forms.grouped(specs)
+    blank_rows = [room_forms.action_row(s, {}, choices, teams) for s in specs]
     return {
         "turn": turn,
         "decision": current,
         "status": status,
         "locked_reason": reason,
         "editable": status in ("none", "draft"),
-        "groups": room_forms.grouped(specs),
+        "groups": groups,
         "specs": specs,
-        "blank_rows": [room_forms.action_row(s, {}, choices, teams) for s in specs],
+        # The same for every render until the actions on offer change: rendered once.
+        "row_templates": rendered_part(
+            "web/room/_row_templates.html", {"groups": groups, "blank_rows": blank_rows}
+        ),
         "rows": rows,
         "budget": int(budget["actions_per_turn"]),
         "free_budget": int(budget["free_per_turn"]),

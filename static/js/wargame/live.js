@@ -2,8 +2,9 @@
 // position seen.
 // Server-rendered regions name the event types that change them. A page's socket asks for its
 // regions (?page=room): the server renders each changed region once for everyone who shows it and
-// pushes the HTML in a "regions" frame after the events. A region an event names waits for that
-// frame; one still waiting after FALLBACK_MS (or on a page without pushes) is fetched instead.
+// pushes the HTML in a "regions" frame after the events, leaving out a region whose HTML this page
+// already holds (listed in "kept"). A region an event names waits for that frame; one still
+// waiting after FALLBACK_MS (or on a page without pushes) is fetched instead.
 // A region the user is typing in keeps what it shows until focus leaves it, so nobody loses what
 // they typed to a teammate's update.
 
@@ -116,9 +117,16 @@ function awaitPush(region, seq) {
 
 function applyRegions(frame) {
   const names = new Set(frame.names || []);
+  const kept = frame.kept || {};
   for (const region of document.querySelectorAll("[data-region]")) {
     const state = stateOf(region);
     const html = frame.regions?.[regionKey(region)];
+    // Unchanged since the frame at ``since`` brought it: current if that is what it shows (a
+    // fetch or a skipped frame may have put something else there since).
+    const since = kept[regionKey(region)];
+    if (html === undefined && since !== undefined && state.seq !== since && state.held?.seq !== since) {
+      refreshRegion(region);
+    }
     if (html !== undefined && frame.seq >= state.seq) {
       if (isEditing(region)) {
         // Kept until focus leaves the region (see the focusout listener).

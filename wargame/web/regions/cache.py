@@ -46,15 +46,20 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """A region as a pass found it at ``position``: its HTML, or None when the view does not
+    show it there (a region not on this game's page, a channel the view may not open), so that
+    another process's job for it is done without rendering it again."""
+
     position: int
-    html: str
+    html: str | None
 
 
 class RegionCache(Protocol):
     def get_many(self, group: Group, keys: Iterable[str]) -> dict[str, Entry]: ...
 
-    def put_many(self, group: Group, position: int, html: Mapping[str, str]) -> None:
-        """Keep these renders, unless an entry rendered at a later position is already kept."""
+    def put_many(self, group: Group, position: int, html: Mapping[str, str | None]) -> None:
+        """Keep these renders (None: not shown), unless an entry rendered at a later position is
+        already kept."""
 
     def variants(self, group: Group, name: str) -> set[str]:
         """The variants of a region rendered lately (the channels pages have open)."""
@@ -89,24 +94,24 @@ class LocalCache:
                     found[key] = entry
         return found
 
-    def put_many(self, group: Group, position: int, html: Mapping[str, str]) -> None:
+    def put_many(self, group: Group, position: int, html: Mapping[str, str | None]) -> None:
         with self.lock:
             for key, text in html.items():
                 old = self.entries.get((group, key))
                 if old is not None and old.position > position:
                     continue
                 if old is not None:
-                    self.bytes -= len(old.html)
+                    self.bytes -= len(old.html or "")
                 self.entries[(group, key)] = Entry(position, text)
                 self.entries.move_to_end((group, key))
-                self.bytes += len(text)
+                self.bytes += len(text or "")
             while self.bytes > self.max_bytes and self.entries:
                 _key, dropped = self.entries.popitem(last=False)
-                self.bytes -= len(dropped.html)
+                self.bytes -= len(dropped.html or "")
 
     def variants(self, group: Group, name: str) -> set[str]:
         with self.lock:
-            keys = [key for (g, key) in self.entries if g == group]
+            keys = [k for (g, k), e in self.entries.items() if g == group and e.html is not None]
         return {v for key in keys for n, v in [_variant_of(key)] if n == name and v is not None}
 
     def claim(self, group: Group, token: str) -> bool:
@@ -128,11 +133,11 @@ local position = tonumber(ARGV[1])
 local seconds = tonumber(ARGV[2])
 for i, key in ipairs(KEYS) do
   local old = redis.call('GET', key)
-  local kept = old and tonumber(string.match(old, '^(%d+)\\n'))
+  local kept = old and tonumber(string.match(old, '^(%d+)'))
   if kept and kept > position then
     redis.call('EXPIRE', key, seconds)
   else
-    redis.call('SET', key, ARGV[1] .. '\\n' .. ARGV[i + 2], 'EX', seconds)
+    redis.call('SET', key, ARGV[1] .. ARGV[i + 2], 'EX', seconds)
   end
 end
 """
@@ -164,20 +169,25 @@ class RedisCache:
         for key, raw in zip(wanted, pipe.execute(), strict=True):
             if raw is None:
                 continue
-            position, _newline, html = bytes(raw).partition(b"\n")
-            found[key] = Entry(int(position), html.decode())
+            # "<position>\n<html>", or "<position>-" for a region not shown.
+            position, newline, html = bytes(raw).partition(b"\n")
+            if newline:
+                found[key] = Entry(int(position), html.decode())
+            else:
+                found[key] = Entry(int(position.rstrip(b"-")), None)
         return found
 
-    def put_many(self, group: Group, position: int, html: Mapping[str, str]) -> None:
+    def put_many(self, group: Group, position: int, html: Mapping[str, str | None]) -> None:
         if not html:
             return
         prefix = group.prefix()
         keys = [f"{prefix}:{key}" for key in html]
-        self.put_script(keys=keys, args=[position, ENTRY_SECONDS, *html.values()])
+        values = ["-" if text is None else "\n" + text for text in html.values()]
+        self.put_script(keys=keys, args=[position, ENTRY_SECONDS, *values])
         pipe = self.client.pipeline(transaction=False)
-        for key in html:
+        for key, text in html.items():
             name, variant = _variant_of(key)
-            if variant is not None:
+            if variant is not None and text is not None:
                 pipe.sadd(f"{prefix}:{name}:variants", variant)
                 pipe.expire(f"{prefix}:{name}:variants", ENTRY_SECONDS)
         pipe.execute()

@@ -64,15 +64,17 @@ def _snapshot() -> Iterator[None]:
         yield
 
 
-def _shown_variants(
+def _wanted_variants(
     group: Group, region: Region, reader: Reader, wanted: frozenset[str] | None, cache: RegionCache
-) -> list[str]:
+) -> dict[str, bool]:
+    """The variants to bring up to date, each with whether the view shows it (one a page asking
+    for it gets)."""
     assert region.variant is not None  # noqa: S101 - only called for regions of variants
     if wanted is None:  # every one a page may show: those rendered lately, and the default
         wanted = frozenset(cache.variants(group, region.name))
         default = region.variant.shown(reader, None)
         wanted |= {default} if default is not None else frozenset()
-    return sorted(v for v in wanted if region.variant.shown(reader, v) == v)
+    return {v: region.variant.shown(reader, v) == v for v in sorted(wanted)}
 
 
 def region_pass(
@@ -95,24 +97,33 @@ def region_pass(
             )
             changes = merge(changes, changes_of(page, ((t, c) for _p, t, c in kinds)))
         html: dict[str, str] = {}
+        # What the view does not show at this position, kept as such: another process's job
+        # for the same events then finds everything it names in the cache.
+        absent: dict[str, None] = {}
         with translation.override(group.lang):
             for region in page.regions.values():
-                if region.name not in changes or not region.is_present(reader):
+                if region.name not in changes:
+                    continue
+                if not region.is_present(reader):
+                    absent[region.name] = None
                     continue
                 if region.variant is None:
                     html[region.name] = render_region(page, region, reader)
                     continue
-                for variant in _shown_variants(group, region, reader, changes[region.name], cache):
-                    html[key_of(region.name, variant)] = render_region(
-                        page, region, reader.showing(variant)
-                    )
+                wanted = _wanted_variants(group, region, reader, changes[region.name], cache)
+                for variant, shown in wanted.items():
+                    key = key_of(region.name, variant)
+                    if shown:
+                        html[key] = render_region(page, region, reader.showing(variant))
+                    else:
+                        absent[key] = None
     render_count.note_pass()
-    cache.put_many(group, position, _kept(page, html))
+    cache.put_many(group, position, _kept(page, {**html, **absent}))
     names = tuple(name for name in page.regions if name in changes)
     return Pass(position, html, names)
 
 
-def _kept(page: Page, html: Mapping[str, str]) -> dict[str, str]:
+def _kept(page: Page, html: Mapping[str, str | None]) -> dict[str, str | None]:
     return {key: text for key, text in html.items() if page.regions[key.split(":")[0]].shared}
 
 
@@ -158,9 +169,13 @@ def shared_regions(
             for name, asked in wanted.items()
         }
         shared = {name: key for name, key in keys.items() if page.regions[name].shared}
-        entries = cache.get_many(group, shared.values())
+        entries = {
+            key: entry
+            for key, entry in cache.get_many(group, shared.values()).items()
+            if entry.html is not None
+        }
         fresh = _fresh(reader, page, shared, entries)
-        html = {name: entries[key].html for name, key in shared.items() if key in fresh}
+        html = {name: entries[key].html or "" for name, key in shared.items() if key in fresh}
         made: dict[str, str] = {}
         for name, key in keys.items():
             if name not in html:

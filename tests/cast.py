@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from wargame.exercises.models import Exercise
+from wargame.exercises.models import Exercise, ReportJob
 from wargame.exercises.principals import Principal, principal_for
 from wargame.exercises.services.exercises import exercise_create
 from wargame.exercises.services.joining import Seat, participant_join
@@ -238,7 +238,7 @@ def game_of(cast: Cast, control: APIClient) -> Game:
         observer=observer,
         join_codes=cast.join_codes(),
         participant_ids={
-            team: lead.participant.pk
+            team: lead.participant.number
             for team, lead in cast.leads.items()
             if lead.participant is not None
         },
@@ -260,3 +260,11 @@ def game_create(
         deliberation_minutes=deliberation_minutes,
     )
     return game_of(cast, control)
+
+
+def report_job_row(exercise: int | str, number: int) -> int:
+    """The row a worker is handed for the report job clients know as ``number`` (ids count
+    within their exercise): ``exercise`` is its id, or a URL under ``/api/v1/exercises/{id}/``."""
+    if isinstance(exercise, str):
+        exercise = int(exercise.split("/exercises/")[1].split("/")[0])
+    return int(ReportJob.objects.get(exercise_id=exercise, number=number).pk)

@@ -118,9 +118,9 @@ def _path(case: dict[str, Any], obj: str, world: World, params: set[str]) -> str
         kwargs["turn"] = side.turn - (1 if case["turn"] == "previous" else 0)
     if "channel_id" in params:
         name = _per_object(case["channel"], obj)
-        foreign = name.startswith("foreign:")
-        owner = (world.own if obj == "other" else world.other) if foreign else side
-        kwargs["channel_id"] = owner.channels[name.removeprefix("foreign:")]
+        # Channel ids count within their exercise: "missing" is one past this exercise's last.
+        missing = max(side.channels.values()) + 1
+        kwargs["channel_id"] = missing if name == "missing" else side.channels[name]
     if "rid" in params:
         kwargs["rid"] = side.report
     if "other_id" in params:

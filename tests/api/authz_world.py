@@ -196,8 +196,11 @@ def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
     side.turn = 2
     assert game.exercise()["phase"] == "deliberation"
     side.report = ReportJob.objects.create(
-        exercise_id=game.exercise_id, format="pdf", language="en"
-    ).pk
+        exercise_id=game.exercise_id,
+        number=ReportJob.objects.filter(exercise_id=game.exercise_id).count() + 1,
+        format="pdf",
+        language="en",
+    ).number
 
 
 def world_build() -> World:

@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.api.authz_world import Seen
-from tests.cast import TEAMS, client_key, facilitator_client, participant_client
+from tests.cast import TEAMS, client_key, facilitator_client, participant_client, report_job_row
 from tests.reports.pdf import pdf_pages, squeezed
 from tests.reports.play import PLANS
 from wargame.exercises.models import Exercise
@@ -243,7 +243,7 @@ def _pdf_as_read(world: World, game: Ended, who: str) -> None:
     """A reader's PDF followed to the end: its own job rendered, then the file."""
     client = game.clients[who]
     pending = _ok(client.get(game.url("report.pdf")), 202)
-    report_job_run(job_id=pending["id"], render=cached_report)
+    report_job_run(job_id=report_job_row(game.url(), pending["id"]), render=cached_report)
     _read(world, game, who, client, "its PDF", game.url("report.pdf"))
     _read(world, game, who, client, "its job", game.url(f"reports/{pending['id']}/"))
     _read(world, game, who, client, "its job's file", game.url(f"reports/{pending['id']}/file"))
@@ -265,7 +265,7 @@ def _practice(world: World) -> None:
     game = Ended("practice", exercise_id, {"player": player})
     pending = _ok(player.get(f"{url}report.pdf"), 202)
     assert _ok(player.get(f"{url}reports/{pending['id']}/"))["status"] == "queued"
-    report_job_run(job_id=pending["id"], render=cached_report)
+    report_job_run(job_id=report_job_row(exercise_id, pending["id"]), render=cached_report)
     for route in ("report.html", "report.pdf", f"reports/{pending['id']}/file"):
         status = _read(world, game, "player", player, route, f"{url}{route}")
         if status != 200:

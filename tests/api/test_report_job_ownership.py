@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from tests.cast import TEAMS, facilitator_client, participant_client
+from tests.cast import TEAMS, facilitator_client, participant_client, report_job_row
 from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
 
@@ -38,7 +38,7 @@ def _practice_ended(team: str) -> tuple[APIClient, str]:
 
 def _job_rendered(reader: APIClient, url: str) -> int:
     rid = int(_ok(reader.get(f"{url}report.pdf"), 202)["id"])
-    report_job_run(job_id=rid, render=cached_report)
+    report_job_run(job_id=report_job_row(url, rid), render=cached_report)
     return rid
 
 

@@ -140,10 +140,15 @@ def test_posting_in_a_channel_you_are_not_in_is_not_found(game: Game) -> None:
     assert game.control.get(_messages_url(game, "US-ROK")).json()["results"] == []
 
 
-def test_a_channel_of_another_exercise_is_not_found(game: Game, control: APIClient) -> None:
+def test_channel_ids_count_within_the_exercise(game: Game, control: APIClient) -> None:
+    """The other exercise's channel has the same id as this one's (nothing counts across
+    exercises), and a number no channel of this exercise has is not found."""
     other = game_create(control)
-    foreign = _channel_id(other, "US-ROK")
-    response = _post(game.players["US"], game.url(f"channels/{foreign}/messages/"), "hello")
+    assert _channel_id(other, "US-ROK") == _channel_id(game, "US-ROK")
+    listed = _channels(game.control, game).values()
+    assert sorted(c["id"] for c in listed) == list(range(1, len(listed) + 1))
+    missing = len(listed) + 1
+    response = _post(game.players["US"], game.url(f"channels/{missing}/messages/"), "hello")
     assert response.status_code == 404
 
 

@@ -27,7 +27,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.answers import ok
-from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create, report_job_row
 from tests.realtime.harness import Recorder, asgi_server
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.events import SPECS, EventType
@@ -94,7 +94,7 @@ def _draft(world: World, team: str, turn: int, actions: list[Any]) -> None:
 def _report_job(world: World, fmt: str) -> int:
     reports = world.game.url("reports/")
     body = ok(world.game.control.post(reports, {"format": fmt}, format="json"), 202)
-    return int(body["id"])
+    return report_job_row(world.game.exercise_id, body["id"])
 
 
 def _broken_render(*_args: object, **_kwargs: object) -> Path:
@@ -412,7 +412,7 @@ def _pdf_text(world: World, view: str) -> str:
     client, url = world.clients[view], world.game.url("report.pdf")
     pending = client.get(url)
     assert pending.status_code == 202, pending.content[:300]
-    report_job_run(job_id=pending.json()["id"], render=cached_report)
+    report_job_run(job_id=report_job_row(url, pending.json()["id"]), render=cached_report)
     answer = client.get(url)
     assert answer.status_code == 200, answer.content[:300]
     document = pypdfium2.PdfDocument(b"".join(getattr(answer, "streaming_content", [])))

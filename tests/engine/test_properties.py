@@ -211,6 +211,15 @@ def test_it_never_shows_a_team_hidden_truth_or_undetected_acts(picks, seed) -> N
 
 @FAST
 @given(picks_strategy, st.integers(0, 2**32))
+def test_each_view_numbers_its_own_perception_items(picks, seed) -> None:  # type: ignore[no-untyped-def]
+    """A view's item ids run p1, p2, ... with no gap: they say nothing of what other views saw."""
+    proposal = run(START, decisions_for(START, picks), seed)
+    for items in proposal.perceptions.values():
+        assert [p.id for p in items] == [f"t{START.turn}.p{n}" for n in range(1, len(items) + 1)]
+
+
+@FAST
+@given(picks_strategy, st.integers(0, 2**32))
 def test_it_round_trips_state_and_proposal(picks, seed) -> None:  # type: ignore[no-untyped-def]
     proposal = run(START, decisions_for(START, picks), seed)
     data = json.loads(json.dumps(proposal.to_dict()))

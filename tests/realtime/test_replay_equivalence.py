@@ -31,6 +31,7 @@ from tests.realtime.replay import (
     snapshot_take,
 )
 from wargame.exercises.events import EventType
+from wargame.exercises.models import ReportJob
 from wargame.exercises.services.reports import report_job_run
 
 if TYPE_CHECKING:
@@ -158,7 +159,9 @@ def _extra_us_player(game: Game) -> None:
 
 def _report_job(game: Game, fmt: str) -> None:
     body = game.ok(game.control.post(game.url("reports/"), {"format": fmt}, format="json"))
-    game.participant_ids["report"] = body["id"]
+    # The job's id counts within the exercise; the worker is handed its row.
+    job = ReportJob.objects.get(exercise_id=game.exercise_id, number=body["id"])
+    game.participant_ids["report"] = job.pk
 
 
 def _publish(game: Game) -> Any:

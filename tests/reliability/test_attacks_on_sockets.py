@@ -222,7 +222,7 @@ def _write_bulk(game: LiveGame, channels: dict[str, int], count: int) -> None:
             # stay large where the connection is compressed (permessage-deflate).
             message_post(
                 principal=principals[team],
-                channel_id=channels[team],
+                channel_number=channels[team],
                 body=f"{team} bulk {attack_key()} {secrets.token_urlsafe(2800)}",
                 client_key=attack_key(),
             )

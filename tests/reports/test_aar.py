@@ -12,7 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from rest_framework.test import APIClient
 
-from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create
+from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create, report_job_row
 from tests.reports.pdf import embedded_font_names, font_key, pdf_pages, squeezed
 from tests.scenarios.helpers import shorten_scenario_text
 from wargame.exercises.models import Exercise
@@ -236,7 +236,8 @@ def test_it_shows_the_report_to_control_and_to_observers_only_after_a_teaching_e
     assert job["status"] == "queued"
     assert pending["Location"] == game.url(f"reports/{job['id']}/")
     assert int(pending["Retry-After"]) > 0
-    assert report_job_run(job_id=job["id"], render=cached_report) == "done"
+    job_id = report_job_row(game.url(), job["id"])
+    assert report_job_run(job_id=job_id, render=cached_report) == "done"
     pdf = game.control.get(game.url("report.pdf") + "?language=ja")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

@@ -15,7 +15,7 @@ import pytest
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
-from tests.cast import client_key, facilitator_client, view_events
+from tests.cast import client_key, facilitator_client, report_job_row, view_events
 from tests.reports.play import Played, play
 from wargame.celery import app as celery_app
 from wargame.exercises import queue
@@ -88,7 +88,10 @@ def test_a_job_goes_from_queued_to_done_and_its_file_downloads(
     assert before.json()["status"] == "queued"
     assert played.control.get(played.url(f"reports/{body['id']}/file")).status_code == 409
 
-    assert report_job_run(job_id=body["id"], render=renders) == "done"
+    assert (
+        report_job_run(job_id=report_job_row(played.exercise_id, body["id"]), render=renders)
+        == "done"
+    )
 
     after = played.control.get(played.url(f"reports/{body['id']}/"))
     assert after.status_code == 200
@@ -106,7 +109,7 @@ def test_progress_goes_to_controls_stream_at_most_once_a_tenth_and_never_to_team
     played: Played, renders: FakeRenderer
 ) -> None:
     job_id = _request(played, played.control, format="html").json()["id"]
-    report_job_run(job_id=job_id, render=renders)
+    report_job_run(job_id=report_job_row(played.exercise_id, job_id), render=renders)
 
     seen = _report_events(_events(played, played.control))
     progress = [event["payload"] for event in seen if event["type"] == "report.progress"]
@@ -128,7 +131,7 @@ def test_a_second_request_with_an_unchanged_log_reuses_the_finished_job(
     played: Played, renders: FakeRenderer
 ) -> None:
     first = _request(played, played.control, format="pdf", language="en").json()
-    report_job_run(job_id=first["id"], render=renders)
+    report_job_run(job_id=report_job_row(played.exercise_id, first["id"]), render=renders)
 
     again = _request(played, played.control, format="pdf", language="en")
     assert again.status_code == 202
@@ -152,7 +155,7 @@ def test_a_second_request_with_an_unchanged_log_reuses_the_finished_job(
 def test_the_language_defaults_to_the_exercises_own(played: Played, renders: FakeRenderer) -> None:
     Exercise.objects.filter(pk=played.exercise_id).update(language="ko")
     job_id = _request(played, played.control, format="html").json()["id"]
-    assert ReportJob.objects.get(pk=job_id).language == "ko"
+    assert ReportJob.objects.get(pk=report_job_row(played.exercise_id, job_id)).language == "ko"
 
 
 def test_a_renderer_error_fails_the_job_with_its_message(
@@ -162,8 +165,10 @@ def test_a_renderer_error_fails_the_job_with_its_message(
         raise RuntimeError("no fonts for the chart")
 
     job_id = _request(played, played.control, format="pdf").json()["id"]
-    assert report_job_run(job_id=job_id, render=broken) == "failed"
-    job = ReportJob.objects.get(pk=job_id)
+    assert (
+        report_job_run(job_id=report_job_row(played.exercise_id, job_id), render=broken) == "failed"
+    )
+    job = ReportJob.objects.get(pk=report_job_row(played.exercise_id, job_id))
     assert "no fonts for the chart" in job.error
     shown = played.control.get(played.url(f"reports/{job_id}/")).json()
     assert shown["status"] == "failed"
@@ -186,7 +191,7 @@ def test_a_request_queues_the_render_task_once_the_transaction_commits(
     )
     with django_capture_on_commit_callbacks(execute=True):
         job_id = _request(played, played.control, format="pdf").json()["id"]
-    assert queued == [(queue.REPORT_RENDER, (job_id,))]
+    assert queued == [(queue.REPORT_RENDER, (report_job_row(played.exercise_id, job_id),))]
     assert tasks.report_render.name == queue.REPORT_RENDER
 
 
@@ -209,7 +214,7 @@ def test_a_format_or_language_we_do_not_make_is_400(
 
 def test_only_control_may_ask_for_or_read_reports(played: Played, renders: FakeRenderer) -> None:
     job_id = _request(played, played.control, format="pdf").json()["id"]
-    report_job_run(job_id=job_id, render=renders)
+    report_job_run(job_id=report_job_row(played.exercise_id, job_id), render=renders)
     outsider = facilitator_client("outsider")
     others = {**played.players, "observer": played.observer, "outsider": outsider}
     paths = (f"reports/{job_id}/", f"reports/{job_id}/file")
@@ -221,10 +226,12 @@ def test_only_control_may_ask_for_or_read_reports(played: Played, renders: FakeR
     assert _request(played, anonymous, format="pdf").status_code == 401
     for tail in paths:
         assert anonymous.get(played.url(tail)).status_code == 401
-    # a job id of another exercise is not found under this one
+    # job ids count within their exercise: another exercise's first job is 1 too, and a number
+    # this exercise has not given out is not found
     mine = play(outsider, tag="b")
     theirs = _request(mine, outsider, format="pdf").json()["id"]
-    assert played.control.get(played.url(f"reports/{theirs}/")).status_code == 404
+    assert theirs == 1
+    assert played.control.get(played.url("reports/2/")).status_code == 404
     assert ReportJob.objects.filter(exercise_id=played.exercise_id).count() == 1
 
 
@@ -232,7 +239,7 @@ def test_the_console_panel_offers_the_form_and_links_a_finished_report(
     played: Played, renders: FakeRenderer
 ) -> None:
     job_id = _request(played, played.control, format="pdf", language="en").json()["id"]
-    report_job_run(job_id=job_id, render=renders)
+    report_job_run(job_id=report_job_row(played.exercise_id, job_id), render=renders)
     exercise = Exercise.objects.get(pk=played.exercise_id)
     ctx = type(
         "Ctx",
@@ -270,7 +277,7 @@ def test_REAL_RENDERER_a_worker_makes_the_pdf_with_progress_and_it_downloads(  #
         status = control.get(game.url(f"reports/{job_id}/")).json()["status"]
         if status != statuses[-1]:
             statuses.append(status)
-    job = ReportJob.objects.get(pk=job_id)
+    job = ReportJob.objects.get(pk=report_job_row(game.exercise_id, job_id))
     assert statuses[-1] == "done", (job.error, redis_broker.log())
     assert statuses[0] == "queued"
 

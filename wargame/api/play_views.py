@@ -194,7 +194,7 @@ class MessageListView(APIView):
         return cursor_page(
             request,
             lambda after, limit: messages_for(
-                principal, channel_id=channel_id, after=after, limit=limit
+                principal, channel_number=channel_id, after=after, limit=limit
             ),
             cursor="after",
             key="id",
@@ -206,7 +206,7 @@ class MessageListView(APIView):
         data = TalkInput(data=request.data)
         data.is_valid(raise_exception=True)
         message, created = message_post(
-            principal=principal, channel_id=channel_id, **data.validated_data
+            principal=principal, channel_number=channel_id, **data.validated_data
         )
         return Response(message_payload(message), status=201 if created else 200)
 

@@ -124,19 +124,18 @@ def _collect(ctx: Ctx, decisions: Mapping[str, Decision]) -> None:
 def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
     views: dict[str, list[PerceivedEvent]] = {f"team:{t}": [] for t in ctx.teams}
     views["observers"] = []
-    n = 0
 
-    def pid() -> str:
-        nonlocal n
-        n += 1
-        return f"t{ctx.turn}.p{n}"
+    def pid(view: str) -> str:
+        # Numbered within the view the item belongs to: a view's ids run p1, p2, ... and say
+        # nothing of how much the other views perceived.
+        return f"t{ctx.turn}.p{len(views.setdefault(view, [])) + 1}"
 
     events = {e.id: e for e in ctx.events}
     for act in ctx.acts:
         e = events[act.event_id]
         views[f"team:{act.actor}"].append(
             PerceivedEvent(
-                pid(),
+                pid(f"team:{act.actor}"),
                 act.actor,
                 e.id,
                 e.kind,
@@ -152,7 +151,7 @@ def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
         if e.kind == "action" and e.vis == "pub":
             views["observers"].append(
                 PerceivedEvent(
-                    pid(),
+                    pid("observers"),
                     "observers",
                     e.id,
                     "action",
@@ -181,7 +180,7 @@ def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
         params = tuple(sorted(seen.params.items())) if seen is not None and not pc.misread else ()
         views[f"team:{pc.observer}"].append(
             PerceivedEvent(
-                pid(),
+                pid(f"team:{pc.observer}"),
                 pc.observer,
                 None if seen is None else seen.event_id,
                 "action",
@@ -197,7 +196,7 @@ def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
     for act in ctx.doctrinal:
         views["observers"].append(
             PerceivedEvent(
-                pid(),
+                pid("observers"),
                 "observers",
                 act.event_id,
                 "action",
@@ -214,7 +213,17 @@ def _perceptions(ctx: Ctx) -> dict[str, tuple[PerceivedEvent, ...]]:
         for e in items:
             views.setdefault(view, []).append(
                 PerceivedEvent(
-                    pid(), view, e.id, e.kind, e.actor, e.target, e.action, e.data, 0.0, 1.0, e.tags
+                    pid(view),
+                    view,
+                    e.id,
+                    e.kind,
+                    e.actor,
+                    e.target,
+                    e.action,
+                    e.data,
+                    0.0,
+                    1.0,
+                    e.tags,
                 )
             )
     return {v: tuple(items) for v, items in sorted(views.items())}

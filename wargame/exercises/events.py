@@ -62,6 +62,8 @@ class EventType(StrEnum):
 
 
 class ParticipantPayload(TypedDict):
+    """A seat. ``participant_id`` is its number within the exercise (1, 2, ...), not a row id."""
+
     participant_id: int
     display_name: str
     team: str | None
@@ -173,6 +175,9 @@ class MessageAuthorPayload(AuthorPayload):
 
 
 class MessagePayload(TypedDict):
+    """A channel message. ``id`` is its number within its channel (1, 2, ...) and ``channel``
+    the channel's number within the exercise: neither counts anything the reader cannot see."""
+
     id: int
     channel: int
     author: MessageAuthorPayload
@@ -181,6 +186,8 @@ class MessagePayload(TypedDict):
 
 
 class StatementPayload(TypedDict):
+    """A public statement. ``id`` is its number within the exercise (every view reads all)."""
+
     id: int
     team: str
     author: AuthorPayload
@@ -189,6 +196,8 @@ class StatementPayload(TypedDict):
 
 
 class ChannelStatePayload(TypedDict):
+    """``id`` is the channel's number within the exercise."""
+
     id: int
     name: str
     state: str
@@ -358,17 +367,23 @@ class DebriefPayload(TypedDict):
 
 
 class ReportProgressPayload(TypedDict):
+    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+
     id: int
     progress: int
     stage: str
 
 
 class ReportReadyPayload(TypedDict):
+    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+
     id: int
     url: str
 
 
 class ReportFailedPayload(TypedDict):
+    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+
     id: int
     error: str
 

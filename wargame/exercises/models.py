@@ -174,6 +174,9 @@ class Participant(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, related_name="members")
     role = models.CharField(max_length=16, choices=ParticipantRole.choices)
     display_name = models.CharField(max_length=80)
+    # The id clients see: numbered within the exercise (services.numbering), so that it says
+    # nothing of how many people joined other exercises.
+    number = models.PositiveIntegerField()
     # SHA-256 of the token: a leaked database does not hand out seats.
     token_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
@@ -187,6 +190,9 @@ class Participant(models.Model):
                 name="players_have_a_team_observers_none",
                 condition=Q(role="player", team__isnull=False)
                 | Q(role="observer", team__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["exercise", "number"], name="one_participant_per_number"
             ),
         ]
 
@@ -353,6 +359,8 @@ class ChannelKind(models.TextChoices):
 class Channel(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(max_length=16, choices=ChannelKind.choices)
+    # The id clients see and paths name: numbered within the exercise.
+    number = models.PositiveIntegerField()
     name = models.CharField(max_length=32)
     members = models.JSONField(help_text=_("Team codes."))
     open = models.BooleanField(default=True)
@@ -362,6 +370,7 @@ class Channel(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["exercise", "name"], name="one_channel_per_name"),
+            models.UniqueConstraint(fields=["exercise", "number"], name="one_channel_per_number"),
         ]
         ordering = ["id"]
 
@@ -378,6 +387,9 @@ class Message(models.Model):
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The id clients see: numbered within the channel. Whoever reads a channel reads all of it,
+    # so its numbers say nothing of what other channels hold.
+    number = models.PositiveIntegerField()
     body = models.TextField()
     client_key = models.CharField(max_length=64)
     at = models.DateTimeField(auto_now_add=True)
@@ -396,17 +408,20 @@ class Message(models.Model):
                 condition=Q(author_user__isnull=False),
                 name="one_message_per_control_key",
             ),
+            models.UniqueConstraint(fields=["channel", "number"], name="one_message_per_number"),
         ]
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"message {self.pk} in {self.channel_id}"
+        return f"message {self.number} in {self.channel_id}"
 
 
 class Statement(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="statements")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    # The id clients see: numbered within the exercise (every view reads every statement).
+    number = models.PositiveIntegerField()
     body = models.TextField()
     client_key = models.CharField(max_length=64)
     at = models.DateTimeField(auto_now_add=True)
@@ -414,11 +429,12 @@ class Statement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["author", "client_key"], name="one_statement_per_key"),
+            models.UniqueConstraint(fields=["exercise", "number"], name="one_statement_per_number"),
         ]
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"statement {self.pk} by {self.team}"
+        return f"statement {self.number} by {self.team}"
 
 
 class InjectRelease(models.Model):
@@ -522,6 +538,8 @@ class ReportJob(models.Model):
     exercise's log has not grown past ``log_seq`` (the report is cached until the log changes)."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="reports")
+    # The id clients see and paths name: numbered within the exercise.
+    number = models.PositiveIntegerField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -539,8 +557,13 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "number"], name="one_report_per_number"),
+        ]
+
     def __str__(self) -> str:
-        return f"report {self.pk} of exercise {self.exercise_id} ({self.format}, {self.status})"
+        return f"report {self.number} of exercise {self.exercise_id} ({self.format}, {self.status})"
 
 
 class BeliefAnswer(models.Model):

@@ -75,7 +75,7 @@ class Principal:
         """How the event log names who acted."""
         if self.participant is not None:
             return {
-                "participant_id": self.participant.pk,
+                "participant_id": self.participant.number,
                 "display_name": self.participant.display_name,
                 "team": self.team_code,
             }

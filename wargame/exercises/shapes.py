@@ -99,6 +99,9 @@ class ActionBody(TypedDict):
 
 
 class ChannelBody(TypedDict):
+    """A channel the caller may read. ``id`` is its number within the exercise (1, 2, ...): the
+    id that ``channels/{channel_id}/messages/`` takes."""
+
     id: int
     kind: ChannelKindName
     name: str
@@ -139,6 +142,8 @@ class ScenarioCheckedBody(TypedDict):
 
 
 class JoinBody(TypedDict):
+    """A seat: ``participant_id`` is its number within the exercise, ``token`` shown once."""
+
     participant_id: int
     token: str
     exercise: int
@@ -182,7 +187,8 @@ REPORT_JOB_STATUSES = list(get_args(ReportJobStatus))
 
 
 class ReportJobBody(TypedDict):
-    """A report job (POST reports/, GET reports/{rid}/)."""
+    """A report job (POST reports/, GET reports/{rid}/): ``id`` is its number within the
+    exercise, the ``rid`` its paths take."""
 
     id: int
     status: ReportJobStatus
@@ -203,7 +209,7 @@ def decision_payload(decision: Decision) -> DecisionPayload:
         updated_at=iso_utc(decision.updated_at),
         updated_by=(
             AuthorPayload(
-                participant_id=author.pk, display_name=author.display_name, bot=author.bot
+                participant_id=author.number, display_name=author.display_name, bot=author.bot
             )
             if author
             else None
@@ -228,11 +234,11 @@ def empty_decision_payload(team: str, turn: int) -> DecisionPayload:
 def message_payload(message: Message) -> MessagePayload:
     author = message.author
     return MessagePayload(
-        id=message.pk,
-        channel=message.channel_id,
+        id=message.number,
+        channel=message.channel.number,
         author=(
             MessageAuthorPayload(
-                participant_id=author.pk,
+                participant_id=author.number,
                 display_name=author.display_name,
                 team=author.team.code if author.team else None,
                 bot=author.bot,
@@ -249,10 +255,10 @@ def message_payload(message: Message) -> MessagePayload:
 
 def statement_payload(statement: Statement) -> StatementPayload:
     return StatementPayload(
-        id=statement.pk,
+        id=statement.number,
         team=statement.team.code,
         author=AuthorPayload(
-            participant_id=statement.author_id,
+            participant_id=statement.author.number,
             display_name=statement.author.display_name,
             bot=statement.author.bot,
         ),
@@ -272,7 +278,7 @@ def joint_payload(proposal: JointProposal) -> JointPayload:
         partners=list(proposal.partners),
         joined=list(proposal.joined),
         by=AuthorPayload(
-            participant_id=author.pk if author else None,
+            participant_id=author.number if author else None,
             display_name=author.display_name if author else "",
             bot=bool(author and author.bot),
         ),
@@ -282,7 +288,7 @@ def joint_payload(proposal: JointProposal) -> JointPayload:
 
 def participant_payload(participant: Participant) -> ParticipantPayload:
     return ParticipantPayload(
-        participant_id=participant.pk,
+        participant_id=participant.number,
         display_name=participant.display_name,
         team=participant.team.code if participant.team is not None else None,
         role="player" if participant.role == ParticipantRole.PLAYER else "observer",
@@ -305,7 +311,7 @@ def proposal_payload(adjudication: Adjudication) -> ProposalPayload:
 def seat_body(participant: Participant, token: str) -> JoinBody:
     """The answer to a join: the seat and its token (shown once; only its hash is kept)."""
     return JoinBody(
-        participant_id=participant.pk,
+        participant_id=participant.number,
         token=token,
         exercise=participant.exercise_id,
         team=participant.team.code if participant.team is not None else None,

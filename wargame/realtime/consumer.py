@@ -187,6 +187,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.socket = Socket(
             view=view,
             participant_id=participant.pk if participant is not None else None,
+            participant_number=participant.number if participant is not None else None,
             send_text=self._send_text,
             close=self.close,
             user_id=principal.user.pk if principal.user is not None else None,

@@ -494,7 +494,7 @@ class Hub:
                 continue
             sock.cursor = frame.position
             if frame.participant_left is not None and frame.participant_left == (
-                sock.participant_id
+                sock.participant_number
             ):
                 # Removed or moved: this frame is its last (4403 at once,
                 # docs/interface.md#close-codes).

@@ -86,6 +86,8 @@ class Socket:
     participant_id: int | None
     send_text: Callable[[str], Coroutine[Any, Any, None]]
     close: Callable[[int], Coroutine[Any, Any, None]]
+    # The seat's number within the exercise: what a ``participant.left`` frame names.
+    participant_number: int | None = None
     # An account's socket: its user, and the API token it authenticated with (None: a session).
     user_id: int | None = None
     token: str | None = None

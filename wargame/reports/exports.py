@@ -174,7 +174,7 @@ def csv_rows(events: Iterable[Event], *, channels: dict[int, str]) -> Iterator[d
 
 
 def channel_names(exercise: Exercise) -> dict[int, str]:
-    return dict(Channel.objects.filter(exercise=exercise).values_list("pk", "name"))
+    return dict(Channel.objects.filter(exercise=exercise).values_list("number", "name"))
 
 
 def csv_lines(rows: Iterable[dict[str, object]]) -> Iterator[str]:

@@ -84,14 +84,15 @@ class Secrets:
 
 
 def exercise_secrets(exercise: Exercise, key: bytes) -> Secrets:
+    # By the number the log's payloads carry: a name and its seat's id get one pseudonym.
     participants = Participant.objects.filter(exercise=exercise).values_list(
-        "pk", "display_name", "token_hash"
+        "number", "display_name", "token_hash"
     )
     names: dict[str, str] = {}
     hashes: set[str] = set()
-    for pk, name, token_hash in participants:
+    for number, name, token_hash in participants:
         if name.strip():
-            names[name.strip().lower()] = pseudonym(key, "P", pk)
+            names[name.strip().lower()] = pseudonym(key, "P", number)
         hashes.add(token_hash)
     user_ids = set(
         FacilitatorMembership.objects.filter(exercise=exercise).values_list("user_id", flat=True)

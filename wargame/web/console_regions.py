@@ -338,7 +338,9 @@ def channels(ctx: Reader) -> dict[str, Any]:
     messages: list[MessagePayload] = []
     if selected is not None:
         try:
-            messages = messages_for(ctx.principal, channel_id=selected["id"], after=0, limit=500)
+            messages = messages_for(
+                ctx.principal, channel_number=selected["id"], after=0, limit=500
+            )
         except NotFound:
             messages = []
     statements = statements_for(ctx.principal, after=0, limit=500)

@@ -383,7 +383,7 @@ def open_channel(room: Reader) -> dict[str, Any]:
         known = channel_message_ids(room.principal).get(chosen["id"], [])
         after = known[-MESSAGES_SHOWN - 1] if len(known) > MESSAGES_SHOWN else 0
         messages = messages_for(
-            room.principal, channel_id=chosen["id"], after=after, limit=MESSAGES_SHOWN
+            room.principal, channel_number=chosen["id"], after=after, limit=MESSAGES_SHOWN
         )
     return {
         "channel": _with_state_name(chosen) if chosen is not None else None,

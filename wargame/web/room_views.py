@@ -44,6 +44,6 @@ def room(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "ws_path": f"/ws/exercises/{exercise_id}/",
         "page_kind": ROOM,
         "display_name": participant.display_name if participant is not None else "",
-        "me": participant.pk if participant is not None else "",
+        "me": participant.number if participant is not None else "",
     }
     return render(request, "web/room/room.html", context)

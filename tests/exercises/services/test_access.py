@@ -21,6 +21,7 @@ def _seat(exercise_id: int, role: str, team: str | None, n: int) -> Principal:
         team=Team.objects.get(exercise_id=exercise_id, code=team) if team else None,
         role=role,
         display_name=f"seat {n}",
+        number=100 + n,
         token_hash=f"{n:064d}",
     )
     return principal_for(exercise_id=exercise_id, participant=seat)

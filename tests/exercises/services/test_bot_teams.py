@@ -397,7 +397,7 @@ def _line(exercise_id: int, name: str) -> Channel:
 
 def _post(table: Table, channel: Channel, body: str) -> None:
     answer = table.us.post(
-        table.url(f"channels/{channel.pk}/messages/"),
+        table.url(f"channels/{channel.number}/messages/"),
         {"body": body, "client_key": client_key()},
         format="json",
     )

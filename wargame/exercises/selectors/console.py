@@ -130,7 +130,7 @@ def team_rows(principal: Principal, lang: str, now: datetime | None = None) -> l
         code = seat.team.code if seat.team is not None else ""
         members.setdefault(code, []).append(
             {
-                "participant_id": seat.pk,
+                "participant_id": seat.number,
                 "display_name": seat.display_name,
                 "connected": seat.pk in online,
             }

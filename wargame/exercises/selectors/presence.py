@@ -35,7 +35,7 @@ def presence_frames(*, exercise_id: int, now: datetime, views: set[str]) -> dict
     )
     members: list[dict[str, Any]] = [
         {
-            "participant_id": p.pk,
+            "participant_id": p.number,
             "display_name": p.display_name,
             "team": p.team.code if p.team is not None else None,
             "connected": p.pk in online,

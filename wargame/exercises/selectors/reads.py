@@ -185,7 +185,7 @@ def decision_for(principal: Principal, *, turn: int, team: str | None) -> Decisi
 
 def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]:
     # A dozen channels per exercise: filtered here, since SQLite has no JSON containment.
-    channels = list(Channel.objects.filter(exercise=exercise).order_by("id"))
+    channels = list(Channel.objects.filter(exercise=exercise).order_by("number"))
     return [
         c for c in channels if may_see(principal.view, channel_readers(c, exercise.observer_view))
     ]
@@ -197,7 +197,7 @@ def channels_for(principal: Principal) -> list[ChannelBody]:
     found: list[ChannelBody] = []
     for channel in _visible_channels(principal, exercise):
         body = ChannelBody(
-            id=channel.pk,
+            id=channel.number,
             kind=cast("ChannelKindName", channel.kind),
             name=channel.name,
             members=list(channel.members),
@@ -210,18 +210,21 @@ def channels_for(principal: Principal) -> list[ChannelBody]:
 
 
 def messages_for(
-    principal: Principal, *, channel_id: int, after: int, limit: int
+    principal: Principal, *, channel_number: int, after: int, limit: int
 ) -> list[MessagePayload]:
+    """The channel's messages numbered above ``after`` (numbers count within the channel)."""
     exercise = exercise_visible(principal)
-    channel = next((c for c in _visible_channels(principal, exercise) if c.pk == channel_id), None)
+    channel = next(
+        (c for c in _visible_channels(principal, exercise) if c.number == channel_number), None
+    )
     if channel is None:
         raise NotFound(_("Channel not found."))
     # Each message keeps the readers it was posted to: a later change of the observer view
     # opens later messages, not earlier ones.
     rows = (
-        Message.objects.filter(audience_filter(principal.view), channel=channel, pk__gt=after)
-        .select_related("author__team")
-        .order_by("id")[:limit]
+        Message.objects.filter(audience_filter(principal.view), channel=channel, number__gt=after)
+        .select_related("channel", "author__team")
+        .order_by("number")[:limit]
     )
     return [message_payload(row) for row in rows]
 
@@ -229,9 +232,9 @@ def messages_for(
 def statements_for(principal: Principal, *, after: int, limit: int) -> list[StatementPayload]:
     exercise = exercise_visible(principal)
     rows = (
-        Statement.objects.filter(exercise=exercise, pk__gt=after)
+        Statement.objects.filter(exercise=exercise, number__gt=after)
         .select_related("team", "author")
-        .order_by("id")[:limit]
+        .order_by("number")[:limit]
     )
     return [statement_payload(row) for row in rows]
 

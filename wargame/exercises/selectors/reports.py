@@ -26,13 +26,13 @@ CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
 def report_job_file_url(job: ReportJob) -> str:
-    return f"/api/v1/exercises/{job.exercise_id}/reports/{job.pk}/file"
+    return f"/api/v1/exercises/{job.exercise_id}/reports/{job.number}/file"
 
 
 def report_job_payload(job: ReportJob) -> ReportJobBody:
     done = job.status == ReportStatus.DONE
     return ReportJobBody(
-        id=job.pk,
+        id=job.number,
         status=cast("ReportJobStatus", job.status),
         progress=job.progress,
         url=report_job_file_url(job) if done else None,
@@ -68,7 +68,7 @@ def _control_only(principal: Principal) -> None:
 
 def report_job_for(principal: Principal, rid: int) -> ReportJob:
     """The job, if the principal may follow it: control any, a reader its own view's."""
-    jobs = ReportJob.objects.filter(pk=rid, exercise_id=principal.exercise_id)
+    jobs = ReportJob.objects.filter(number=rid, exercise_id=principal.exercise_id)
     if not principal.is_control:
         exercise = Exercise.objects.get(pk=principal.exercise_id)
         if not may_see(principal.view, report_audience(exercise)):

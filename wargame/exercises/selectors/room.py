@@ -48,18 +48,21 @@ def view_events_of(principal: Principal, types: Iterable[EventType]) -> list[Vie
 
 
 def channel_message_ids(principal: Principal) -> dict[int, list[int]]:
-    """The recent message ids of each channel the caller may read (for unread counts)."""
+    """The recent message numbers of each channel the caller may read (for unread counts), by
+    channel number: the ids the room's clients see."""
     visible = [channel["id"] for channel in channels_for(principal)]
     ids: dict[int, list[int]] = defaultdict(list)
     rows = (
-        Message.objects.filter(channel_id__in=visible)
+        Message.objects.filter(
+            channel__exercise_id=principal.exercise_id, channel__number__in=visible
+        )
         .order_by("-id")
-        .values_list("channel_id", "id")[: UNREAD_WINDOW * max(1, len(visible))]
+        .values_list("channel__number", "number")[: UNREAD_WINDOW * max(1, len(visible))]
     )
-    for channel_id, message_id in rows:
-        if len(ids[channel_id]) < UNREAD_WINDOW:
-            ids[channel_id].append(message_id)
-    return {cid: sorted(ids.get(cid, [])) for cid in visible}
+    for channel_number, message_number in rows:
+        if len(ids[channel_number]) < UNREAD_WINDOW:
+            ids[channel_number].append(message_number)
+    return {number: sorted(ids.get(number, [])) for number in visible}
 
 
 def open_proposals(principal: Principal) -> list[AgreementPayload]:

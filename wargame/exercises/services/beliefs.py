@@ -61,7 +61,7 @@ def belief_payload(row: BeliefAnswer) -> BeliefPayload:
         asked=asked,
         updated_by=(
             AuthorPayload(
-                participant_id=author.pk, display_name=author.display_name, bot=author.bot
+                participant_id=author.number, display_name=author.display_name, bot=author.bot
             )
             if author
             else None

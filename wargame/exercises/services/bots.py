@@ -48,6 +48,7 @@ from wargame.exercises.services.decisions import MAX_RATIONALE, decision_save, d
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.services.log import exercise_lock
 from wargame.exercises.services.messages import message_post, statement_post
+from wargame.exercises.services.numbering import number_next
 from wargame.exercises.views_of import team_view
 
 if TYPE_CHECKING:
@@ -81,8 +82,13 @@ def bot_seat(team: Team) -> Participant:
     """The participant a bot acts as, made the first time a bot plays the team."""
     seat = Participant.objects.filter(exercise_id=team.exercise_id, team=team, bot=True).first()
     if seat is None:
+        # Already held by every caller in this transaction; taken again for the seat's number.
+        exercise = exercise_lock(exercise_id=team.exercise_id)
         seat = Participant.objects.create(
-            exercise_id=team.exercise_id,
+            exercise=exercise,
+            number=number_next(
+                exercise=exercise, scope=Participant.objects.filter(exercise=exercise)
+            ),
             team=team,
             role=ParticipantRole.PLAYER,
             display_name=f"{team.code} (bot)",
@@ -288,7 +294,7 @@ def bot_replies_run(*, exercise_id: int) -> list[str]:
                 for team in answering:
                     if message.author is None or message.author.team_id == team.pk:
                         continue
-                    key = f"reply-{message.pk}"
+                    key = f"reply-{message.pk}"  # internal: never shown to a client
                     seat = bot_seat(team)
                     if Message.objects.filter(
                         channel=channel, author=seat, client_key=key
@@ -297,7 +303,7 @@ def bot_replies_run(*, exercise_id: int) -> list[str]:
                     try:
                         message_post(
                             principal=bot_principal(team),
-                            channel_id=channel.pk,
+                            channel_number=channel.number,
                             body=_reply_text(exercise, channel, team),
                             client_key=key,
                         )

@@ -94,7 +94,9 @@ def _channels_create(
     ]
     # A scenario may start with a line closed (e.g. ROK-JPN during a diplomatic freeze).
     shut = set(closed)
-    for row in rows:
+    # Numbered within the new exercise (no other writer can see it yet): the ids clients see.
+    for number, row in enumerate(rows, start=1):
+        row.number = number
         if row.name in shut and row.kind != ChannelKind.HOTLINE:
             row.open = False
     Channel.objects.bulk_create(rows)
@@ -218,12 +220,14 @@ def exercise_labels_set(exercise: Exercise, args: Mapping[str, Any]) -> None:
 
 
 def facilitator_add(*, principal: Principal, username: str) -> Exercise:
-    """Make another account a co-facilitator; the caller must already facilitate."""
+    """Make another account a co-facilitator; the caller must already facilitate. The answer is
+    the same whether or not an active account has that name (an unknown one changes nothing), so
+    that a facilitator cannot learn which usernames exist; the API limits how often it is asked."""
     with entry(principal, Act.FACILITATORS) as entered:
         exercise = entered.exercise
         other = get_user_model().objects.filter(username=username, is_active=True).first()
         if other is None:
-            raise InvalidInput.on("username", _("No active account with that username."))
+            return exercise
         _membership, created = FacilitatorMembership.objects.get_or_create(
             exercise=exercise, user=other
         )

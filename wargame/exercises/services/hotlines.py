@@ -51,5 +51,5 @@ def hotline_changed(
             exercise=exercise,
             type=EventType.CHANNEL_OPENED if should_be_open else EventType.CHANNEL_CLOSED,
             audience=channel_state_audience(channel),
-            payload=ChannelStatePayload(id=channel.pk, name=channel.name, state=state),
+            payload=ChannelStatePayload(id=channel.number, name=channel.name, state=state),
         )

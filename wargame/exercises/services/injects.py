@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -18,11 +19,11 @@ from wargame.exercises.models import Adjudication, AdjudicationStatus, Exercise,
 from wargame.exercises.services.game import exercise_state
 from wargame.exercises.services.hotlines import hotline_changed
 from wargame.exercises.services.log import event_append
-from wargame.exercises.views_of import CONTROL, is_view
+from wargame.exercises.views_of import CONTROL, OBSERVERS, is_view
 from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from wargame.engine.scenario import Inject, Scenario, Text
 
@@ -192,15 +193,32 @@ def adhoc_inject_release(exercise: Exercise, scenario: Scenario, args: dict[str,
     if any(code not in teams for code in named):
         raise InvalidInput.on("args.audience", _("A team named in the audience is not playing."))
     views = audience_views(entries, teams)
-    number = InjectRelease.objects.filter(exercise=exercise, key__startswith="adhoc-").count() + 1
     _release(
         exercise,
-        key=f"adhoc-{number}",
+        key=_adhoc_key(exercise, views, teams),
         title=dict.fromkeys(LANGUAGES, title.strip()),
         body=dict.fromkeys(LANGUAGES, body.strip()),
         audience=views,
         source="control",
     )
+
+
+def _adhoc_key(exercise: Exercise, views: Sequence[str], teams: Sequence[str]) -> str:
+    """The id of a new ad hoc inject: numbered within its audience, so that the ids a view reads
+    run 1, 2, 3 in each audience it belongs to and say nothing of injects sent elsewhere. One to
+    everyone is ``adhoc-<n>``; one to fewer names them (``adhoc-dprk-<n>``, ``adhoc-obs-us-<n>``).
+    The caller holds the exercise lock, so two releases cannot take one number."""
+    everyone = set(audience_views("all", teams))
+    named = [view.removeprefix("team:").lower() for view in views if view != CONTROL]
+    if set(views) == everyone:
+        label = ""
+    else:  # control alone: "adhoc-control-<n>"
+        label = "-".join("obs" if name == OBSERVERS else name for name in named) or CONTROL
+    prefix = f"adhoc-{label}-" if label else "adhoc-"
+    taken = InjectRelease.objects.filter(
+        exercise=exercise, key__regex=rf"^{re.escape(prefix)}[0-9]+$"
+    ).count()
+    return f"{prefix}{taken + 1}"
 
 
 def effects_replayed(scenario: Scenario, state: State, inject_ids: Iterable[str]) -> State:

@@ -26,6 +26,7 @@ from wargame.exercises.principals import token_hash
 from wargame.exercises.services.exercises import normalise_code
 from wargame.exercises.services.limiter import limiter_check, limiter_hit
 from wargame.exercises.services.log import event_append, exercise_lock, lock_held
+from wargame.exercises.services.numbering import number_next
 from wargame.exercises.shapes import participant_payload
 
 JOINABLE = (ExerciseStatus.LOBBY, ExerciseStatus.RUNNING, ExerciseStatus.PAUSED)
@@ -82,6 +83,9 @@ def participant_join(*, code: str, display_name: str, address: str) -> Seat:
         token = secrets.token_urlsafe(32)
         participant = Participant.objects.create(
             exercise=exercise,
+            number=number_next(
+                exercise=exercise, scope=Participant.objects.filter(exercise=exercise)
+            ),
             team=row.team,
             role=ParticipantRole.PLAYER if row.team is not None else ParticipantRole.OBSERVER,
             display_name=name,
@@ -101,7 +105,7 @@ def _participant_in(exercise: Exercise, participant_id: object) -> Participant:
         raise InvalidInput.on("args.participant_id", _("A participant id (integer) is required."))
     participant = (
         Participant.objects.select_related("team")
-        .filter(exercise=exercise, pk=participant_id, active=True)
+        .filter(exercise=exercise, number=participant_id, active=True)
         .first()
     )
     if participant is None:

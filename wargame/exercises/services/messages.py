@@ -27,6 +27,7 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.services.access import Act, entry
 from wargame.exercises.services.log import event_append
+from wargame.exercises.services.numbering import number_next
 from wargame.exercises.services.scheduling import schedule_bot_replies
 from wargame.exercises.shapes import message_payload, statement_payload
 
@@ -47,14 +48,15 @@ def _check_text(body: str, client_key: str) -> str:
 
 
 def message_post(
-    *, principal: Principal, channel_id: int, body: str, client_key: str
+    *, principal: Principal, channel_number: int, body: str, client_key: str
 ) -> tuple[Message, bool]:
-    """Post to a channel the caller belongs to (control writes in control channels only).
-    Returns the message and whether it is new: a retry with the same key and body is not."""
+    """Post to a channel the caller belongs to (control writes in control channels only), named
+    by its number within the exercise. Returns the message and whether it is new: a retry with
+    the same key and body is not."""
     with entry(principal, Act.TALK) as entered:
         exercise = entered.exercise
         text = _check_text(body, client_key)
-        channel = Channel.objects.filter(exercise=exercise, pk=channel_id).first()
+        channel = Channel.objects.filter(exercise=exercise, number=channel_number).first()
         member = channel is not None and principal.team_code in channel.members
         if channel is None or not (member or principal.is_control):
             raise NotFound(_("Channel not found."))
@@ -77,6 +79,7 @@ def message_post(
             return earlier, False
         message = Message.objects.create(
             channel=channel,
+            number=number_next(exercise=exercise, scope=Message.objects.filter(channel=channel)),
             author=author,
             author_user=user,
             body=text,
@@ -111,6 +114,9 @@ def statement_post(*, principal: Principal, body: str, client_key: str) -> tuple
         team = principal.own_team() or Team.objects.get(exercise=exercise, code=principal.team_code)
         statement = Statement.objects.create(
             exercise=exercise,
+            number=number_next(
+                exercise=exercise, scope=Statement.objects.filter(exercise=exercise)
+            ),
             team=team,
             author=author,
             body=text,

@@ -29,6 +29,7 @@ from wargame.exercises.services.joining import Seat
 from wargame.exercises.services.lifecycle import exercise_command
 from wargame.exercises.services.limiter import limiter_release, limiter_take
 from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.numbering import number_next
 from wargame.exercises.shapes import participant_payload
 from wargame.exercises.views_of import CONTROL
 
@@ -103,6 +104,9 @@ def _practice_build(*, scenario: str, team: str, language: str) -> Seat:
         token = secrets.token_urlsafe(32)
         player = Participant.objects.create(
             exercise=exercise,
+            number=number_next(
+                exercise=exercise, scope=Participant.objects.filter(exercise=exercise)
+            ),
             team=next(t for t in teams if t.code == team),
             role=ParticipantRole.PLAYER,
             display_name=_("Player"),

@@ -33,6 +33,7 @@ from wargame.exercises.selectors.reports import (
 )
 from wargame.exercises.services.access import Act, authorize
 from wargame.exercises.services.log import event_append, exercise_lock
+from wargame.exercises.services.numbering import number_next
 from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
 
@@ -91,8 +92,10 @@ def _job_for_log(
         if report_job_path(job) is not None:
             return job
     with transaction.atomic():
+        locked = exercise_lock(exercise_id=exercise.pk)
         job = ReportJob.objects.create(
-            exercise=exercise,
+            exercise=locked,
+            number=number_next(exercise=locked, scope=ReportJob.objects.filter(exercise=locked)),
             requested_by=principal.user,
             format=fmt,
             language=lang,
@@ -142,7 +145,7 @@ class _ProgressReporter:
             _announce(
                 self.job,
                 EventType.REPORT_PROGRESS,
-                ReportProgressPayload(id=self.job.pk, progress=percent, stage=str(stage)),
+                ReportProgressPayload(id=self.job.number, progress=percent, stage=str(stage)),
             )
 
 
@@ -171,7 +174,7 @@ def report_job_run(*, job_id: int, render: Renderer) -> str:
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        _announce(job, EventType.REPORT_FAILED, ReportFailedPayload(id=job.pk, error=job.error))
+        _announce(job, EventType.REPORT_FAILED, ReportFailedPayload(id=job.number, error=job.error))
         return job.status
     job.status = ReportStatus.DONE
     job.progress = 100
@@ -179,7 +182,7 @@ def report_job_run(*, job_id: int, render: Renderer) -> str:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "file_name", "finished_at"])
     _announce(
-        job, EventType.REPORT_READY, ReportReadyPayload(id=job.pk, url=report_job_file_url(job))
+        job, EventType.REPORT_READY, ReportReadyPayload(id=job.number, url=report_job_file_url(job))
     )
     return job.status
 

@@ -107,6 +107,29 @@ def test_it_releases_an_ad_hoc_inject_written_by_control(
         assert (payload["id"] in ids) == (view in views), view
 
 
+def test_ad_hoc_inject_ids_count_within_their_audience(game: Game) -> None:
+    """Each view's ad hoc ids run 1, 2, 3 in each audience it belongs to: no gap stands for an
+    inject sent to others (docs/interface.md#ids)."""
+    bring_to(game, "outcome")
+    for audience in ("all", ["DPRK"], "all", ["US", "observers"], ["DPRK"], ["control"], "all"):
+        sent = {"title": "Flash", "body": "A ferry is missing.", "audience": audience}
+        ok(game.command("release_inject", args=sent))
+
+    def adhoc_ids(client: Any) -> list[str]:
+        return [
+            e["payload"]["id"]
+            for e in game.events(client)
+            if e["type"] == "inject.released" and e["payload"]["source"] == "control"
+        ]
+
+    dprk = ["adhoc-1", "adhoc-dprk-1", "adhoc-2", "adhoc-dprk-2", "adhoc-3"]
+    assert adhoc_ids(game.players["DPRK"]) == dprk
+    assert adhoc_ids(game.players["US"]) == ["adhoc-1", "adhoc-2", "adhoc-obs-us-1", "adhoc-3"]
+    assert adhoc_ids(game.observer) == ["adhoc-1", "adhoc-2", "adhoc-obs-us-1", "adhoc-3"]
+    assert adhoc_ids(game.players["JPN"]) == ["adhoc-1", "adhoc-2", "adhoc-3"]
+    assert "adhoc-control-1" in adhoc_ids(game.control)
+
+
 def test_it_refuses_a_malformed_ad_hoc_inject_naming_the_field(game: Game) -> None:
     bring_to(game, "briefing")
 

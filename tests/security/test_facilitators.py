@@ -42,18 +42,34 @@ def test_a_co_facilitator_is_listed_removed_by_id_and_then_refused() -> None:
     assert refused.status_code == 409, refused.content
 
 
-def test_unknown_usernames_are_limited_per_account_and_known_ones_do_not_count() -> None:
+def test_an_addition_answers_the_same_whether_or_not_the_account_exists() -> None:
+    control = facilitator_client("control")
+    game = game_create(control)
+    facilitator("known")
+    get_user_model().objects.create_user("asleep", is_active=False)
+    answers = {
+        name: control.post(game.url("facilitators/"), {"username": name}, format="json")
+        for name in ("known", "nobody-by-this-name", "asleep")
+    }
+    assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 200)
+    bodies = [a.json() for a in answers.values()]
+    assert bodies[0] == bodies[1] == bodies[2]
+    listed = [f["username"] for f in control.get(game.url("facilitators/")).json()]
+    assert listed == ["control", "known"]
+
+
+def test_every_addition_counts_against_the_account_limit() -> None:
     control = facilitator_client("control")
     game = game_create(control)
     for name in ("known-1", "known-2", "known-3"):
         facilitator(name)
         answer = control.post(game.url("facilitators/"), {"username": name}, format="json")
         assert answer.status_code == 200
-    for guess in range(10):
+    for guess in range(7):
         answer = control.post(
             game.url("facilitators/"), {"username": f"guess-{guess}"}, format="json"
         )
-        assert answer.status_code == 400, answer.content
+        assert answer.status_code == 200, answer.content
     facilitator("real")
     refused = control.post(game.url("facilitators/"), {"username": "real"}, format="json")
     assert refused.status_code == 429

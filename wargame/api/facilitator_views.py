@@ -1,7 +1,8 @@
 """An exercise's facilitators: list them, add one by username, remove one by id.
 
-Adding by username answers whether the account exists, so failed additions are limited per
-account (``limiter_take``, as sign-ins are): a facilitator cannot sweep the user list.
+Adding by username answers the same whether the account exists or not, and every addition counts
+against the caller's account (``limiter_take``, atomic as the join-code limiter is): a facilitator
+cannot sweep the user list by asking, nor quickly by adding and then reading the list.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from wargame.api.exercise_views import ERRORS, FacilitatorAddView
 from wargame.api.shapes import ErrorShape, ExerciseShape, FacilitatorShape
 from wargame.exercises.errors import NotPermitted, RateLimited
 from wargame.exercises.selectors.access import facilitators_of
-from wargame.exercises.services.limiter import limiter_release, limiter_take
+from wargame.exercises.services.limiter import limiter_take
 from wargame.exercises.services.revocation import facilitator_remove
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
 
-# Unknown usernames a facilitator may try, per account, per hour.
+# Additions a facilitator may ask for, per account, per hour.
 LOOKUP_WINDOW_SECONDS = 3600
 
 
@@ -53,13 +54,13 @@ class FacilitatorsView(FacilitatorAddView):
         verdict = limiter_take(keys=keys, window_seconds=LOOKUP_WINDOW_SECONDS, now=now)
         if not verdict.allowed:
             raise RateLimited(
-                _("Too many unknown usernames. Try again in %(n)d seconds.")
+                _("Too many facilitators added. Try again in %(n)d seconds.")
                 % {"n": verdict.retry_after},
                 retry_after=verdict.retry_after,
             )
-        response = super().post(request, exercise_id)
-        limiter_release(keys=keys, now=now)  # a known username: not a guess
-        return response
+        # Every addition counts, known username or not: releasing the known ones would tell them
+        # apart by the limit.
+        return super().post(request, exercise_id)
 
 
 class FacilitatorRemoveView(APIView):

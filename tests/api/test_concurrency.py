@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from tests.api.long_game import upload_long_game
 from tests.cast import Game, facilitator_client, game_create
@@ -16,8 +17,6 @@ from wargame.exercises.models import Decision, DecisionWrite, Event, Facilitator
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,3 +121,34 @@ def test_concurrent_submits_of_one_team_append_one_event() -> None:
     assert Counter(a.status_code for a in answers) == {200: 10}
     submitted = Event.objects.filter(exercise_id=game.exercise_id, type="decision.submitted")
     assert submitted.count() == 1
+
+
+def test_concurrent_posts_and_joins_take_distinct_numbers_without_gaps() -> None:
+    """Numbers are taken under the exercise lock: 12 posts to one channel from three teams'
+    members at once, and 6 joins at once, each get the next number, none twice."""
+    control = facilitator_client("control")
+    game = game_create(control)
+    channels = control.get(game.url("channels/")).json()["results"]
+    allied = next(c["id"] for c in channels if c["name"] == "US-ROK-JPN")
+    url = game.url(f"channels/{allied}/messages/")
+
+    def post(team: str, n: int) -> Any:
+        body = {"body": f"{team} {n}", "client_key": f"{team}-{n}"}
+        return game.players[team].post(url, body, format="json")
+
+    answers = _at_once([partial(post, team, n) for n in range(4) for team in ("US", "ROK", "JPN")])
+    assert {a.status_code for a in answers} == {201}
+    assert sorted(a.json()["id"] for a in answers) == list(range(1, 13))
+
+    join = partial(
+        APIClient().post,
+        "/api/v1/join/",
+        {"code": game.join_codes["JPN"], "display_name": "Deputy"},
+        format="json",
+    )
+    seated = _at_once([join for _ in range(6)])
+    assert {s.status_code for s in seated} == {201}
+    before = max(game.participant_ids.values())
+    numbers = sorted(s.json()["participant_id"] for s in seated)
+    assert numbers[0] > before
+    assert numbers == list(range(numbers[0], numbers[0] + 6))

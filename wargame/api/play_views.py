@@ -184,9 +184,24 @@ class TalkInput(serializers.Serializer[Any]):
     client_key = serializers.CharField(max_length=64)
 
 
+# Channel ids count within their exercise, message ids within their channel (docs/interface.md#ids).
+CHANNEL_NUMBER = OpenApiParameter(
+    "channel_id",
+    int,
+    OpenApiParameter.PATH,
+    description="The channel's number within the exercise.",
+)
+
+
 class MessageListView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("after", int), OpenApiParameter("limit", int)],
+        parameters=[
+            CHANNEL_NUMBER,
+            OpenApiParameter(
+                "after", int, description="Messages numbered above this one (within the channel)."
+            ),
+            OpenApiParameter("limit", int),
+        ],
         responses={200: page_of("MessageList", MessageShape), **ERRORS},
     )
     def get(self, request: Request, exercise_id: int, channel_id: int) -> Response:
@@ -200,7 +215,11 @@ class MessageListView(APIView):
             key="id",
         )
 
-    @extend_schema(request=TalkInput, responses={200: MessageShape, 201: MessageShape, **ERRORS})
+    @extend_schema(
+        parameters=[CHANNEL_NUMBER],
+        request=TalkInput,
+        responses={200: MessageShape, 201: MessageShape, **ERRORS},
+    )
     def post(self, request: Request, exercise_id: int, channel_id: int) -> Response:
         principal = request_principal(request, exercise_id)
         data = TalkInput(data=request.data)

@@ -184,9 +184,16 @@ class ReportJobListView(APIView):
         return Response(report_job_payload(job), status=202)
 
 
+# Report job ids count within their exercise (docs/interface.md#ids).
+JOB_NUMBER = OpenApiParameter(
+    "rid", int, OpenApiParameter.PATH, description="The job's number within the exercise."
+)
+
+
 class ReportJobView(APIView):
     @extend_schema(
         operation_id="exercises_reports_retrieve",
+        parameters=[JOB_NUMBER],
         responses={200: ReportJobShape, **JOB_ERRORS},
     )
     def get(self, request: Request, exercise_id: int, rid: int) -> Response:
@@ -199,6 +206,7 @@ class ReportJobFileView(ExportView):
 
     @extend_schema(
         operation_id="exercises_reports_file",
+        parameters=[JOB_NUMBER],
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "text/html"): OpenApiTypes.STR,

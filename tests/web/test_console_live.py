@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.cast import client_key
-from wargame.exercises.models import Exercise
+from wargame.exercises.models import Exercise, Participant
 from wargame.exercises.services.presence import presence_open
 
 if TYPE_CHECKING:
@@ -199,7 +199,10 @@ def test_an_open_socket_counts_as_connected_for_its_team(web_cast: WebCast) -> N
         socket="sock-jpn-1",
         process="test",
         view="team:JPN",
-        participant_id=web_cast.game.participant_ids["JPN"],
+        # The seat's row: clients know it by its number within the exercise.
+        participant_id=Participant.objects.get(
+            exercise_id=web_cast.exercise_id, number=web_cast.game.participant_ids["JPN"]
+        ).pk,
         now=timezone.now(),
     )
     html = _part(web_cast, "teams")

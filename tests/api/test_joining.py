@@ -57,7 +57,7 @@ def test_a_team_code_seats_a_player_of_that_team(game: Game) -> None:
     assert body["exercise"] == game.exercise_id
     assert body["team"] == "ROK"
     assert body["role"] == "player"
-    seat = Participant.objects.get(pk=body["participant_id"])
+    seat = Participant.objects.get(exercise_id=game.exercise_id, number=body["participant_id"])
     assert (seat.exercise_id, seat.team.code if seat.team else None, seat.display_name) == (
         game.exercise_id,
         "ROK",
@@ -165,7 +165,8 @@ def test_a_token_is_stored_only_as_its_sha256(game: Game) -> None:
     response = _join(game.join_codes["DPRK"])
     token = response.json()["token"]
     assert len(token) >= 43  # token_urlsafe(32)
-    seat = Participant.objects.get(pk=response.json()["participant_id"])
+    number = response.json()["participant_id"]
+    seat = Participant.objects.get(exercise_id=game.exercise_id, number=number)
     assert seat.token_hash == hashlib.sha256(token.encode()).hexdigest()
     for field in Participant._meta.concrete_fields:
         assert token not in str(getattr(seat, field.attname)), field.name

@@ -142,7 +142,7 @@ class ReportPdfView(ExportView):
             ready = report_pdf_for(principal=principal, lang=lang)
             if isinstance(ready, ReportJob):
                 pending = Response(report_job_payload(ready), status=202)
-                pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.pk}/"
+                pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.number}/"
                 pending["Retry-After"] = str(RETRY_AFTER_SECONDS)
                 return pending
             path = ready

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.django_db
 
 # Authenticate the seat, lock the exercise, find the channel, look for an earlier post with the
-# key; insert the message; the log: the exercise's counters, the event, its per-view positions.
-MESSAGE_STATEMENTS = 8
+# key, take the channel's next message number; insert the message; the log: the exercise's
+# counters, the event, its per-view positions.
+MESSAGE_STATEMENTS = 9
 # Authenticate, lock, the decision and the earlier write with the key; update the decision; the
 # log's three statements; record the key (a team's first save also inserts the decision).
 DRAFT_STATEMENTS = 9
@@ -45,7 +46,7 @@ def _own_channel(game: Game, team: str) -> int:
     return int(next(c["id"] for c in listed if c["name"] == team))
 
 
-def test_a_message_on_a_team_channel_costs_eight_statements(game: Game) -> None:
+def test_a_message_on_a_team_channel_costs_nine_statements(game: Game) -> None:
     url = game.url(f"channels/{_own_channel(game, 'US')}/messages/")
     with CaptureQueriesContext(connection) as queries:
         answer = game.players["US"].post(

@@ -201,6 +201,8 @@ export function startLive(root) {
   const onFrame = (frame) => {
     if (frame.type === "replay.done") {
       replaying = false;
+      // Live only once caught up: what arrives from here on is news, not history.
+      setStatus("online");
       if (frame.seq < since) {
         // Our numbers are from a stream that no longer exists (docs/interface.md#writing-a-client):
         // start afresh.
@@ -233,7 +235,6 @@ export function startLive(root) {
     socket = new WebSocket(wsUrl(path, since, page));
     socket.addEventListener("open", () => {
       backoff = 1000;
-      setStatus("online");
     });
     socket.addEventListener("message", (message) => {
       try {

@@ -20,8 +20,8 @@ from tests.realtime.test_live_streams import TEAMS, LiveGame, live_game
 from tests.reliability.attackers import (
     MB,
     RSS_GROWTH_BOUND,
+    FloodFromAnotherProcess,
     StallingRecorder,
-    flood,
     healthz,
     percentile,
     rss_bytes,
@@ -75,14 +75,11 @@ def test_a_flooding_socket_is_cut_with_4429_while_the_others_keep_their_pace(
         await all_caught_up(recorders, game)
         # The flooder resumes from the log's end, so each reconnect costs no replay.
         url = ws_url(server.base, game.exercise_id, since=10**9)
-        attack = asyncio.ensure_future(
-            asyncio.to_thread(
-                asyncio.run, flood(url, auth_frame(game, "US"), seconds=FLOOD_SECONDS)
-            )
-        )
+        attacker = FloodFromAnotherProcess(url, auth_frame(game, "US"), seconds=FLOOD_SECONDS)
+        await attacker.start()
         await asyncio.sleep(0.2)
         stormy, stormy_statuses = await write_paced(game, channels, 40, 0.05, "storm")
-        report = await attack
+        report = await attacker.report()
         expected = await all_caught_up(recorders, game)
         await asyncio.sleep(0.3)  # nothing more may arrive
 

@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-PRESENCE_COALESCE_SECONDS = 0.05
+# Presence dots are not a race: a quarter second is not seen, and a socket reconnecting in a
+# loop (a flooder cut with 4429, a flapping link) then costs four broadcasts a second, not twenty.
+PRESENCE_COALESCE_SECONDS = 0.25
 
 
 @dataclass(frozen=True, slots=True)

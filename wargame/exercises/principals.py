@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from wargame.exercises.views_of import CONTROL, OBSERVERS, team_of_view, team_vi
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-    from wargame.exercises.models import Team
+    from wargame.exercises.models import Exercise, Team
 
 
 # The exercise's large columns, left out where only its small ones are read.
@@ -40,6 +40,10 @@ class Principal:
     view: str
     user: User | None = None
     participant: Participant | None = None
+    # A view's reader rendering regions reads the exercise row once, at the position it renders:
+    # every selector it calls is then answered from that row (``exercise_visible``) rather than
+    # reading it again per region, which was a third of a render pass.
+    snapshot: Exercise | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_control(self) -> bool:
@@ -82,9 +86,10 @@ class Principal:
         return {"control": True, "user_id": self.user.pk if self.user is not None else None}
 
 
-def view_reader(exercise_id: int, view: str) -> Principal:
-    """The reader of a view: reads exactly what the view may, as no one in particular."""
-    return Principal(exercise_id=exercise_id, view=view)
+def view_reader(exercise_id: int, view: str, *, snapshot: Exercise | None = None) -> Principal:
+    """The reader of a view: reads exactly what the view may, as no one in particular (from
+    ``snapshot``, the exercise row as read for this render, when given)."""
+    return Principal(exercise_id=exercise_id, view=view, snapshot=snapshot)
 
 
 def participant_for_token(token: str) -> Participant | None:

@@ -61,17 +61,43 @@ def ring(exercise_id: int, kind: str = "log") -> None:
         # A server process: the doorbell goes out on the loop while the writer answers its
         # request. Waiting for it held every write for a trip through a busy loop and Redis
         # (docs/reliability.md#the-write-path); a ring is a hint, so nothing waits for it.
-        sent = asyncio.run_coroutine_threadsafe(
-            get_channel_layer().group_send(GROUP, message), loop
-        )
-        sent.add_done_callback(
-            lambda done: _not_sent(exercise_id, None if done.cancelled() else done.exception())
-        )
+        loop.call_soon_threadsafe(_OUTGOING.add, exercise_id, kind)
         return
     try:
         async_to_sync(get_channel_layer().group_send)(GROUP, message)
     except Exception as exc:  # noqa: BLE001 - the layer raises its backend's own errors
         _not_sent(exercise_id, exc)
+
+
+class _Outgoing:
+    """A server process's doorbells, sent one at a time by one task on its loop. Sent as each
+    write committed, 30 writes a second took more Redis connections at once than the layer's
+    pool holds ("Too many connections"), and each of those rings was lost. A ring still waiting
+    covers a later one for the same exercise and kind: the hubs read what is new from the
+    database, whatever the number of rings."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[tuple[int, str], None] = {}
+        self.sender: asyncio.Task[None] | None = None
+
+    def add(self, exercise_id: int, kind: str) -> None:
+        self.waiting[(exercise_id, kind)] = None
+        if self.sender is None or self.sender.done():
+            self.sender = asyncio.ensure_future(self._send_all())
+
+    async def _send_all(self) -> None:
+        layer = get_channel_layer()
+        while self.waiting:
+            exercise_id, kind = next(iter(self.waiting))
+            del self.waiting[(exercise_id, kind)]
+            message = {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
+            try:
+                await layer.group_send(GROUP, message)
+            except Exception as exc:  # noqa: BLE001 - the layer raises its backend's own errors
+                _not_sent(exercise_id, exc)
+
+
+_OUTGOING = _Outgoing()
 
 
 def _hub_loop() -> asyncio.AbstractEventLoop | None:

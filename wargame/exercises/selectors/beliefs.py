@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wargame.exercises.events import EventType
 from wargame.exercises.models import BeliefAnswer
+from wargame.exercises.selectors.snapshot import once_per_snapshot
 from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from wargame.exercises.selectors.events import ViewEvent
 
 
+@once_per_snapshot
 def belief_answers_for(principal: Principal, turn: int) -> tuple[dict[str, Any], int]:
     """The caller's team's answers for ``turn`` and their version (0: none saved; empty for a
     caller without a team)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from wargame.exercises.audience import audience_filter
 from wargame.exercises.models import JointProposal
 from wargame.exercises.selectors.reads import exercise_visible
+from wargame.exercises.selectors.snapshot import once_per_snapshot
 from wargame.exercises.shapes import joint_payload
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
 
 
+@once_per_snapshot
 def joint_proposals_for(principal: Principal, *, turn: int) -> list[JointPayload]:
     exercise = exercise_visible(principal)
     rows = (

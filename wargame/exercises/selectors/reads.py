@@ -30,6 +30,7 @@ from wargame.exercises.models import (
     Statement,
 )
 from wargame.exercises.selectors.presence import connected_counts
+from wargame.exercises.selectors.snapshot import once_per_snapshot
 from wargame.exercises.services.game import exercise_scenario, exercise_state
 from wargame.exercises.shapes import (
     ActionBody,
@@ -120,12 +121,15 @@ def exercises_for_user(user: User) -> list[Exercise]:
 
 
 def exercise_visible(principal: Principal) -> Exercise:
+    if principal.snapshot is not None:
+        return principal.snapshot
     exercise = Exercise.objects.filter(pk=principal.exercise_id).first()
     if exercise is None:
         raise NotFound(_("Exercise not found."))
     return exercise
 
 
+@once_per_snapshot
 def state_for(principal: Principal) -> dict[str, Any]:
     exercise = exercise_visible(principal)
     scenario = exercise_scenario(exercise)
@@ -135,6 +139,7 @@ def state_for(principal: Principal) -> dict[str, Any]:
     return view
 
 
+@once_per_snapshot
 def actions_available(principal: Principal) -> list[ActionBody]:
     """The actions the caller's team may take this turn, in the exercise's language."""
     exercise = exercise_visible(principal)
@@ -158,6 +163,7 @@ def actions_available(principal: Principal) -> list[ActionBody]:
     ]
 
 
+@once_per_snapshot
 def decision_for(principal: Principal, *, turn: int, team: str | None) -> DecisionPayload:
     """A team's decision for a turn, to the views its last write reached (exercises.audience): its
     players, control, and observers while the teams' record is open to them. A player reads its
@@ -191,6 +197,7 @@ def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]
     ]
 
 
+@once_per_snapshot
 def channels_for(principal: Principal) -> list[ChannelBody]:
     exercise = exercise_visible(principal)
     hotlines = dict(exercise_state(exercise).hotline)
@@ -209,6 +216,7 @@ def channels_for(principal: Principal) -> list[ChannelBody]:
     return found
 
 
+@once_per_snapshot
 def messages_for(
     principal: Principal, *, channel_number: int, after: int, limit: int
 ) -> list[MessagePayload]:
@@ -229,6 +237,7 @@ def messages_for(
     return [message_payload(row) for row in rows]
 
 
+@once_per_snapshot
 def statements_for(principal: Principal, *, after: int, limit: int) -> list[StatementPayload]:
     exercise = exercise_visible(principal)
     rows = (
@@ -239,6 +248,7 @@ def statements_for(principal: Principal, *, after: int, limit: int) -> list[Stat
     return [statement_payload(row) for row in rows]
 
 
+@once_per_snapshot
 def agreements_visible(principal: Principal) -> list[AgreementPayload]:
     """Control: the truth. A team: the agreements it is party to, as it knows them (a violation
     only once detected). Observers: none; they learn of measures through public statements."""

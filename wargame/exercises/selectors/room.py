@@ -15,6 +15,7 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.selectors.events import ViewEvent
 from wargame.exercises.selectors.reads import agreements_visible, channels_for, exercise_visible
+from wargame.exercises.selectors.snapshot import once_per_snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 UNREAD_WINDOW = 200
 
 
+@once_per_snapshot
 def view_events_of(principal: Principal, types: Iterable[EventType]) -> list[ViewEvent]:
     """The events of these types in the caller's own view stream, oldest first: what the view
     was sent, with its own payload and position (never the global seq)."""
@@ -47,6 +49,7 @@ def view_events_of(principal: Principal, types: Iterable[EventType]) -> list[Vie
     ]
 
 
+@once_per_snapshot
 def channel_message_ids(principal: Principal) -> dict[int, list[int]]:
     """The recent message numbers of each channel the caller may read (for unread counts), by
     channel number: the ids the room's clients see."""

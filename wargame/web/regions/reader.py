@@ -30,7 +30,7 @@ class Reader:
 
     @classmethod
     def of(cls, exercise: Exercise, view: str, lang: str) -> Reader:
-        return cls(view_reader(exercise.pk, view), exercise, lang)
+        return cls(view_reader(exercise.pk, view, snapshot=exercise), exercise, lang)
 
     @property
     def view(self) -> str:

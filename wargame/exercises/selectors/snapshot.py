@@ -45,6 +45,8 @@ def once_per_snapshot(read: Read) -> Read:
             snapshot.pk,
             snapshot.created_at,  # a test database rolled back may give a pk out again
             snapshot.last_seq,
+            # Which records observers may read: changed with an event too, kept here as well.
+            snapshot.observer_view,
             principal.view,
             read.__module__,
             read.__qualname__,

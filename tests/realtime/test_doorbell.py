@@ -1,7 +1,8 @@
 """The doorbell a server process rings after each commit (wargame.realtime.doorbell): sent from
-its loop one at a time, a waiting ring covering later ones, and the last ring of a burst never
-lost. The channel layer is the edge here (channels_redis): a recording stand-in counts how many
-sends run at once, which with Redis is how many connections the rings take."""
+its loop one at a time, a waiting ring covering later ones, and a ring made while the same one
+is being sent never lost. The channel layer is the edge here (channels_redis): a recording
+stand-in counts how many sends run at once, which with Redis is how many connections the rings
+take."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from wargame.realtime import doorbell
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pytest
 
 
@@ -23,11 +26,15 @@ class RecordingLayer:
     sent: list[tuple[int, str]] = field(default_factory=list)
     in_flight: int = 0
     most_at_once: int = 0
+    # When set, each send waits for it (a slow trip to Redis).
+    hold: asyncio.Event | None = None
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         self.in_flight += 1
         self.most_at_once = max(self.most_at_once, self.in_flight)
         await asyncio.sleep(0.002)
+        if self.hold is not None:
+            await self.hold.wait()
         self.in_flight -= 1
         self.sent.append((message["exercise"], message["kind"]))
 
@@ -42,7 +49,7 @@ class LoopOnly:
         pass
 
 
-def test_rings_from_many_writers_go_out_one_at_a_time_and_the_last_of_each_is_sent(
+def test_rings_go_out_one_at_a_time_and_a_ring_during_a_send_is_not_lost(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     layer = RecordingLayer()
@@ -63,24 +70,43 @@ def test_rings_from_many_writers_go_out_one_at_a_time_and_the_last_of_each_is_se
             thread.start()
         for thread in writers:
             thread.join()
-        # Rung once more after the burst: this ring must go out after everything before it.
+        _settle(loop)
+        burst = list(layer.sent)
+        # A ring while one for the same exercise is being sent is sent again after it.
+        layer.hold = asyncio.Event()
         doorbell.ring(2)
-
-        async def settled() -> None:
-            while doorbell._OUTGOING.waiting or layer.in_flight:
-                await asyncio.sleep(0.01)
-            sender = doorbell._OUTGOING.sender
-            if sender is not None:
-                await sender
-
-        asyncio.run_coroutine_threadsafe(settled(), loop).result(10)
+        _wait_for(loop, lambda: layer.in_flight == 1)
+        doorbell.ring(2)
+        loop.call_soon_threadsafe(layer.hold.set)
+        _settle(loop)
     finally:
         loop.call_soon_threadsafe(loop.stop)
         server.join(5)
         loop.close()
 
     assert layer.most_at_once == 1
-    # 401 rings, but a waiting ring covers later ones: far fewer sends.
-    assert len(layer.sent) < 401
-    assert {exercise for exercise, _kind in layer.sent} == {1, 2, 3}
-    assert layer.sent[-1] == (2, "log")
+    # 400 rings, but a waiting ring covers later ones: far fewer sends.
+    assert len(burst) < 400
+    assert {exercise for exercise, _kind in burst} == {1, 2, 3}
+    assert layer.sent[len(burst) :] == [(2, "log"), (2, "log")]
+
+
+def _wait_for(loop: asyncio.AbstractEventLoop, done: Callable[[], bool]) -> None:
+    async def until() -> None:
+        while not done():
+            await asyncio.sleep(0.001)
+
+    asyncio.run_coroutine_threadsafe(until(), loop).result(10)
+
+
+def _settle(loop: asyncio.AbstractEventLoop) -> None:
+    """Until every ring handed to the loop so far has been sent."""
+
+    async def settled() -> None:
+        await asyncio.sleep(0)  # the rings handed over before this call are added first
+        sender = doorbell._OUTGOING.sender
+        while sender is not None and not sender.done():
+            await sender
+            sender = doorbell._OUTGOING.sender
+
+    asyncio.run_coroutine_threadsafe(settled(), loop).result(10)

@@ -6,8 +6,10 @@ document (``wargame.api.shapes`` writes its schemas from these TypedDicts and th
 Evaluated at run time, like the events module, for the same reason: the document generator reads
 these annotations, and a TypedDict under Python 3.11 cannot see ``NotRequired`` in a string."""
 
+from collections.abc import Mapping
 from typing import Any, Literal, NotRequired, TypedDict, cast, get_args
 
+from wargame.engine.numbering import actions_numbered
 from wargame.exercises.events import (
     ActionChoice,
     AuthorPayload,
@@ -196,9 +198,15 @@ class ReportJobBody(TypedDict):
     url: str | None  # the file, once done
 
 
-def decision_payload(decision: Decision) -> DecisionPayload:
+def decision_payload(
+    decision: Decision, numbers: Mapping[int, int] | None = None
+) -> DecisionPayload:
+    """`numbers`: the reader's numbers for agreements (engine.numbering); None: the engine's ids,
+    as stored (control)."""
     author = decision.updated_by
-    actions: list[ActionChoice] = decision.actions
+    actions: list[ActionChoice] = (
+        decision.actions if numbers is None else actions_numbered(decision.actions, numbers)
+    )
     return DecisionPayload(
         turn=decision.turn,
         team=decision.team.code,

@@ -415,7 +415,7 @@ def _pdf_text(world: World, view: str) -> str:
     client, url = world.clients[view], world.game.url("report.pdf")
     pending = client.get(url)
     assert pending.status_code == 202, pending.content[:300]
-    report_job_run(job_id=report_job_row(url, pending.json()["id"]), render=cached_report)
+    report_job_run(job_id=report_job_row(url, pending.json()["id"], client), render=cached_report)
     answer = client.get(url)
     assert answer.status_code == 200, answer.content[:300]
     document = pypdfium2.PdfDocument(b"".join(getattr(answer, "streaming_content", [])))

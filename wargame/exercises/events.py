@@ -377,7 +377,8 @@ class DebriefPayload(TypedDict):
 
 
 class ReportProgressPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     progress: int
@@ -385,14 +386,16 @@ class ReportProgressPayload(TypedDict):
 
 
 class ReportReadyPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     url: str
 
 
 class ReportFailedPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     error: str

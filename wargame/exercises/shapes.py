@@ -189,8 +189,9 @@ REPORT_JOB_STATUSES = list(get_args(ReportJobStatus))
 
 
 class ReportJobBody(TypedDict):
-    """A report job (POST reports/, GET reports/{rid}/): ``id`` is its number within the
-    exercise, the ``rid`` its paths take."""
+    """A report job (POST reports/, GET reports/{rid}/): ``id`` is the ``rid`` its paths take,
+    control's number for it within the exercise, or a reader's within its own view (a team's
+    first job is its 1 whatever control and the others asked for)."""
 
     id: int
     status: ReportJobStatus

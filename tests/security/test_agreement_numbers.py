@@ -123,6 +123,14 @@ def test_a_team_reads_its_own_agreement_numbers_everywhere(
         assert _announced(events) == numbers, team
         assert _agreement_params(events) <= set(numbers), team
     assert _listed(game.observer, game) == {}
+    # The outcome that told the ROK of its proposal to Japan names it by the ROK's number.
+    rok_outcomes = [
+        e["payload"] for e in game.events(game.players["ROK"]) if e["type"] == "outcome.published"
+    ]
+    narrative = rok_outcomes[-1]["narrative"]
+    assert "(agreement 2)" in narrative["en"]
+    assert "(합의 2)" in narrative["ko"]
+    assert "(agreement 3)" not in narrative["en"]
 
     # The ROK's room shows #1 and #2, and nothing of the US-DPRK hotline.
     room = _room_part(game, "ROK")

@@ -36,10 +36,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     exercise = sample_play(scenario=SCENARIO, turns=TURNS, seed=7, language="en")
-    # The exercise is fresh: its report jobs are numbered 1, 2, 3 within it.
+    # The exercise is fresh: its report jobs (control's) are numbered 1, 2, 3 within it.
     for number, lang in enumerate(LANGUAGES, start=1):
         job = ReportJob.objects.create(
-            exercise=exercise, number=number, format="pdf", language=lang, view=CONTROL, log_seq=0
+            exercise=exercise,
+            number=number,
+            view_number=number,
+            format="pdf",
+            language=lang,
+            view=CONTROL,
+            log_seq=0,
         )
         wall, cpu = time.perf_counter(), _cpu_seconds()
         status = report_job_run(job_id=job.pk, render=cached_report)

@@ -23,10 +23,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from wargame.exercises.models import Exercise, ReportJob
-from wargame.exercises.principals import Principal, principal_for
+from wargame.exercises.principals import Principal, participant_for_token, principal_for
 from wargame.exercises.services.exercises import exercise_create
 from wargame.exercises.services.joining import Seat, participant_join
 from wargame.exercises.services.lifecycle import exercise_command
+from wargame.exercises.views_of import CONTROL, OBSERVERS, team_view
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -262,9 +263,24 @@ def game_create(
     return game_of(cast, control)
 
 
-def report_job_row(exercise: int | str, number: int) -> int:
-    """The row a worker is handed for the report job clients know as ``number`` (ids count
-    within their exercise): ``exercise`` is its id, or a URL under ``/api/v1/exercises/{id}/``."""
+def report_job_row(exercise: int | str, number: int, reader: APIClient | None = None) -> int:
+    """The row a worker is handed for the report job ``reader`` (None: control) knows as
+    ``number``: control's ids count within the exercise, a reader's within its view.
+    ``exercise`` is its id, or a URL under ``/api/v1/exercises/{id}/``."""
     if isinstance(exercise, str):
         exercise = int(exercise.split("/exercises/")[1].split("/")[0])
-    return int(ReportJob.objects.get(exercise_id=exercise, number=number).pk)
+    jobs = ReportJob.objects.filter(exercise_id=exercise)
+    view = CONTROL if reader is None else _view_of(reader)
+    if view == CONTROL:
+        return int(jobs.get(number=number).pk)
+    return int(jobs.get(view=view, view_number=number).pk)
+
+
+def _view_of(client: APIClient) -> str:
+    credentials: dict[str, str] = getattr(client, "_credentials", {})
+    scheme, key = credentials["HTTP_AUTHORIZATION"].split()
+    if scheme != "Participant":
+        return CONTROL
+    seat = participant_for_token(key)
+    assert seat is not None, "a seat's client"
+    return OBSERVERS if seat.team is None else team_view(seat.team.code)

@@ -195,9 +195,12 @@ def _play_to_turn_two(side: Side, mark: Callable[[str, set[str]], str]) -> None:
         _draft(game, team, 2, [], mark(f"{team} rationale, turn 2", {team}))
     side.turn = 2
     assert game.exercise()["phase"] == "deliberation"
+    # Control's job (view "control"): its number within the exercise and within control's view.
+    number = ReportJob.objects.filter(exercise_id=game.exercise_id).count() + 1
     side.report = ReportJob.objects.create(
         exercise_id=game.exercise_id,
-        number=ReportJob.objects.filter(exercise_id=game.exercise_id).count() + 1,
+        number=number,
+        view_number=number,
         format="pdf",
         language="en",
     ).number

@@ -26,7 +26,7 @@ from tests.api.authz_world import Seen
 from tests.cast import TEAMS, client_key, facilitator_client, participant_client, report_job_row
 from tests.reports.pdf import pdf_pages, squeezed
 from tests.reports.play import PLANS
-from wargame.exercises.models import Exercise
+from wargame.exercises.models import Exercise, ReportJob
 from wargame.exercises.services.reports import report_job_run
 from wargame.reports.aar.cache import cached_report
 
@@ -209,9 +209,10 @@ def _read(world: World, game: Ended, who: str, client: APIClient, route: str, pa
 
 def _matrix(world: World, game: Ended) -> None:
     control = game.clients["control"]
-    job = _ok(control.post(game.url("reports/"), {"format": "pdf"}, format="json"), 202)["id"]
-    if game.mode == "teams":
-        game.observers_job = _ok(game.clients["observer"].get(game.url("report.pdf")), 202)["id"]
+    # Control's second job: a number past the observers' own jobs (a reader's job ids count
+    # within its view), so that naming it is asking for a job that is not theirs.
+    for fmt in ("html", "pdf"):
+        job = _ok(control.post(game.url("reports/"), {"format": fmt}, format="json"), 202)["id"]
     routes = {
         "report.html": "report.html",
         "report.pdf": "report.pdf",
@@ -220,13 +221,19 @@ def _matrix(world: World, game: Ended) -> None:
         "control's job file": f"reports/{job}/file",
         **{tail: tail for tail in EXPORTS},
     }
-    if game.observers_job is not None:
+    # The observers' job by the number each reader knows it by: control's within the exercise.
+    as_control: dict[str, str] = {}
+    if game.mode == "teams":
+        game.observers_job = _ok(game.clients["observer"].get(game.url("report.pdf")), 202)["id"]
         routes["observers' job"] = f"reports/{game.observers_job}/"
+        number = ReportJob.objects.get(exercise_id=game.exercise_id, view="observers").number
+        as_control = dict.fromkeys(("control", "deputy"), f"reports/{number}/")
     for route, tail in routes.items():
         wanted = expected(route, game.mode)
         for role in ROLES:
+            read = as_control.get(role, tail) if route == "observers' job" else tail
             with _rolled_back():
-                status = _read(world, game, role, game.clients[role], route, game.url(tail))
+                status = _read(world, game, role, game.clients[role], route, game.url(read))
             world.counted += 1
             if status != wanted.get(role, wanted["*"]):
                 world.cells.append(f"{game.mode}: {route} as {role} -> {status}")
@@ -243,7 +250,7 @@ def _pdf_as_read(world: World, game: Ended, who: str) -> None:
     """A reader's PDF followed to the end: its own job rendered, then the file."""
     client = game.clients[who]
     pending = _ok(client.get(game.url("report.pdf")), 202)
-    report_job_run(job_id=report_job_row(game.url(), pending["id"]), render=cached_report)
+    report_job_run(job_id=report_job_row(game.url(), pending["id"], client), render=cached_report)
     _read(world, game, who, client, "its PDF", game.url("report.pdf"))
     _read(world, game, who, client, "its job", game.url(f"reports/{pending['id']}/"))
     _read(world, game, who, client, "its job's file", game.url(f"reports/{pending['id']}/file"))
@@ -265,7 +272,7 @@ def _practice(world: World) -> None:
     game = Ended("practice", exercise_id, {"player": player})
     pending = _ok(player.get(f"{url}report.pdf"), 202)
     assert _ok(player.get(f"{url}reports/{pending['id']}/"))["status"] == "queued"
-    report_job_run(job_id=report_job_row(exercise_id, pending["id"]), render=cached_report)
+    report_job_run(job_id=report_job_row(exercise_id, pending["id"], player), render=cached_report)
     for route in ("report.html", "report.pdf", f"reports/{pending['id']}/file"):
         status = _read(world, game, "player", player, route, f"{url}{route}")
         if status != 200:

@@ -38,7 +38,7 @@ def _practice_ended(team: str) -> tuple[APIClient, str]:
 
 def _job_rendered(reader: APIClient, url: str) -> int:
     rid = int(_ok(reader.get(f"{url}report.pdf"), 202)["id"])
-    report_job_run(job_id=report_job_row(url, rid), render=cached_report)
+    report_job_run(job_id=report_job_row(url, rid, reader), render=cached_report)
     return rid
 
 

@@ -29,6 +29,8 @@ from rest_framework.test import APIClient
 from tests.answers import ok
 from tests.cast import TEAMS, Game, client_key, facilitator_client, game_create, report_job_row
 from tests.realtime.harness import Recorder, asgi_server
+from wargame.engine.numbering import agreement_numbers
+from wargame.engine.state import State
 from wargame.exercises.audience import may_see, report_audience
 from wargame.exercises.events import SPECS, EventType
 from wargame.exercises.models import Adjudication, Exercise, InjectRelease
@@ -359,15 +361,16 @@ def _check_rows(
     # is part of the state a view starts from, like the ladder's first rungs.
     unannounced = set(listed) - set(latest)
     if any(listed.get(key) != status for key, status in latest.items()) or not (
-        unannounced <= _starting_agreements(world)
+        unannounced <= _starting_agreements(world, view)
     ):
         problems.append(f"{view}: agreements in its stream {latest} but listed {listed}")
     return problems
 
 
-def _starting_agreements(world: World) -> set[int]:
+def _starting_agreements(world: World, view: str) -> set[int]:
+    """The view's numbers for the agreements of the starting state (engine.numbering)."""
     first = Adjudication.objects.get(exercise_id=world.game.exercise_id, turn=1)
-    return {int(a["id"]) for a in first.base_state.get("agreements", [])}
+    return set(agreement_numbers(State.from_dict(first.base_state), view).values())
 
 
 def _check_injects(world: World, view: str, stream: list[dict[str, Any]]) -> list[str]:
@@ -412,7 +415,7 @@ def _pdf_text(world: World, view: str) -> str:
     client, url = world.clients[view], world.game.url("report.pdf")
     pending = client.get(url)
     assert pending.status_code == 202, pending.content[:300]
-    report_job_run(job_id=report_job_row(url, pending.json()["id"]), render=cached_report)
+    report_job_run(job_id=report_job_row(url, pending.json()["id"], client), render=cached_report)
     answer = client.get(url)
     assert answer.status_code == 200, answer.content[:300]
     document = pypdfium2.PdfDocument(b"".join(getattr(answer, "streaming_content", [])))

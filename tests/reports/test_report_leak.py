@@ -124,7 +124,7 @@ def _pdf_text(reader: APIClient, url: str) -> str:
     job = pending.json()
     assert pending["Location"].endswith(f"/reports/{job['id']}/")
     assert reader.get(pending["Location"]).json()["status"] == "queued"
-    report_job_run(job_id=report_job_row(url, job["id"]), render=cached_report)
+    report_job_run(job_id=report_job_row(url, job["id"], reader), render=cached_report)
     done = reader.get(pending["Location"]).json()
     assert done["status"] == "done", done
     from_job = reader.get(done["url"])
@@ -174,7 +174,7 @@ def test_a_readers_report_job_is_followed_by_that_view_and_control_only() -> Non
         for other in others:
             assert other.get(game.url(f"reports/{rid}/")).status_code == 404
             assert other.get(game.url(f"reports/{rid}/file")).status_code == 404
-    report_job_run(job_id=report_job_row(game.url(), theirs), render=cached_report)
+    report_job_run(job_id=report_job_row(game.url(), theirs, observer), render=cached_report)
     told = [e for e in view_events(observer, game.url()) if e["type"].startswith("report.")]
     assert [e["type"] for e in told][-1] == "report.ready"
     assert {e["payload"]["id"] for e in told} == {theirs}

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.cast import Game, client_key, game_create
+from tests.cast import Game, client_key, game_create, report_job_row
+from wargame.exercises.services.reports import report_job_run
+from wargame.reports.aar.cache import cached_report
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -104,3 +106,41 @@ def test_ids_do_not_count_other_exercises(control: APIClient) -> None:
     job = _ok(control.post(second.url("reports/"), {"format": "html"}, format="json"), 202)
     assert job["id"] == 1
     assert job == _ok(control.get(second.url(f"reports/{job['id']}/")))
+
+
+def test_a_readers_report_jobs_count_only_its_own(game: Game) -> None:
+    """Control asks for two reports, then the US and the ROK for their PDFs: each team's jobs
+    are its 1, 2, ... (in the answer, ``Location``, the job's paths and its ``report.*`` events);
+    control reads the same jobs by their numbers within the exercise."""
+    for command, args in (("start", {}), ("end", {}), ("release_debrief", {"views": ["teams"]})):
+        _ok(game.command(command, args=args))
+    made = [
+        _ok(game.control.post(game.url("reports/"), {"format": fmt}, "json"), 202)["id"]
+        for fmt in ("html", "pdf")
+    ]
+    assert made == [1, 2]
+    us, rok = game.players["US"], game.players["ROK"]
+    asked = us.get(game.url("report.pdf"))
+    assert asked.status_code == 202, asked.content
+    assert asked.json()["id"] == 1
+    assert asked["Location"].endswith("/reports/1/")
+    assert _ok(rok.get(game.url("report.pdf")), 202)["id"] == 1
+    report_job_run(job_id=report_job_row(game.url(), 1, us), render=cached_report)
+    done = _ok(us.get(game.url("reports/1/")))
+    assert done["status"] == "done"
+    assert done["url"].endswith("/reports/1/file")
+    assert us.get(done["url"]).status_code == 200
+    told = [e["payload"] for e in game.events(us) if e["type"].startswith("report.")]
+    assert {payload["id"] for payload in told} == {1}
+    # Control reads the US's job as the exercise's third.
+    seen = [e["payload"] for e in game.events(game.control) if e["type"] == "report.ready"]
+    assert [payload["id"] for payload in seen] == [3]
+    assert _ok(game.control.get(game.url("reports/3/")))["status"] == "done"
+
+    # The log grows: the US's next PDF is a new job, its 2 (the exercise's fifth).
+    _ok(game.command("release_debrief", args={"views": ["observers"]}))
+    assert _ok(us.get(game.url("report.pdf")), 202)["id"] == 2
+    assert _ok(us.get(game.url("reports/2/")))["status"] == "queued"
+    assert _ok(game.control.get(game.url("reports/5/")))["status"] == "queued"
+    for reader, rid in ((us, 3), (rok, 2), (game.observer, 1)):
+        assert reader.get(game.url(f"reports/{rid}/")).status_code == 404

@@ -31,6 +31,7 @@ from wargame.exercises.selectors.reads import (
     agreements_visible,
     channels_for,
     decision_for,
+    decision_read,
     messages_for,
     state_for,
     statements_for,
@@ -38,7 +39,7 @@ from wargame.exercises.selectors.reads import (
 from wargame.exercises.services.beliefs import belief_payload, beliefs_save
 from wargame.exercises.services.decisions import decision_save, decision_submit
 from wargame.exercises.services.messages import message_post, statement_post
-from wargame.exercises.shapes import EventBody, decision_payload, message_payload, statement_payload
+from wargame.exercises.shapes import EventBody, message_payload, statement_payload
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -100,7 +101,7 @@ class DecisionView(APIView):
             now=timezone.now(),
             team=request.query_params.get("team"),
         )
-        return Response(decision_payload(decision))
+        return Response(decision_read(principal, decision))
 
 
 class DecisionSubmitView(APIView):
@@ -121,7 +122,7 @@ class DecisionSubmitView(APIView):
             now=timezone.now(),
             team=request.query_params.get("team"),
         )
-        return Response(decision_payload(decision))
+        return Response(decision_read(principal, decision))
 
 
 class BeliefsView(APIView):

@@ -27,6 +27,7 @@ from wargame.exercises.selectors.reports import (
     CONTENT_TYPES,
     report_job_file,
     report_job_for,
+    report_job_number,
     report_job_payload,
 )
 from wargame.exercises.services.reports import FORMATS, report_pdf_for, report_request
@@ -141,8 +142,9 @@ class ReportPdfView(ExportView):
             principal = request_principal(request, exercise_id)
             ready = report_pdf_for(principal=principal, lang=lang)
             if isinstance(ready, ReportJob):
-                pending = Response(report_job_payload(ready), status=202)
-                pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{ready.number}/"
+                rid = report_job_number(ready, principal.view)
+                pending = Response(report_job_payload(ready, principal.view), status=202)
+                pending["Location"] = f"/api/v1/exercises/{exercise_id}/reports/{rid}/"
                 pending["Retry-After"] = str(RETRY_AFTER_SECONDS)
                 return pending
             path = ready
@@ -181,12 +183,16 @@ class ReportJobListView(APIView):
         principal = request_principal(request, exercise_id)
         data = request.data if isinstance(request.data, dict) else {}
         job = report_request(principal=principal, fmt=data.get("format"), lang=data.get("language"))
-        return Response(report_job_payload(job), status=202)
+        return Response(report_job_payload(job, principal.view), status=202)
 
 
-# Report job ids count within their exercise (docs/interface.md#ids).
+# Report job ids count within control's exercise, or within the reader's own view
+# (docs/interface.md#ids).
 JOB_NUMBER = OpenApiParameter(
-    "rid", int, OpenApiParameter.PATH, description="The job's number within the exercise."
+    "rid",
+    int,
+    OpenApiParameter.PATH,
+    description="The job's number: control's within the exercise, a reader's within its view.",
 )
 
 
@@ -197,8 +203,9 @@ class ReportJobView(APIView):
         responses={200: ReportJobShape, **JOB_ERRORS},
     )
     def get(self, request: Request, exercise_id: int, rid: int) -> Response:
-        job = report_job_for(request_principal(request, exercise_id), rid)
-        return Response(report_job_payload(job))
+        principal = request_principal(request, exercise_id)
+        job = report_job_for(principal, rid)
+        return Response(report_job_payload(job, principal.view))
 
 
 class ReportJobFileView(ExportView):

@@ -13,6 +13,7 @@ from .doctrine import respond
 from .errors import RuleViolation
 from .model import Model, load_model
 from .narrative import control_narrative, public_narrative, team_narrative
+from .numbering import agreement_numbers
 from .perception import accumulate, false_alarms, perceive_act
 from .proposal import DecisionPoint, OutcomeEvent, PerceivedEvent, Proposal
 from .rng import Dice
@@ -267,7 +268,7 @@ def adjudicate(
     view_narratives: dict[str, dict[str, str]] = {}
     if narrate:
         view_narratives = {
-            view: team_narrative(catalogue, items, by_id)
+            view: team_narrative(catalogue, items, by_id, agreement_numbers(new_state, view))
             for view, items in perceptions.items()
             if view.startswith("team:")
         }

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .model import DATA_DIR
+from .numbering import numbered
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -59,7 +60,11 @@ def _line(lang: str, key: str, **values: Any) -> str:
     return _pick(texts()["templates"], lang, key).format(**values)
 
 
-def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
+def event_line(
+    catalogue: Catalogue, lang: str, e: OutcomeEvent, numbers: Mapping[int, int] | None = None
+) -> str | None:
+    """`e` in words; `numbers` names agreements by a team's own numbers (engine.numbering),
+    None by the engine's ids (control)."""
     data = dict(e.data)
     if e.kind == "action":
         key = "action_target" if e.target else "action"
@@ -92,7 +97,9 @@ def event_line(catalogue: Catalogue, lang: str, e: OutcomeEvent) -> str | None:
             lang,
             "agreement",
             measure=_measure(lang, e.action),
-            agreement=data.get("agreement"),
+            agreement=data.get("agreement")
+            if numbers is None
+            else numbered(data.get("agreement"), numbers),
             status=_pick(texts()["statuses"], lang, str(data.get("status"))),
         )
     if e.kind == "violation":
@@ -154,6 +161,7 @@ def team_narrative(
     catalogue: Catalogue,
     perceived: Sequence[PerceivedEvent],
     events_by_id: Mapping[str, OutcomeEvent],
+    numbers: Mapping[int, int],
 ) -> dict[str, str]:
     out: dict[str, str] = {}
     for lang in LANGS:
@@ -178,7 +186,7 @@ def team_narrative(
                     )
                 )
             elif p.event is not None and p.event in events_by_id:
-                line = event_line(catalogue, lang, events_by_id[p.event])
+                line = event_line(catalogue, lang, events_by_id[p.event], numbers)
                 if line:
                     lines.append(line)
         out[lang] = _join(lines, lang)

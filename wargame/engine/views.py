@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .alliance import fears
 from .crisis import crisis_instability
 from .model import Model, load_model
+from .numbering import agreement_numbers, numbered_params
 from .state import ALLIANCE_ALLIES, DPRK_VARS, State, can_see, nest3
 
 if TYPE_CHECKING:
@@ -129,6 +130,20 @@ def agreements_for(state: State, view: str) -> list[dict[str, Any]]:
     return out
 
 
+def agreements_seen(state: State, view: str) -> list[dict[str, Any]]:
+    """The agreements `view` knows, as it knows them, named by its own numbers (`id`, and the
+    package's lead in `package`; engine.numbering): control reads the engine's ids."""
+    numbers = agreement_numbers(state, view)
+    out = []
+    for row in agreements_for(state, view):
+        if row["id"] not in numbers:
+            continue
+        row["id"] = numbers[row["id"]]
+        row["package"] = numbers.get(row["package"], 0)
+        out.append(row)
+    return out
+
+
 def _apparent_status(agreement: Any) -> str:
     done = [t for _, t in agreement.steps if t is not None]
     if agreement.phase > 0 or (done and len(done) == len(agreement.steps)):
@@ -148,7 +163,12 @@ def outcome_for(proposal: Proposal, view: str, model: Model | None = None) -> di
         full["state"] = view_for_control(state, model)
         return full
     narrative = proposal.narrative_for(view)
-    perceived = [p.to_dict(public=True) for p in proposal.perceptions.get(view, ())]
+    numbers = agreement_numbers(state, view)
+    perceived = []
+    for item in proposal.perceptions.get(view, ()):
+        row = item.to_dict(public=True)
+        row["params"] = numbered_params(row["params"], numbers)
+        perceived.append(row)
     return {
         "view": view,
         "turn": proposal.turn,

@@ -147,6 +147,10 @@ class AuthorPayload(TypedDict):
 
 
 class ActionChoice(TypedDict):
+    """One action of a decision. An agreement it names (``params.proposal``,
+    ``params.agreement``) is the reader's own number for it (docs/interface.md#ids); control's
+    are the engine's."""
+
     action: str
     target: NotRequired[str | None]
     params: NotRequired[dict[str, Json]]
@@ -215,6 +219,11 @@ class TeamAiPayload(TypedDict):
 
 
 class AgreementPayload(TypedDict):
+    """An agreement as a party knows it. ``id`` (and ``package``, the package's first agreement)
+    is the reader's own number: 1, 2, 3, ... in the order it learned of the agreements it is
+    party to, never a count of other teams' agreements (docs/interface.md#ids); control reads
+    the engine's ids."""
+
     id: int
     measure: str
     parties: list[str]
@@ -317,7 +326,8 @@ class StateChangedPayload(TypedDict):
 
 class OutcomePayload(TypedDict):
     """A view's outcome: a team what it perceived, observers the public events, control the
-    whole proposal (the keys marked control only)."""
+    whole proposal (the keys marked control only). An agreement an item names (``params``) is
+    the view's own number for it; an agreement the view is not party to is left out."""
 
     view: str
     turn: int
@@ -367,7 +377,8 @@ class DebriefPayload(TypedDict):
 
 
 class ReportProgressPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     progress: int
@@ -375,14 +386,16 @@ class ReportProgressPayload(TypedDict):
 
 
 class ReportReadyPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     url: str
 
 
 class ReportFailedPayload(TypedDict):
-    """``id`` is the report job's number within the exercise (``reports/{rid}/``)."""
+    """``id`` is the report job's ``rid`` as the reader knows it (``reports/{rid}/``): control's
+    number within the exercise, the job's view's within that view."""
 
     id: int
     error: str

@@ -538,8 +538,11 @@ class ReportJob(models.Model):
     exercise's log has not grown past ``log_seq`` (the report is cached until the log changes)."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="reports")
-    # The id clients see and paths name: numbered within the exercise.
+    # The ids clients see and paths name (docs/interface.md#ids): control's, numbered within the
+    # exercise; the reader's of the view it is written for, numbered within that view, so a
+    # team's second job is its 2 however many jobs control and the others asked for.
     number = models.PositiveIntegerField()
+    view_number = models.PositiveIntegerField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -560,6 +563,9 @@ class ReportJob(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["exercise", "number"], name="one_report_per_number"),
+            models.UniqueConstraint(
+                fields=["exercise", "view", "view_number"], name="one_report_per_view_number"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,10 @@ document (``wargame.api.shapes`` writes its schemas from these TypedDicts and th
 Evaluated at run time, like the events module, for the same reason: the document generator reads
 these annotations, and a TypedDict under Python 3.11 cannot see ``NotRequired`` in a string."""
 
+from collections.abc import Mapping
 from typing import Any, Literal, NotRequired, TypedDict, cast, get_args
 
+from wargame.engine.numbering import actions_numbered
 from wargame.exercises.events import (
     ActionChoice,
     AuthorPayload,
@@ -187,8 +189,9 @@ REPORT_JOB_STATUSES = list(get_args(ReportJobStatus))
 
 
 class ReportJobBody(TypedDict):
-    """A report job (POST reports/, GET reports/{rid}/): ``id`` is its number within the
-    exercise, the ``rid`` its paths take."""
+    """A report job (POST reports/, GET reports/{rid}/): ``id`` is the ``rid`` its paths take,
+    control's number for it within the exercise, or a reader's within its own view (a team's
+    first job is its 1 whatever control and the others asked for)."""
 
     id: int
     status: ReportJobStatus
@@ -196,9 +199,15 @@ class ReportJobBody(TypedDict):
     url: str | None  # the file, once done
 
 
-def decision_payload(decision: Decision) -> DecisionPayload:
+def decision_payload(
+    decision: Decision, numbers: Mapping[int, int] | None = None
+) -> DecisionPayload:
+    """`numbers`: the reader's numbers for agreements (engine.numbering); None: the engine's ids,
+    as stored (control)."""
     author = decision.updated_by
-    actions: list[ActionChoice] = decision.actions
+    actions: list[ActionChoice] = (
+        decision.actions if numbers is None else actions_numbered(decision.actions, numbers)
+    )
     return DecisionPayload(
         turn=decision.turn,
         team=decision.team.code,

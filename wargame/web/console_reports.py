@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wargame.exercises.models import ReportStatus
 from wargame.exercises.selectors.reports import report_job_payload, report_jobs_recent
+from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGE_NAMES, LANGUAGES
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def reports_region(ctx: ConsoleCtx) -> dict[str, Any]:
     statuses = dict(ReportStatus.choices)
     jobs = [
         {
-            **report_job_payload(job),
+            **report_job_payload(job, CONTROL),
             "format": job.format,
             "language": job.language,
             "language_label": labels.get(job.language, job.language),

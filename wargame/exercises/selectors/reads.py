@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import actions_for, valid_targets
-from wargame.engine.views import agreements_for, view_state
+from wargame.engine.views import agreements_seen, view_state
 from wargame.exercises.audience import (
     agreement_audience,
     audience_filter,
@@ -31,7 +31,11 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.selectors.presence import connected_counts
 from wargame.exercises.selectors.snapshot import once_per_snapshot
-from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.game import (
+    exercise_scenario,
+    exercise_state,
+    view_agreement_numbers,
+)
 from wargame.exercises.shapes import (
     ActionBody,
     ChannelBody,
@@ -186,7 +190,12 @@ def decision_for(principal: Principal, *, turn: int, team: str | None) -> Decisi
         return empty_decision_payload(code, turn)
     if not may_see(principal.view, row.audience):
         raise NotFound(_("No decision here."))
-    return decision_payload(row)
+    return decision_payload(row, view_agreement_numbers(exercise, principal.view))
+
+
+def decision_read(principal: Principal, decision: Decision) -> DecisionPayload:
+    """A decision just written, as the writer reads it (its view's agreement numbers)."""
+    return decision_payload(decision, view_agreement_numbers(decision.exercise, principal.view))
 
 
 def _visible_channels(principal: Principal, exercise: Exercise) -> list[Channel]:
@@ -254,10 +263,11 @@ def agreements_visible(principal: Principal) -> list[AgreementPayload]:
     only once detected). Observers: none; they learn of measures through public statements."""
     exercise = exercise_visible(principal)
     state = exercise_state(exercise)
-    # The engine's record of each agreement, as the view knows it (engine.views).
+    # The engine's record of each agreement, as the view knows it and by the view's own numbers
+    # (engine.views, engine.numbering).
     return [
         cast("AgreementPayload", a)
-        for a in agreements_for(state, principal.view)
+        for a in agreements_seen(state, principal.view)
         if may_see(principal.view, agreement_audience(a["parties"]))
     ]
 

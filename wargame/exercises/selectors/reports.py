@@ -17,6 +17,7 @@ from wargame.exercises.errors import Conflict, NotFound
 from wargame.exercises.events import EventType
 from wargame.exercises.models import Event, Exercise, ReportJob, ReportStatus
 from wargame.exercises.shapes import ReportJobBody, ReportJobStatus
+from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
@@ -25,17 +26,25 @@ REPORT_EVENTS = (EventType.REPORT_PROGRESS, EventType.REPORT_READY, EventType.RE
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
-def report_job_file_url(job: ReportJob) -> str:
-    return f"/api/v1/exercises/{job.exercise_id}/reports/{job.number}/file"
+def report_job_number(job: ReportJob, view: str) -> int:
+    """The job's id as ``view`` reads it (docs/interface.md#ids): control's number within the
+    exercise, the job's own view's within that view."""
+    return job.number if view == CONTROL else job.view_number
 
 
-def report_job_payload(job: ReportJob) -> ReportJobBody:
+def report_job_file_url(job: ReportJob, view: str) -> str:
+    rid = report_job_number(job, view)
+    return f"/api/v1/exercises/{job.exercise_id}/reports/{rid}/file"
+
+
+def report_job_payload(job: ReportJob, view: str) -> ReportJobBody:
+    """The job as ``view`` (control, or the view the report is written for) reads it."""
     done = job.status == ReportStatus.DONE
     return ReportJobBody(
-        id=job.number,
+        id=report_job_number(job, view),
         status=cast("ReportJobStatus", job.status),
         progress=job.progress,
-        url=report_job_file_url(job) if done else None,
+        url=report_job_file_url(job, view) if done else None,
     )
 
 
@@ -68,12 +77,14 @@ def _control_only(principal: Principal) -> None:
 
 def report_job_for(principal: Principal, rid: int) -> ReportJob:
     """The job, if the principal may follow it: control any, a reader its own view's."""
-    jobs = ReportJob.objects.filter(number=rid, exercise_id=principal.exercise_id)
-    if not principal.is_control:
+    jobs = ReportJob.objects.filter(exercise_id=principal.exercise_id)
+    if principal.is_control:
+        jobs = jobs.filter(number=rid)
+    else:
         exercise = Exercise.objects.get(pk=principal.exercise_id)
         if not may_see(principal.view, report_audience(exercise)):
             raise NotFound(_("Exercise not found."))
-        jobs = jobs.filter(view=principal.view)
+        jobs = jobs.filter(view=principal.view, view_number=rid)
     job = jobs.first()
     if job is None:
         raise NotFound(_("No such report."))

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from wargame.engine.adjudicate import adjudicate
 from wargame.engine.catalogue import decision_taken
 from wargame.engine.errors import EngineError
+from wargame.engine.numbering import agreement_numbers
 from wargame.engine.proposal import Proposal
 from wargame.engine.state import State, state_with
-from wargame.engine.views import agreements_for, outcome_for
+from wargame.engine.views import agreements_seen, outcome_for
 from wargame.exercises.audience import agreement_audience, all_views
 from wargame.exercises.errors import ApprovalRequired, Conflict, InvalidInput
 from wargame.exercises.events import (
@@ -375,19 +376,21 @@ def outcome_publish(exercise: Exercise, *, approve_nuclear: bool, now: datetime)
 
 
 def _agreements_changed(exercise: Exercise, before: State, after: State) -> None:
+    """One event per agreement the outcome changed, to each party as it knows the agreement and
+    by its own number for it (engine.numbering), and to control."""
     old = {a.id: a for a in before.agreements}
+    seen: dict[str, dict[int, AgreementPayload]] = {}
     for agreement in after.agreements:
         previous = old.get(agreement.id)
         if previous is not None and previous == agreement:
             continue
         views = agreement_audience(agreement.parties)
-        payloads = {
-            view: cast(
-                "AgreementPayload",
-                next(a for a in agreements_for(after, view) if a["id"] == agreement.id),
-            )
-            for view in views
-        }
+        for view in views:
+            if view not in seen:
+                numbers = agreement_numbers(after, view)
+                rows = {row["id"]: row for row in agreements_seen(after, view)}
+                seen[view] = {aid: cast("AgreementPayload", rows[n]) for aid, n in numbers.items()}
+        payloads = {view: seen[view][agreement.id] for view in views}
         event_append(
             exercise=exercise,
             type=EventType.AGREEMENT_CHANGED,

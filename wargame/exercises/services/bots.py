@@ -24,6 +24,7 @@ from django.db import transaction
 from wargame.engine.bots import bot_decide
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import EngineError
+from wargame.engine.numbering import actions_numbered, agreement_numbers
 from wargame.engine.scenario.belief_bots import bot_answers
 from wargame.engine.simulate import bot_view
 from wargame.exercises.bot_words import bot_sentence, bot_texts
@@ -202,10 +203,12 @@ def _bot_move(exercise_id: int, team: Team, turn: int, now: datetime) -> None:
     if draft is None:
         # A draft control wrote for the team (PUT ?team=) is the team's: the bot submits it as is.
         actions, rationale = bot_decision(exercise, team.code)
+        # The seat writes as the team's players do: agreements by the team's own numbers.
+        numbers = agreement_numbers(exercise_state(exercise), principal.view)
         decision_save(
             principal=principal,
             turn=turn,
-            actions=actions,
+            actions=actions_numbered(actions, numbers),
             rationale=rationale,
             client_key=f"bot-{turn}",
             expected_version=None,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wargame.engine.catalogue import validate_decision
 from wargame.engine.errors import RuleViolation
+from wargame.engine.numbering import actions_from_view, agreement_numbers
 from wargame.exercises.audience import all_views, decision_audience, may_see
 from wargame.exercises.errors import (
     Conflict,
@@ -20,6 +21,7 @@ from wargame.exercises.errors import (
     NotPermitted,
 )
 from wargame.exercises.events import (
+    DecisionPayload,
     EventType,
     SealedDecisionPayload,
 )
@@ -34,9 +36,14 @@ from wargame.exercises.models import (
 )
 from wargame.exercises.services._turn import phase_advance
 from wargame.exercises.services.access import Act, entry
-from wargame.exercises.services.game import exercise_scenario, exercise_state
+from wargame.exercises.services.game import (
+    exercise_scenario,
+    exercise_state,
+    view_agreement_numbers,
+)
 from wargame.exercises.services.log import event_append, lock_held
 from wargame.exercises.shapes import decision_payload
+from wargame.exercises.views_of import CONTROL
 from wargame.exercises.violations import violation_reason
 
 if TYPE_CHECKING:
@@ -66,9 +73,18 @@ def decision_submitted(
         type=EventType.DECISION_SUBMITTED,
         audience=views,
         payload=decision_payload(decision),
-        view_payloads={v: sealed for v in views if not may_see(v, decision.audience)},
+        view_payloads={
+            v: _decision_seen(exercise, decision, v) if may_see(v, decision.audience) else sealed
+            for v in views
+            if v != CONTROL
+        },
         actor=actor,
     )
+
+
+def _decision_seen(exercise: Exercise, decision: Decision, view: str) -> DecisionPayload:
+    """The decision as `view` reads it: agreements by the view's own numbers."""
+    return decision_payload(decision, view_agreement_numbers(exercise, view))
 
 
 def decisions_open_check(exercise: Exercise, turn: int, now: datetime) -> None:
@@ -164,10 +180,14 @@ def draft_write(
     is open and the decision not submitted."""
     lock_held(exercise)
     scenario = exercise_scenario(exercise)
+    state = exercise_state(exercise)
     try:
+        # The writer names agreements by its view's numbers; the decision keeps the engine's ids.
+        if not principal.is_control:
+            actions = actions_from_view(actions, agreement_numbers(state, principal.view))
         checked = validate_decision(
             scenario.catalogue(),
-            exercise_state(exercise),
+            state,
             decision.team.code,
             {"actions": actions, "rationale": rationale},
             scenario.model(),
@@ -186,6 +206,9 @@ def draft_write(
         type=EventType.DECISION_SAVED,
         audience=decision.audience,
         payload=decision_payload(decision),
+        view_payloads={
+            v: _decision_seen(exercise, decision, v) for v in decision.audience if v != CONTROL
+        },
         actor=principal.actor(),
     )
 

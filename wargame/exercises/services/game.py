@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from wargame.engine.numbering import agreement_numbers
 from wargame.engine.state import State
 from wargame.exercises.scenarios import scenario_from_text
+from wargame.exercises.views_of import CONTROL
 
 if TYPE_CHECKING:
     from wargame.engine.scenario import Scenario
@@ -22,6 +24,14 @@ def exercise_scenario(exercise: Exercise) -> Scenario:
 
 def exercise_state(exercise: Exercise) -> State:
     return State.from_dict(exercise.state)
+
+
+def view_agreement_numbers(exercise: Exercise, view: str) -> dict[int, int] | None:
+    """How `view` numbers the exercise's agreements (engine.numbering); None for control, who
+    reads the engine's ids."""
+    if view == CONTROL:
+        return None
+    return agreement_numbers(exercise_state(exercise), view)
 
 
 def turn_seed(exercise_seed: int, turn: int, attempt: int = 0) -> int:

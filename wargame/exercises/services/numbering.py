@@ -1,6 +1,6 @@
 """The numbers clients see for rows that are not events: each counts within its own scope (a
-channel's messages, an exercise's channels, participants and report jobs), never across
-exercises or views, so that a number says nothing of rows its reader cannot see."""
+channel's messages, an exercise's channels, participants and report jobs, a view's report jobs),
+never across exercises or views, so that a number says nothing of rows its reader cannot see."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from wargame.exercises.models import Exercise
 
 
-def number_next(*, exercise: Exercise, scope: QuerySet[Any]) -> int:
-    """The next number in ``scope`` (rows with a ``number`` column). Taken under the exercise's
-    row lock, like an event's ``seq``: two writers cannot take the same number."""
+def number_next(*, exercise: Exercise, scope: QuerySet[Any], column: str = "number") -> int:
+    """The next number in ``scope`` (rows with a ``column`` of numbers). Taken under the
+    exercise's row lock, like an event's ``seq``: two writers cannot take the same number."""
     lock_held(exercise)
-    highest = scope.aggregate(highest=Max("number"))["highest"]
+    highest = scope.aggregate(highest=Max(column))["highest"]
     return int(highest or 0) + 1

@@ -28,6 +28,7 @@ from wargame.exercises.models import Exercise, ReportFormat, ReportJob, ReportSt
 from wargame.exercises.queue import REPORT_RENDER, enqueue_on_commit
 from wargame.exercises.selectors.reports import (
     report_job_file_url,
+    report_job_number,
     report_job_path,
     report_log_seq,
 )
@@ -38,6 +39,8 @@ from wargame.exercises.views_of import CONTROL
 from wargame.languages import LANGUAGES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from wargame.exercises.principals import Principal
 
 logger = logging.getLogger(__name__)
@@ -93,9 +96,13 @@ def _job_for_log(
             return job
     with transaction.atomic():
         locked = exercise_lock(exercise_id=exercise.pk)
+        jobs = ReportJob.objects.filter(exercise=locked)
         job = ReportJob.objects.create(
             exercise=locked,
-            number=number_next(exercise=locked, scope=ReportJob.objects.filter(exercise=locked)),
+            number=number_next(exercise=locked, scope=jobs),
+            view_number=number_next(
+                exercise=locked, scope=jobs.filter(view=view), column="view_number"
+            ),
             requested_by=principal.user,
             format=fmt,
             language=lang,
@@ -114,15 +121,21 @@ def _stored_name(path: Path) -> str:
         return str(path)
 
 
-def _announce(
-    job: ReportJob,
-    type: EventType,
-    payload: ReportProgressPayload | ReportReadyPayload | ReportFailedPayload,
-) -> None:
+JobPayload = ReportProgressPayload | ReportReadyPayload | ReportFailedPayload
+
+
+def _announce(job: ReportJob, type: EventType, payload_for: Callable[[str], JobPayload]) -> None:
+    """``payload_for(view)``: the event as each reader reads it, the job by its own id for it
+    (control's number, or the job's view's: docs/interface.md#ids)."""
+    audience = report_job_audience(job.view)
     with transaction.atomic():
         exercise = exercise_lock(exercise_id=job.exercise_id)
         event_append(
-            exercise=exercise, type=type, audience=report_job_audience(job.view), payload=payload
+            exercise=exercise,
+            type=type,
+            audience=audience,
+            payload=payload_for(CONTROL),
+            view_payloads={view: payload_for(view) for view in audience if view != CONTROL},
         )
 
 
@@ -145,7 +158,9 @@ class _ProgressReporter:
             _announce(
                 self.job,
                 EventType.REPORT_PROGRESS,
-                ReportProgressPayload(id=self.job.number, progress=percent, stage=str(stage)),
+                lambda view: ReportProgressPayload(
+                    id=report_job_number(self.job, view), progress=percent, stage=str(stage)
+                ),
             )
 
 
@@ -174,7 +189,11 @@ def report_job_run(*, job_id: int, render: Renderer) -> str:
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        _announce(job, EventType.REPORT_FAILED, ReportFailedPayload(id=job.number, error=job.error))
+        _announce(
+            job,
+            EventType.REPORT_FAILED,
+            lambda view: ReportFailedPayload(id=report_job_number(job, view), error=job.error),
+        )
         return job.status
     job.status = ReportStatus.DONE
     job.progress = 100
@@ -182,7 +201,11 @@ def report_job_run(*, job_id: int, render: Renderer) -> str:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "file_name", "finished_at"])
     _announce(
-        job, EventType.REPORT_READY, ReportReadyPayload(id=job.number, url=report_job_file_url(job))
+        job,
+        EventType.REPORT_READY,
+        lambda view: ReportReadyPayload(
+            id=report_job_number(job, view), url=report_job_file_url(job, view)
+        ),
     )
     return job.status
 

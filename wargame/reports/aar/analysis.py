@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from wargame.engine.state import State
-from wargame.engine.views import agreements_for
+from wargame.engine.views import agreements_seen
 from wargame.exercises.audience import agreement_audience, may_see
 from wargame.exercises.views_of import CONTROL
 
@@ -174,12 +174,12 @@ def agreement_rows(
     published: list[Adjudication], words: Words, view: str = CONTROL
 ) -> list[AgreementRow]:
     """Every agreement the view was party to, with its status after each published turn as the
-    view knew it (control: every agreement, and the truth)."""
+    view knew it, by the view's own numbers (control: every agreement, and the truth)."""
     history: dict[int, list[dict[str, Any]]] = {}
     last: dict[int, dict[str, Any]] = {}
     for adjudication in published:
         state = State.from_dict(adjudication.proposal["state"])
-        for agreement in agreements_for(state, view):
+        for agreement in agreements_seen(state, view):
             if not may_see(view, agreement_audience(agreement["parties"])):
                 continue
             key = int(agreement["id"])

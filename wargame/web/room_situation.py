@@ -26,6 +26,19 @@ def _order(code: str) -> int:
     return TEAM_ORDER.index(code) if code in TEAM_ORDER else len(TEAM_ORDER)
 
 
+def _direction(a: str, b: str, rung: int, names: Mapping[str, str]) -> dict[str, Any]:
+    """One direction of a ladder (a's rung toward b), as the ladder and the threshold show it."""
+    return {
+        "var": f"rung/{a}/{b}",
+        "from": a,
+        "to": b,
+        "from_name": names.get(a, a),
+        "to_name": names.get(b, b),
+        "rung": rung,
+        "name": rung_name(rung),
+    }
+
+
 def _ladders(
     rungs: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]
 ) -> list[dict[str, Any]]:
@@ -36,17 +49,8 @@ def _ladders(
             rung = int(rungs[a][b])
             key = tuple(sorted((a, b), key=_order))
             dyads.setdefault((key[0], key[1]), []).append(
-                {
-                    "var": f"rung/{a}/{b}",
-                    "from": a,
-                    "to": b,
-                    "from_name": names.get(a, a),
-                    "to_name": names.get(b, b),
-                    "rung": rung,
-                    "name": rung_name(rung),
-                    "percent": round(100 * rung / TOP_RUNG),
-                    "nuclear": rung >= NUCLEAR_RUNG,
-                }
+                _direction(a, b, rung, names)
+                | {"percent": round(100 * rung / TOP_RUNG), "nuclear": rung >= NUCLEAR_RUNG}
             )
     return [
         {"pair": f"{x}-{y}", "names": (names.get(x, x), names.get(y, y)), "directions": d}
@@ -115,16 +119,7 @@ def nearest_threshold(view: Mapping[str, Any], names: Mapping[str, str]) -> dict
         "rung_name": rung_name(NUCLEAR_RUNG),
         "near": top >= NUCLEAR_RUNG - NEAR_NUCLEAR_RUNGS,
         "nearest": [
-            {
-                "var": f"rung/{a}/{b}",
-                "from": a,
-                "to": b,
-                "from_name": names.get(a, a),
-                "to_name": names.get(b, b),
-                "rung": rung,
-                "name": rung_name(rung),
-                "below": max(NUCLEAR_RUNG - rung, 0),
-            }
+            _direction(a, b, rung, names) | {"below": max(NUCLEAR_RUNG - rung, 0)}
             for rung, a, b in sorted(directions, key=lambda d: (_order(d[1]), _order(d[2])))
             if rung == top and top > 0
         ],

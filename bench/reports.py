@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
+from bench.child import run_module
 from bench.results import Row
-from tests.services import PROJECT_DIR
 
 GOAL_S = 30.0
 
@@ -20,15 +18,7 @@ def run() -> list[Row]:
         env = {**os.environ, "WARGAME_VAR_DIR": var_dir, "WARGAME_ENV": "dev"}
         for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
             env.pop(name, None)
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.report_job"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
+        done = run_module("bench.report_job", env=env)
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         print(done.stderr[-2000:])

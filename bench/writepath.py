@@ -23,7 +23,6 @@ import json
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,8 +43,8 @@ TOP_FUNCTIONS = int(os.environ.get("WRITEPATH_TOP", "25"))
 
 
 def run() -> list[Row]:
+    from bench.child import run_module
     from bench.stack import services
-    from tests.services import PROJECT_DIR
 
     with services() as found:
         env = {
@@ -57,15 +56,7 @@ def run() -> list[Row]:
             "ALLOWED_HOSTS": "testserver",
             "WRITEPATH_PGDATA": str(found.postgres.directory / "data"),
         }
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.writepath", "probe"],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
+        done = run_module("bench.writepath", "probe", env=env)
     if done.returncode != 0:
         raise RuntimeError(f"write path probe failed:\n{done.stdout}\n{done.stderr[-4000:]}")
     report, _, figures = done.stdout.rpartition("\nFIGURES ")

@@ -12,6 +12,13 @@ from django.test import Client
 
 from tests.cast import TEAMS, Game, facilitator_client, game_create
 from wargame.exercises.principals import PARTICIPANT_COOKIE
+from wargame.web.regions.table import CONSOLE, PAGES
+
+# The console's regions served at its own ``/console/<id>/part/<name>/`` route (the review and
+# the dashboard have routes of their own), read from the region table so a new one is tested too.
+CONSOLE_PARTS = tuple(
+    name for name, region in PAGES[CONSOLE].regions.items() if region.url_name is None
+)
 
 
 @dataclass

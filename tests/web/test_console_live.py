@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.cast import client_key
+from tests.web.conftest import CONSOLE_PARTS
 from wargame.exercises.models import Exercise, Participant
 from wargame.exercises.services.presence import presence_open
 
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.django_db
 
 COMMANDS = ("open_lobby", "start", "advance", "pause", "resume", "end")
-REGIONS = (
-    "header",
-    "controls",
-    "submitted",
-    "codes",
-    "teams",
-    "injects",
-    "hotlines",
-    "settings",
-    "channels",
-)
 
 
 def _part(web_cast: WebCast, name: str, browser: Client | None = None, query: str = "") -> str:
@@ -120,7 +110,7 @@ def test_the_advance_hint_says_what_comes_next_after_the_outcome(web_cast: WebCa
     assert "Begin turn 2" in _part(web_cast, "controls")
 
 
-@pytest.mark.parametrize("name", REGIONS)
+@pytest.mark.parametrize("name", CONSOLE_PARTS)
 def test_every_fragment_renders_for_control_and_hides_from_players(
     web_cast: WebCast, name: str
 ) -> None:

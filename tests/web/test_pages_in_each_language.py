@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 
 from tests.cast import TEAMS, Game, client_key, facilitator_client, participant_client
-from tests.web.conftest import browser_with_seat, signed_in
+from tests.web.conftest import CONSOLE_PARTS, browser_with_seat, signed_in
 from tests.web.test_review_support import ok, publish
 from tests.web.test_room_helpers import PARTS, channel_id, post_message, room_url
 from wargame.exercises.models import Adjudication
@@ -28,19 +28,6 @@ from wargame.tasks import bot_moves
 
 pytestmark = pytest.mark.django_db
 
-CONSOLE_PARTS = (
-    "header",
-    "controls",
-    "submitted",
-    "codes",
-    "teams",
-    "injects",
-    "hotlines",
-    "settings",
-    "channels",
-    "events",
-    "reports",
-)
 SCREEN_PARTS = ("status", "feed", "chart")
 # What a reader of each language types: titles, names, messages, rationales.
 TYPED = {

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from wargame.exercises.models import ExerciseStatus
@@ -36,16 +37,23 @@ if TYPE_CHECKING:
     from wargame.exercises.principals import Principal
 
 
-# The console's tabs: the run view, then what a facilitator opens now and then. Plain links
-# (``?tab=codes``) that work without script; console.js turns them into a tab list.
-CONSOLE_TABS = ("run", "codes", "injects", "settings", "report")
+# The console's tabs (name, label): the run view, then what a facilitator opens now and then.
+# Plain links (``?tab=codes``) that work without script; console.js turns them into a tab list.
+CONSOLE_TABS = (
+    ("run", gettext_lazy("Run")),
+    ("codes", gettext_lazy("Join codes")),
+    ("injects", gettext_lazy("Injects")),
+    ("settings", gettext_lazy("Settings")),
+    ("report", gettext_lazy("Report")),
+)
+_TAB_NAMES = frozenset(name for name, _ in CONSOLE_TABS)
 
 
 def console_tab(asked: str | None, status: str) -> str:
     """The tab a console page opens on: the one asked for, else the join codes until the game
     starts (the lobby is about letting people in), the run view while it runs, and the report
     once it has ended."""
-    if asked in CONSOLE_TABS:
+    if asked in _TAB_NAMES:
         return str(asked)
     if status in (ExerciseStatus.DRAFT, ExerciseStatus.LOBBY):
         return "codes"
@@ -109,7 +117,8 @@ def console(request: HttpRequest, exercise_id: int) -> HttpResponse:
         "page_kind": CONSOLE,
         "regions": regions,
         "tab": console_tab(request.GET.get("tab"), reader.exercise.status),
-        "tab_chosen": request.GET.get("tab") in CONSOLE_TABS,
+        "tabs": CONSOLE_TABS,
+        "tab_chosen": request.GET.get("tab") in _TAB_NAMES,
         "scenario_title": reader.scenario.title.get(reader.lang),
     }
     return render(request, "web/console/console.html", context)

@@ -3,13 +3,14 @@ scrolls sideways; without JavaScript the tabs are jump links down the page."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.flows import phase_is, player_joins, shot, watch_errors
-from tests.cast import facilitator_client, game_create
+from tests.cast import client_key, facilitator_client, game_create
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, ViewportSize
@@ -107,4 +108,43 @@ def test_without_javascript_the_tabs_jump_down_the_page(stack: Stack, chromium: 
     page.get_by_test_id("tab-decide").tap()
     assert in_viewport(page, decision), "the Decide link did not jump to the decision"
     assert_no_sideways_scroll(page, "without JavaScript")
+    page.context.close()
+
+
+def test_the_channels_tab_counts_what_a_teammate_wrote_until_it_is_read(
+    stack: Stack, chromium: Browser
+) -> None:
+    game = game_create(facilitator_client("phone-unread"))
+    game.command("start")
+    page = phone(chromium)
+    errors = watch_errors(page)
+    player_joins(page, f"{stack.base}/join/?code={game.join_codes['ROK']}", "Min-jun")
+    tab = page.get_by_test_id("tab-channels")
+    badge = page.get_by_test_id("channels-unread")
+    expect(page.get_by_test_id("tab-situation")).to_have_attribute("aria-current", "true")
+    expect(badge).to_be_hidden()
+    assert tab.get_attribute("aria-label") is None
+
+    # A teammate writes in the team's channel while this phone shows the situation.
+    teammate = game.players["ROK"]
+    channels = teammate.get(game.url("channels/")).json()["results"]
+    team_channel = next(c for c in channels if c["name"] == "ROK")
+    posted = teammate.post(
+        game.url(f"channels/{team_channel['id']}/messages/"),
+        {"body": "Brief the minister at noon", "client_key": client_key()},
+        format="json",
+    )
+    assert posted.status_code == 201, posted.content
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("1")
+    expect(tab).to_have_attribute("aria-label", "Channels, 1 unread message")
+    expect(page.get_by_test_id("channel-list")).to_be_hidden()
+
+    # Opening the channel reads it: the tab's count goes, and so does its label.
+    tab.tap()
+    page.locator(f'[data-testid="channel-link"][data-channel-id="{team_channel["id"]}"]').tap()
+    expect(page.get_by_test_id("message-list")).to_contain_text("Brief the minister at noon")
+    expect(badge).to_be_hidden()
+    expect(tab).not_to_have_attribute("aria-label", re.compile(".+"))
+    assert errors == []
     page.context.close()

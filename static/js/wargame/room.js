@@ -34,10 +34,11 @@ function start() {
   confirmPlainForms();
   watchSeat();
   startDecision();
+  // The tab first: what feeds.js marks read depends on what the phone shows.
+  startTabs();
   startFeeds();
   startPractice();
   startNotices();
-  startTabs();
   startSound();
 }
 

@@ -52,7 +52,8 @@ function markChannels() {
   if (!region) return;
   markOpenChannel(region);
   const open = region.querySelector("[data-channel]");
-  if (open && document.visibilityState === "visible") {
+  // Read only when it can be seen: on a phone showing another tab the open channel is hidden.
+  if (open && document.visibilityState === "visible" && open.getClientRects().length > 0) {
     const ids = [...open.querySelectorAll("[data-message-id]")].map((m) => number(m.dataset.messageId));
     const last = Math.max(0, ...ids);
     const key = readKey(open.dataset.channelId);
@@ -60,6 +61,7 @@ function markChannels() {
     const list = open.querySelector("[data-testid='message-list']");
     if (list) list.scrollTop = list.scrollHeight;
   }
+  let total = 0;
   for (const link of region.querySelectorAll("[data-channel-id][data-message-ids]")) {
     const lastRead = number(localStorage.getItem(readKey(link.dataset.channelId)));
     const ids = link.dataset.messageIds ? link.dataset.messageIds.split(",").map(number) : [];
@@ -70,6 +72,22 @@ function markChannels() {
       badge.textContent = String(unread);
     }
     link.classList.toggle("has-unread", unread > 0);
+    total += unread;
+  }
+  markChannelsTab(total);
+}
+
+// The phone's Channels tab: what is unread across every channel, said in the link's label.
+function markChannelsTab(total) {
+  const badge = document.querySelector("[data-channels-unread]");
+  const tab = badge?.closest("a[data-tab]");
+  if (!badge || !tab) return;
+  badge.hidden = total === 0;
+  badge.textContent = String(total);
+  if (total === 0) tab.removeAttribute("aria-label");
+  else {
+    const label = total === 1 ? tab.dataset.labelUnreadOne : tab.dataset.labelUnreadOther;
+    tab.setAttribute("aria-label", label.replace("{count}", String(total)));
   }
 }
 
@@ -109,4 +127,6 @@ export function startFeeds() {
     }
   });
   document.addEventListener("visibilitychange", markChannels);
+  // A phone that shows the Channels tab shows the open channel: it is read now.
+  document.addEventListener("wargame:tab", markChannels);
 }

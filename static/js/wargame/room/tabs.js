@@ -20,6 +20,7 @@ export function startTabs() {
       if (link.dataset.tab === name) link.setAttribute("aria-current", "true");
       else link.removeAttribute("aria-current");
     }
+    room.dispatchEvent(new CustomEvent("wargame:tab", { bubbles: true, detail: name }));
   };
   select(tabOf(window.location.hash) || "situation");
   // Chosen before the browser follows the link, so it scrolls to a section that is shown.

@@ -174,6 +174,8 @@ def test_the_player_publishes_its_own_proposal_when_auto_publish_is_off() -> Non
         solo.url("turns/1/adjudication/publish/"), {"approve_nuclear": True}, format="json"
     )
     assert published.status_code == 200, published.content
+    # Publishing answers what was done, never the proposal it published (control's truth).
+    assert published.json() == {"turn": 1, "status": "published"}
     assert solo.exercise()["phase"] == "outcome"
 
 

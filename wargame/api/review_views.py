@@ -73,7 +73,15 @@ class PublishView(APIView):
     class PublishInput(serializers.Serializer[Any]):
         approve_nuclear = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=PublishInput, responses={200: ProposalShape, **ERRORS})
+    @extend_schema(
+        request=PublishInput,
+        responses={200: ProposalShape, **ERRORS},
+        description=(
+            "Control gets the published proposal. The player of a practice game, who publishes "
+            "its own game's proposals, gets only `{turn, status}`: the proposal is control's "
+            "truth (every team's perceptions, the state), which a team never reads."
+        ),
+    )
     def post(self, request: Request, exercise_id: int, turn: int) -> Response:
         principal = request_principal(request, exercise_id)
         data = self.PublishInput(data=request.data)
@@ -83,4 +91,6 @@ class PublishView(APIView):
             turn=turn,
             approve_nuclear=data.validated_data["approve_nuclear"],
         )
+        if not principal.is_control:
+            return Response({"turn": turn, "status": adjudication.status})
         return Response(proposal_payload(adjudication))

@@ -155,6 +155,8 @@ def decision_save(
         decision, _created = Decision.objects.select_related("team").get_or_create(
             exercise=exercise, team=own, turn=turn, defaults={"status": DecisionStatus.DRAFT}
         )
+        # The row read under the lock: the answer's agreement numbers read it without a query.
+        decision.exercise = exercise
         body_hash = _body_hash(actions, rationale)
         earlier = DecisionWrite.objects.filter(decision=decision, client_key=client_key).first()
         if earlier is not None:
@@ -245,6 +247,8 @@ def decision_submit(
         own = _team_of(principal, exercise, team)
         decisions_open_check(exercise, turn, now)
         existing = Decision.objects.select_related("team").filter(team=own, turn=turn).first()
+        if existing is not None:
+            existing.exercise = exercise  # as in decision_save
         if existing is not None and existing.status == DecisionStatus.SUBMITTED:
             return existing
         if existing is not None:

@@ -34,11 +34,15 @@ def agreement_numbers(state: State, view: str) -> dict[int, int]:
     return {aid: n for n, aid in enumerate(ids, start=1)}
 
 
+def _reference(value: Any) -> int | None:
+    """An agreement named in params: an integer (a bool is not one), else None."""
+    return None if isinstance(value, bool) or not isinstance(value, int) else value
+
+
 def numbered(value: Any, numbers: Mapping[int, int]) -> int | None:
     """The view's number for an engine id (None: the view does not know that agreement)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return numbers.get(value)
+    reference = _reference(value)
+    return None if reference is None else numbers.get(reference)
 
 
 def numbered_params(params: Mapping[str, Any], numbers: Mapping[int, int]) -> dict[str, Any]:
@@ -83,8 +87,8 @@ def actions_from_view(actions: Any, numbers: Mapping[int, int]) -> Any:
             continue
         changed = dict(params)
         for key in AGREEMENT_KEYS:
-            value = changed.get(key)
-            if value is None or isinstance(value, bool) or not isinstance(value, int):
+            value = _reference(changed.get(key))
+            if value is None:
                 continue
             if value not in ids:
                 raise RuleViolation(

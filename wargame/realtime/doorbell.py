@@ -55,7 +55,6 @@ def ring(exercise_id: int, kind: str = "log") -> None:
             hub.poke_threadsafe(exercise_id, kind)
     if not layer_is_shared():
         return  # one process only: the local poke (or the tick, for a worker) suffices
-    message = {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
     loop = _hub_loop()
     if loop is not None:
         # A server process: the doorbell goes out on the loop while the writer answers its
@@ -64,9 +63,13 @@ def ring(exercise_id: int, kind: str = "log") -> None:
         loop.call_soon_threadsafe(_OUTGOING.add, exercise_id, kind)
         return
     try:
-        async_to_sync(get_channel_layer().group_send)(GROUP, message)
+        async_to_sync(get_channel_layer().group_send)(GROUP, _message(exercise_id, kind))
     except Exception as exc:  # noqa: BLE001 - the layer raises its backend's own errors
         _not_sent(exercise_id, exc)
+
+
+def _message(exercise_id: int, kind: str) -> dict[str, Any]:
+    return {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
 
 
 class _Outgoing:
@@ -90,9 +93,8 @@ class _Outgoing:
         while self.waiting:
             exercise_id, kind = next(iter(self.waiting))
             del self.waiting[(exercise_id, kind)]
-            message = {"type": "log.grew", "exercise": exercise_id, "kind": kind, "from": PROCESS}
             try:
-                await layer.group_send(GROUP, message)
+                await layer.group_send(GROUP, _message(exercise_id, kind))
             except Exception as exc:  # noqa: BLE001 - the layer raises its backend's own errors
                 _not_sent(exercise_id, exc)
 

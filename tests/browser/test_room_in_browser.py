@@ -42,6 +42,8 @@ def _seated(stack: Stack, chromium: Browser, game: Game, team: str, name: str) -
     """A player of ``team`` in the room, in a browser of their own."""
     page = open_context(chromium).new_page()
     player_joins(page, f"{stack.base}/join/?code={game.join_codes[team]}", name)
+    # Live once its replay is done: what happens after that is news the room announces.
+    expect(page.locator("[data-live-status]")).to_have_attribute("data-state", "online")
     return page
 
 
